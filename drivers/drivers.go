@@ -1,0 +1,127 @@
+// Package drivers defines what the engine knows of a device driver: a Driver
+// opens a Session to one device, and a Session runs commands and configuration
+// on it. Drivers hide their SSH or library details behind this interface; the
+// engine never sees a socket. The package also holds the registry of drivers
+// by name and the per-platform data (prompts, pager, failure strings) that
+// drivers share.
+//
+// It is not a driver itself: see drivers/sshraw, and drivers/sim for the
+// simulated devices drivers are tested against.
+package drivers
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"sort"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// Sentinel errors a driver wraps with %w so callers can test with errors.Is.
+var (
+	ErrAuth     = errors.New("authentication failed")
+	ErrHostKey  = errors.New("host key verification failed")
+	ErrTimeout  = errors.New("timed out")
+	ErrEnable   = errors.New("enable failed")
+	ErrConnect  = errors.New("connection failed")
+	ErrClosed   = errors.New("session closed")
+	ErrPlatform = errors.New("unknown platform")
+)
+
+// Credentials are the secrets used to log in to a device. They are never
+// logged or printed; Secrets lists the values to mask.
+type Credentials struct {
+	Username   string
+	Password   string
+	Enable     string // enable secret
+	PrivateKey string // PEM text of a private key
+}
+
+// Secrets returns the non-empty secret values, for masking.
+func (c Credentials) Secrets() []string {
+	var out []string
+	for _, s := range []string{c.Password, c.Enable, c.PrivateKey} {
+		if s != "" {
+			out = append(out, s)
+		}
+	}
+	return out
+}
+
+// Target is everything a driver needs to open a session to one device.
+type Target struct {
+	Name        string // device name in the runbook, used in errors
+	Host        string
+	Port        int
+	Platform    string // key into Platforms; "" means cisco_iosxe
+	Credentials Credentials
+
+	// Prompt overrides the platform's prompt regular expression.
+	Prompt string
+	// Timeout bounds each command (and the login); 0 means DefaultTimeout.
+	Timeout time.Duration
+
+	// KnownHosts is the known_hosts file to verify the host key against;
+	// "" means ~/.ssh/known_hosts.
+	KnownHosts string
+	// InsecureSkipHostKey disables host key verification (logged as a warning).
+	InsecureSkipHostKey bool
+	// HostKeyCallback, when set, replaces known_hosts verification; -sim uses
+	// it to trust the simulator's own keys.
+	HostKeyCallback ssh.HostKeyCallback
+
+	// Logger receives driver events; nil means discard. Secrets must never be
+	// passed to it.
+	Logger *slog.Logger
+}
+
+// Addr is host:port.
+func (t Target) Addr() string {
+	return fmt.Sprintf("%s:%d", t.Host, t.Port)
+}
+
+// DefaultTimeout bounds a command when neither device nor command sets one.
+const DefaultTimeout = 30 * time.Second
+
+// Result is what a device answered to one command or one configuration push.
+// A device that rejects input (% Invalid input) gives Failed=true with the raw
+// text kept in Output; a Go error is for I/O, auth and timeouts.
+type Result struct {
+	Command  string    `json:"command"`
+	Output   string    `json:"output"`
+	Failed   bool      `json:"failed,omitempty"`
+	Started  time.Time `json:"-"`
+	Finished time.Time `json:"-"`
+}
+
+// Driver opens sessions to devices.
+type Driver interface {
+	Open(ctx context.Context, t Target) (Session, error)
+}
+
+// Session is one open connection to a device, at privileged exec, reused for
+// all of that device's steps. A Session is used by one goroutine at a time.
+type Session interface {
+	// Run sends one command at privileged exec and returns its output with
+	// the echo and the trailing prompt removed.
+	Run(ctx context.Context, command string) (Result, error)
+	// Configure enters configuration mode, sends lines, and leaves it.
+	Configure(ctx context.Context, lines []string) (Result, error)
+	Close() error
+}
+
+// Registry maps driver names (the device's `driver` attribute) to drivers.
+type Registry map[string]Driver
+
+// Names returns the registered driver names, sorted.
+func (r Registry) Names() []string {
+	names := make([]string, 0, len(r))
+	for n := range r {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	return names
+}
