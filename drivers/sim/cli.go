@@ -1,0 +1,306 @@
+package sim
+
+import (
+	"strings"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+)
+
+// mode is where a session is in the IOS mode hierarchy.
+type mode int
+
+const (
+	modeExec mode = iota
+	modeConfig
+	modeIf
+	modeLine
+	modeRouter
+)
+
+// maxLine bounds a typed line so a client cannot grow a session's memory.
+const maxLine = 4096
+
+// cli is one interactive (or exec) session. Its buffers are small and
+// reused: a thousand of them run side by side in benchmarks.
+type cli struct {
+	srv      *Server
+	conn     ssh.Conn
+	ch       ssh.Channel
+	connDone <-chan struct{}
+	user     string
+	remote   string
+	line     int // vty number, for show users
+
+	mode    mode
+	priv    int
+	ifName  string // interface being configured in modeIf
+	section string // header of the section being configured in modeLine/modeRouter
+	termLen int    // lines per page; 0 = no paging
+	quit    bool   // exit/logout: end the session after this reply
+
+	rbuf       [256]byte
+	rpos, rlen int
+	skipLF     bool // last end of line was "\r": a following "\n" belongs to it
+	typed      []byte
+	out        []byte // pending output, written in one go before blocking
+	err        error  // first write error; the session is over
+	promptUsed string // prompt the current line was typed at, for the caret
+}
+
+func newCLI(s *Server, sc *ssh.ServerConn, ch ssh.Channel, connDone <-chan struct{}) *cli {
+	c := &cli{
+		srv:      s,
+		conn:     sc,
+		ch:       ch,
+		connDone: connDone,
+		user:     sc.User(),
+		remote:   sc.RemoteAddr().String(),
+		line:     int(s.lines.Add(1)) - 1,
+		priv:     1,
+		termLen:  s.dev.PageLength,
+	}
+	if s.dev.StartPrivileged {
+		c.priv = 15
+	}
+	return c
+}
+
+// shell runs the interactive CLI until exit, EOF or Close.
+func (c *cli) shell() {
+	if d := c.srv.dev.BannerDelay; d > 0 && !c.wait(d) {
+		return
+	}
+	c.put("\r\n")
+	if b := c.srv.model.motd(); b != "" {
+		c.putText(b + "\n\n")
+	}
+	c.put(c.prompt())
+	for {
+		l, ok := c.readLine(true)
+		if !ok || !c.handleLine(l) {
+			c.flush()
+			return
+		}
+	}
+}
+
+// exec runs one command for an SSH exec request: privileged, no paging, no
+// prompt.
+func (c *cli) exec(command string) {
+	c.priv, c.termLen = 15, 0
+	c.srv.logCommand(command)
+	if lat := c.srv.dev.Latency; lat > 0 && !c.wait(lat) {
+		return
+	}
+	c.promptUsed = ""
+	p, out := c.dispatch(command)
+	if c.fault(command, p, out) {
+		return
+	}
+	c.putText(out)
+	c.flush()
+	c.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
+}
+
+// handleLine runs one typed line and queues its reply and the next prompt.
+// It returns false when the session is over.
+func (c *cli) handleLine(l string) bool {
+	if l == "\x1a" { // Ctrl-Z leaves configuration mode
+		if c.mode != modeExec {
+			c.mode = modeExec
+		}
+		c.put(c.prompt())
+		return true
+	}
+	if strings.TrimSpace(l) == "" {
+		c.put(c.prompt())
+		return true
+	}
+	c.srv.logCommand(l)
+	if lat := c.srv.dev.Latency; lat > 0 {
+		// The echo goes out at once, as a PTY's would; the reply after.
+		if c.flush() != nil || !c.wait(lat) {
+			return false
+		}
+	}
+	c.promptUsed = c.prompt()
+	p, out := c.dispatch(l)
+	if c.fault(l, p, out) || c.err != nil {
+		return false
+	}
+	if !c.page(out) {
+		return false
+	}
+	if c.quit {
+		return false
+	}
+	c.put(c.prompt())
+	return c.err == nil
+}
+
+// fault plays the HangOn and DropOn knobs; it reports whether one fired,
+// after which the session is over.
+func (c *cli) fault(line string, p parsed, out string) bool {
+	key := p.canonical()
+	if p.err != errNone {
+		key = rawKey(line)
+	}
+	hang, drop := c.srv.hang[key], c.srv.drop[key]
+	if !hang && !drop {
+		return false
+	}
+	c.putText(out[:len(out)/2])
+	c.flush()
+	if drop {
+		c.conn.Close()
+		return true
+	}
+	// Hung: keep reading (and ignoring) input so the client's close, or the
+	// server's, ends the session.
+	for {
+		if _, err := c.ch.Read(c.rbuf[:]); err != nil {
+			return true
+		}
+	}
+}
+
+func (c *cli) prompt() string {
+	h := c.srv.model.host()
+	switch c.mode {
+	case modeConfig:
+		return h + "(config)#"
+	case modeIf:
+		return h + "(config-if)#"
+	case modeLine:
+		return h + "(config-line)#"
+	case modeRouter:
+		return h + "(config-router)#"
+	}
+	if c.priv >= 15 {
+		return h + "#"
+	}
+	return h + ">"
+}
+
+// wait sleeps for d unless the server or the connection closes first.
+func (c *cli) wait(d time.Duration) bool {
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-t.C:
+		return true
+	case <-c.srv.done:
+		return false
+	case <-c.connDone:
+		return false
+	}
+}
+
+// put queues raw output.
+func (c *cli) put(s string) { c.out = append(c.out, s...) }
+
+// putText queues text with "\n" line ends turned into the PTY's "\r\n".
+func (c *cli) putText(s string) {
+	for {
+		i := strings.IndexByte(s, '\n')
+		if i < 0 {
+			c.out = append(c.out, s...)
+			return
+		}
+		c.out = append(c.out, s[:i]...)
+		c.out = append(c.out, '\r', '\n')
+		s = s[i+1:]
+	}
+}
+
+// flush writes the queued output in one write. The driver under test matches
+// prompts as data arrives, so output and prompt go out together.
+func (c *cli) flush() error {
+	if c.err != nil || len(c.out) == 0 {
+		return c.err
+	}
+	_, c.err = c.ch.Write(c.out)
+	if cap(c.out) > 4096 {
+		c.out = nil // a long show run should not stay pinned to an idle session
+	} else {
+		c.out = c.out[:0]
+	}
+	return c.err
+}
+
+// readByte returns the next input byte, flushing pending output before it
+// blocks so that replies never wait on the client.
+func (c *cli) readByte() (byte, error) {
+	for c.rpos >= c.rlen {
+		if err := c.flush(); err != nil {
+			return 0, err
+		}
+		n, err := c.ch.Read(c.rbuf[:])
+		c.rpos, c.rlen = 0, n
+		if n == 0 && err != nil {
+			return 0, err
+		}
+	}
+	b := c.rbuf[c.rpos]
+	c.rpos++
+	return b, nil
+}
+
+// readLine reads one line as a PTY in canonical mode would, echoing it
+// unless echo is false (secrets). "\r", "\n" and "\r\n" all end a line.
+// Ctrl-Z comes back as the line "\x1a".
+func (c *cli) readLine(echo bool) (string, bool) {
+	c.typed = c.typed[:0]
+	for {
+		b, err := c.readByte()
+		if err != nil {
+			return "", false
+		}
+		if c.skipLF {
+			c.skipLF = false
+			if b == '\n' {
+				continue
+			}
+		}
+		switch {
+		case b == '\r' || b == '\n':
+			c.skipLF = b == '\r'
+			c.put("\r\n")
+			return string(c.typed), true
+		case b == 0x1a:
+			c.put("^Z\r\n")
+			return "\x1a", true
+		case b == 0x7f || b == 0x08:
+			if len(c.typed) > 0 {
+				c.typed = c.typed[:len(c.typed)-1]
+				if echo {
+					c.put("\b \b")
+				}
+			}
+		case b >= 0x20 && b < 0x7f && len(c.typed) < maxLine:
+			c.typed = append(c.typed, b)
+			if echo {
+				c.out = append(c.out, b)
+			}
+		}
+	}
+}
+
+// readKey reads one key at the pager; "\r\n" counts as one key.
+func (c *cli) readKey() (byte, bool) {
+	for {
+		b, err := c.readByte()
+		if err != nil {
+			return 0, false
+		}
+		if c.skipLF {
+			c.skipLF = false
+			if b == '\n' {
+				continue
+			}
+		}
+		c.skipLF = b == '\r'
+		return b, true
+	}
+}

@@ -1,0 +1,529 @@
+package sim
+
+import (
+	"regexp"
+	"strconv"
+	"strings"
+)
+
+// The command trees, one per mode. They are built in init because their
+// handlers reach the cli, whose dispatch reaches the trees.
+var execTree, configTree, ifTree, lineTree, routerTree, filterTree *node
+
+func init() {
+	execTree = kw("",
+		kw("enable").does(cmdEnable),
+		kw("disable").does(cmdDisable),
+		kw("exit").does(cmdQuit),
+		kw("logout").does(cmdQuit),
+		kw("terminal",
+			kw("length", arg(number(0, 512)).does(cmdTermLength)),
+			kw("width", arg(number(0, 512)).does(cmdNothing)),
+		),
+		kw("show",
+			kw("clock").does(showClock),
+			kw("version").does(showVersion),
+			kw("users").does(showUsers),
+			kw("running-config",
+				kw("interface", arg(ifName).does(showRunIf)),
+			).does(showRun).enabled(),
+			kw("ip", kw("interface", kw("brief").does(showIPIntBrief))),
+			kw("interfaces", kw("description").does(showIntDesc)),
+		),
+		kw("configure", kw("terminal").does(cmdConfT)).does(cmdConfigure).enabled(),
+		kw("ping", arg(ipv4).does(cmdPing)),
+		kw("write", kw("memory").does(cmdWrite)).does(cmdWrite).enabled(),
+	)
+
+	secret := func(h handler) *node { // "secret X" or "secret 0 X"
+		return arg(word, arg(word).does(h)).does(h)
+	}
+	configTree = kw("",
+		kw("no").negated(),
+		kw("hostname", arg(word).does(cfgHostname)).undoes(cfgHostname),
+		kw("interface", arg(ifName).does(cfgInterface)),
+		kw("ntp", kw("server", arg(word).does(globalLine(3)))),
+		kw("logging", kw("host", arg(word).does(globalLine(3)))),
+		kw("snmp-server", kw("community", arg(word,
+			kw("RO").does(globalLine(3)),
+			kw("RW").does(globalLine(3)),
+		).does(globalLine(3)))),
+		kw("banner", kw("motd", restOfLine().does(cfgBanner)).undoes(cfgBanner)),
+		kw("username", arg(word,
+			kw("privilege", arg(number(0, 15),
+				kw("secret", secret(cfgUser)),
+				kw("password", secret(cfgUser)),
+			)),
+			kw("secret", secret(cfgUser)),
+			kw("password", secret(cfgUser)),
+		).undoes(cfgUser)),
+		kw("enable", kw("secret", secret(cfgEnable)).undoes(cfgEnable)),
+		kw("line",
+			kw("vty", arg(number(0, 1869), arg(number(0, 1869)).does(cfgLine))),
+			kw("console", arg(number(0, 0)).does(cfgLine)),
+		),
+		kw("ip",
+			kw("domain", kw("name", arg(word).does(cfgDomain)).undoes(cfgDomain)),
+			kw("domain-name", arg(word).does(cfgDomain)).undoes(cfgDomain),
+			kw("route", arg(ipv4, arg(ipv4, arg(ipv4).does(globalLine(5))))),
+		),
+		kw("router",
+			kw("ospf", arg(number(1, 65535)).does(cfgRouter)),
+			kw("bgp", arg(number(1, 65535)).does(cfgRouter)),
+		),
+		kw("exit").does(cfgExit),
+		kw("end").does(cfgEnd),
+	)
+
+	ifTree = kw("",
+		kw("no").negated(),
+		kw("description", restOfLine().does(ifDesc)).undoes(ifDesc),
+		kw("ip", kw("address", arg(ipv4, arg(ipv4).does(ifAddr))).undoes(ifAddr)),
+		kw("shutdown").does(ifShutdown),
+		kw("exit").does(cfgExit),
+		kw("end").does(cfgEnd),
+	)
+
+	lineTree = kw("",
+		kw("no").negated(),
+		kw("login", kw("local").does(sectionLine(1))).does(sectionLine(1)),
+		kw("transport", kw("input", restOfLine().does(sectionLine(2)))),
+		kw("exec-timeout", arg(number(0, 35791), arg(number(0, 2147483)).does(sectionLine(1))).does(sectionLine(1))).undoes(sectionLine(1)),
+		kw("password", secret(sectionLine(1))).undoes(sectionLine(1)),
+		kw("logging", kw("synchronous").does(sectionLine(2))),
+		kw("privilege", kw("level", arg(number(0, 15)).does(sectionLine(2)))),
+		kw("exit").does(cfgExit),
+		kw("end").does(cfgEnd),
+	)
+
+	// One tree serves OSPF and BGP: the simulator does not route, it only
+	// keeps what was typed.
+	routerTree = kw("",
+		kw("no").negated(),
+		kw("router-id", arg(ipv4).does(sectionLine(1))).undoes(sectionLine(1)),
+		kw("network", arg(ipv4, arg(ipv4, kw("area", arg(word).does(sectionLine(5)))))),
+		kw("passive-interface", arg(ifName).does(sectionLine(2))),
+		kw("neighbor", arg(ipv4, kw("remote-as", arg(number(1, 65535)).does(sectionLine(3))))),
+		kw("exit").does(cfgExit),
+		kw("end").does(cfgEnd),
+	)
+
+	filterTree = kw("",
+		kw("include", restOfLine().does(cmdNothing)),
+		kw("exclude", restOfLine().does(cmdNothing)),
+		kw("begin", restOfLine().does(cmdNothing)),
+		kw("section", restOfLine().does(cmdNothing)),
+		kw("count", restOfLine().does(cmdNothing)),
+	)
+}
+
+// dispatch resolves and runs one line in the session's current mode.
+func (c *cli) dispatch(line string) (parsed, string) {
+	toks := tokenize(line)
+	if c.mode == modeExec || len(toks) == 0 {
+		return c.runExec(line, toks)
+	}
+	if strings.EqualFold(toks[0].s, "do") {
+		if len(toks) == 1 {
+			return parsed{err: errIncomplete}, c.errorText(parsed{err: errIncomplete}, line)
+		}
+		return c.runExec(line, toks[1:])
+	}
+	tree := c.modeTree()
+	p := parse(tree, line, toks, c.priv)
+	if p.err == errInvalid && tree != configTree {
+		// IOS tries a command the sub-mode does not know in global
+		// configuration, and stays there if it works (hostname in config-if).
+		if g := parse(configTree, line, toks, c.priv); g.err == errNone {
+			c.mode = modeConfig
+			p = g
+		}
+	}
+	if p.err != errNone {
+		return p, c.errorText(p, line)
+	}
+	return p, p.run(c, p.in)
+}
+
+func (c *cli) modeTree() *node {
+	switch c.mode {
+	case modeIf:
+		return ifTree
+	case modeLine:
+		return lineTree
+	case modeRouter:
+		return routerTree
+	}
+	return configTree
+}
+
+// runExec runs an exec command, with an output filter after "|" for show.
+func (c *cli) runExec(line string, toks []token) (parsed, string) {
+	cmd, filt := toks, []token(nil)
+	for i, t := range toks {
+		if t.s == "|" {
+			cmd, filt = toks[:i], toks[i+1:]
+			break
+		}
+	}
+	p := parse(execTree, line, cmd, c.priv)
+	if p.err != errNone {
+		return p, c.errorText(p, line)
+	}
+	var fp parsed
+	if filt != nil {
+		if p.words[0] != "show" {
+			p.err, p.at = errInvalid, toks[len(cmd)].pos
+			return p, c.errorText(p, line)
+		}
+		if fp = parse(filterTree, line, filt, c.priv); fp.err != errNone {
+			return fp, c.errorText(fp, line)
+		}
+	}
+	out := p.run(c, p.in)
+	if filt != nil {
+		out = filter(out, fp.words[0], fp.in.args[0])
+	}
+	return p, out
+}
+
+func (c *cli) errorText(p parsed, line string) string {
+	switch p.err {
+	case errInvalid:
+		return c.invalid(p.at)
+	case errAmbiguous:
+		return "% Ambiguous command:  \"" + strings.TrimSpace(line) + "\"\n"
+	case errIncomplete:
+		return "% Incomplete command.\n\n"
+	}
+	return ""
+}
+
+// invalid is IOS's rejection with the caret under column at of the line.
+func (c *cli) invalid(at int) string {
+	return strings.Repeat(" ", len(c.promptUsed)+at) + "^\n% Invalid input detected at '^' marker.\n\n"
+}
+
+// filter applies "| include" and friends to show output.
+func filter(out, how, expr string) string {
+	re, err := regexp.Compile(expr)
+	if err != nil {
+		re = regexp.MustCompile(regexp.QuoteMeta(expr))
+	}
+	lines := strings.SplitAfter(out, "\n")
+	var b strings.Builder
+	n := 0
+	begun, inSection := false, false
+	for _, l := range lines {
+		if l == "" {
+			continue
+		}
+		text := strings.TrimRight(l, "\n")
+		m := re.MatchString(text)
+		keep := false
+		switch how {
+		case "include":
+			keep = m
+		case "exclude":
+			keep = !m
+		case "begin":
+			begun = begun || m
+			keep = begun
+		case "section":
+			indented := strings.HasPrefix(text, " ")
+			if !indented {
+				inSection = m
+			}
+			keep = inSection || (indented && m)
+		case "count":
+			if m {
+				n++
+			}
+		}
+		if keep {
+			b.WriteString(l)
+		}
+	}
+	if how == "count" {
+		return "Number of lines which match regexp = " + strconv.Itoa(n) + "\n"
+	}
+	return b.String()
+}
+
+// Exec handlers.
+
+func cmdNothing(*cli, input) string { return "" }
+
+func cmdQuit(c *cli, _ input) string {
+	c.quit = true
+	return ""
+}
+
+func cmdDisable(c *cli, _ input) string {
+	c.priv = 1
+	return ""
+}
+
+// cmdEnable asks for the secret up to three times, without echo, as IOS does.
+func cmdEnable(c *cli, _ input) string {
+	secret := c.srv.model.enableSecret()
+	if c.priv >= 15 || secret == "" {
+		c.priv = 15
+		return ""
+	}
+	for range 3 {
+		c.put("Password: ")
+		pw, ok := c.readLine(false)
+		if !ok {
+			c.quit = true
+			return ""
+		}
+		if pw == secret {
+			c.priv = 15
+			return ""
+		}
+	}
+	return "% Bad secrets\n\n"
+}
+
+func cmdTermLength(c *cli, in input) string {
+	c.termLen, _ = strconv.Atoi(in.args[0])
+	return ""
+}
+
+func cmdConfT(c *cli, _ input) string {
+	c.mode = modeConfig
+	return "Enter configuration commands, one per line.  End with CNTL/Z.\n"
+}
+
+// cmdConfigure is bare "configure": IOS asks where from, a confirmation
+// prompt that catches clients which only wait for the device prompt.
+func cmdConfigure(c *cli, _ input) string {
+	c.put("Configuring from terminal, memory, or network [terminal]? ")
+	ans, ok := c.readLine(true)
+	if !ok {
+		c.quit = true
+		return ""
+	}
+	ans = strings.ToLower(strings.TrimSpace(ans))
+	if ans == "" || strings.HasPrefix("terminal", ans) {
+		return cmdConfT(c, input{})
+	}
+	return "?Must be \"terminal\", \"memory\" or \"network\"\n"
+}
+
+func cmdPing(_ *cli, in input) string {
+	return "Type escape sequence to abort.\n" +
+		"Sending 5, 100-byte ICMP Echos to " + in.args[0] + ", timeout is 2 seconds:\n" +
+		"!!!!!\n" +
+		"Success rate is 100 percent (5/5), round-trip min/avg/max = 1/1/2 ms\n"
+}
+
+func cmdWrite(*cli, input) string { return "Building configuration...\n[OK]\n" }
+
+// Configuration handlers.
+
+func cfgExit(c *cli, _ input) string {
+	if c.mode == modeConfig {
+		c.mode = modeExec
+	} else {
+		c.mode = modeConfig
+	}
+	return ""
+}
+
+func cfgEnd(c *cli, _ input) string {
+	c.mode = modeExec
+	return ""
+}
+
+func cfgHostname(c *cli, in input) string {
+	if in.neg {
+		c.srv.model.setHost("Router")
+	} else {
+		c.srv.model.setHost(in.args[0])
+	}
+	return ""
+}
+
+func cfgInterface(c *cli, in input) string {
+	name := in.args[0]
+	typ, _ := splitIfName(name)
+	exists := c.srv.model.hasIface(name)
+	if !exists && !virtualIf(typ) {
+		return c.invalid(in.pos[0]) // no such port on the chassis
+	}
+	if in.neg {
+		c.srv.model.removeIface(name)
+		return ""
+	}
+	if !exists {
+		c.srv.model.editIface(name, func(*iface) {})
+	}
+	c.mode, c.ifName = modeIf, name
+	return ""
+}
+
+// globalLine stores the command as a top-level line, replacing the one with
+// the same first k words; "no" removes it.
+func globalLine(k int) handler {
+	return func(c *cli, in input) string {
+		key := strings.Join(in.words[:min(k, len(in.words))], " ")
+		if in.neg {
+			c.srv.model.unsetGlobal(key)
+		} else {
+			c.srv.model.setGlobal(key, strings.Join(in.words, " "))
+		}
+		return ""
+	}
+}
+
+// sectionLine is globalLine for the line or router section being edited.
+func sectionLine(k int) handler {
+	return func(c *cli, in input) string {
+		key := strings.Join(in.words[:min(k, len(in.words))], " ")
+		line := strings.Join(in.words, " ")
+		c.srv.model.editSection(c.section, func(s *section) {
+			if in.neg {
+				s.unset(key)
+			} else {
+				s.set(key, line)
+			}
+		})
+		return ""
+	}
+}
+
+func cfgDomain(c *cli, in input) string {
+	if in.neg {
+		c.srv.model.unsetGlobal("ip domain name")
+	} else {
+		c.srv.model.setGlobal("ip domain name", "ip domain name "+in.args[0])
+	}
+	return ""
+}
+
+// cfgUser stores a local user; secrets are shown hashed, as IOS does.
+func cfgUser(c *cli, in input) string {
+	key := "username " + in.args[0]
+	if in.neg {
+		c.srv.model.unsetGlobal(key)
+		return ""
+	}
+	line := key
+	w := in.words[2:]
+	if w[0] == "privilege" {
+		line += " privilege " + w[1]
+		w = w[2:]
+	}
+	secret := in.args[len(in.args)-1]
+	if w[0] == "password" {
+		line += " password 0 " + secret
+	} else {
+		line += " secret 9 " + fakeHash(secret)
+	}
+	c.srv.model.setGlobal(key, line)
+	return ""
+}
+
+func cfgEnable(c *cli, in input) string {
+	if in.neg {
+		c.srv.model.setEnable("")
+	} else {
+		c.srv.model.setEnable(in.args[len(in.args)-1])
+	}
+	return ""
+}
+
+// cfgBanner takes a one-line banner between delimiters: banner motd ^text^.
+func cfgBanner(c *cli, in input) string {
+	if in.neg {
+		c.srv.model.setBanner("")
+		return ""
+	}
+	text := in.args[0]
+	delim := text[:1]
+	if strings.HasPrefix(text, "^C") {
+		delim = "^C"
+	}
+	body := strings.TrimPrefix(text, delim)
+	if i := strings.Index(body, delim); i >= 0 {
+		body = body[:i]
+	}
+	c.srv.model.setBanner(body)
+	return ""
+}
+
+func cfgLine(c *cli, in input) string {
+	header := "line vty " + in.args[0] + " " + in.args[1]
+	if in.words[1] == "console" {
+		header = "line con " + in.args[0]
+	}
+	c.srv.model.editSection(header, func(*section) {})
+	c.mode, c.section = modeLine, header
+	return ""
+}
+
+func cfgRouter(c *cli, in input) string {
+	header := strings.Join(in.words, " ")
+	if in.neg {
+		c.srv.model.removeSection(header)
+		return ""
+	}
+	c.srv.model.editSection(header, func(*section) {})
+	c.mode, c.section = modeRouter, header
+	return ""
+}
+
+// Interface handlers.
+
+func ifDesc(c *cli, in input) string {
+	c.srv.model.editIface(c.ifName, func(i *iface) {
+		if in.neg {
+			i.desc = ""
+		} else {
+			i.desc = in.args[0]
+		}
+	})
+	return ""
+}
+
+func ifAddr(c *cli, in input) string {
+	c.srv.model.editIface(c.ifName, func(i *iface) {
+		if in.neg {
+			i.addr, i.mask, i.method = "", "", "unset"
+		} else {
+			i.addr, i.mask, i.method = in.args[0], in.args[1], "manual"
+		}
+	})
+	return ""
+}
+
+func ifShutdown(c *cli, in input) string {
+	c.srv.model.editIface(c.ifName, func(i *iface) { i.shutdown = !in.neg })
+	return ""
+}
+
+// canonicalSet resolves fault-knob commands to their canonical form, so
+// "sh ver" in HangOn matches a typed "show version" and the other way round.
+func canonicalSet(cmds []string) map[string]bool {
+	set := make(map[string]bool, len(cmds))
+	for _, cmd := range cmds {
+		set[rawKey(cmd)] = true
+		toks := tokenize(cmd)
+		if len(toks) == 0 {
+			continue
+		}
+		for _, tree := range []*node{execTree, configTree, ifTree, lineTree, routerTree} {
+			if p := parse(tree, cmd, toks, 15); p.err == errNone {
+				set[p.canonical()] = true
+			}
+		}
+	}
+	return set
+}
+
+// rawKey is how a line that did not parse is matched against fault knobs.
+func rawKey(line string) string {
+	return strings.ToLower(strings.Join(strings.Fields(line), " "))
+}

@@ -1,0 +1,209 @@
+// Package graph is a small directed acyclic graph of string-named nodes: add
+// nodes, connect them, find cycles with a stable readable description, sort
+// them topologically and render DOT. It knows nothing of devices or
+// commands; the engine builds one graph of command blocks (to report cycles)
+// and one of (command, device) steps (to walk).
+package graph
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Graph holds nodes and edges; an edge a→b means a must finish before b
+// starts (b depends on a).
+type Graph struct {
+	order []string // insertion order, for stable output
+	nodes map[string]bool
+	down  map[string]map[string]bool // a → set of b (b depends on a)
+	up    map[string]map[string]bool // b → set of a
+}
+
+// New returns an empty graph.
+func New() *Graph {
+	return &Graph{
+		nodes: map[string]bool{},
+		down:  map[string]map[string]bool{},
+		up:    map[string]map[string]bool{},
+	}
+}
+
+// Add adds a node; adding it again is a no-op.
+func (g *Graph) Add(n string) {
+	if g.nodes[n] {
+		return
+	}
+	g.nodes[n] = true
+	g.order = append(g.order, n)
+}
+
+// Has reports whether n is a node.
+func (g *Graph) Has(n string) bool { return g.nodes[n] }
+
+// Len is the number of nodes.
+func (g *Graph) Len() int { return len(g.order) }
+
+// Nodes returns the nodes in insertion order.
+func (g *Graph) Nodes() []string { return append([]string(nil), g.order...) }
+
+// Connect adds the edge from → to: to runs after from. Both nodes are added
+// if missing.
+func (g *Graph) Connect(from, to string) {
+	g.Add(from)
+	g.Add(to)
+	if g.down[from] == nil {
+		g.down[from] = map[string]bool{}
+	}
+	if g.up[to] == nil {
+		g.up[to] = map[string]bool{}
+	}
+	g.down[from][to] = true
+	g.up[to][from] = true
+}
+
+// Upstream returns the nodes n depends on, sorted.
+func (g *Graph) Upstream(n string) []string { return sortedKeys(g.up[n]) }
+
+// Downstream returns the nodes that depend on n, sorted.
+func (g *Graph) Downstream(n string) []string { return sortedKeys(g.down[n]) }
+
+// Cycles returns every elementary cycle found by a depth-first search, each
+// rotated to start at its smallest node, and the list sorted, so the
+// message built from it is the same on every run.
+func (g *Graph) Cycles() [][]string {
+	const (
+		white = iota
+		grey
+		black
+	)
+	color := map[string]int{}
+	var stack []string
+	seen := map[string]bool{}
+	var cycles [][]string
+	var visit func(n string)
+	visit = func(n string) {
+		color[n] = grey
+		stack = append(stack, n)
+		for _, m := range sortedKeys(g.down[n]) {
+			switch color[m] {
+			case white:
+				visit(m)
+			case grey:
+				i := len(stack) - 1
+				for stack[i] != m {
+					i--
+				}
+				c := rotate(append([]string(nil), stack[i:]...))
+				key := strings.Join(c, "\x00")
+				if !seen[key] {
+					seen[key] = true
+					cycles = append(cycles, c)
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		color[n] = black
+	}
+	for _, n := range g.sortedNodes() {
+		if color[n] == white {
+			visit(n)
+		}
+	}
+	sort.Slice(cycles, func(i, j int) bool {
+		return strings.Join(cycles[i], ",") < strings.Join(cycles[j], ",")
+	})
+	return cycles
+}
+
+// Sort returns the nodes in a topological order; among nodes that are ready
+// at the same time, insertion order wins, so the order is stable. It returns
+// an error naming a cycle if there is one.
+func (g *Graph) Sort() ([]string, error) {
+	if c := g.Cycles(); len(c) > 0 {
+		return nil, fmt.Errorf("cycle: %s", FormatCycle(c[0]))
+	}
+	pos := make(map[string]int, len(g.order))
+	for i, n := range g.order {
+		pos[n] = i
+	}
+	indeg := make(map[string]int, len(g.order))
+	for _, n := range g.order {
+		indeg[n] = len(g.up[n])
+	}
+	// A simple sorted ready list keeps the result deterministic; graphs here
+	// are small per block, and for steps it is linear enough in practice.
+	var ready []string
+	for _, n := range g.order {
+		if indeg[n] == 0 {
+			ready = append(ready, n)
+		}
+	}
+	out := make([]string, 0, len(g.order))
+	for len(ready) > 0 {
+		n := ready[0]
+		ready = ready[1:]
+		out = append(out, n)
+		var next []string
+		for m := range g.down[n] {
+			indeg[m]--
+			if indeg[m] == 0 {
+				next = append(next, m)
+			}
+		}
+		if len(next) > 0 {
+			ready = append(ready, next...)
+			sort.Slice(ready, func(i, j int) bool { return pos[ready[i]] < pos[ready[j]] })
+		}
+	}
+	return out, nil
+}
+
+// FormatCycle renders a cycle as "a → b → c → a".
+func FormatCycle(c []string) string {
+	if len(c) == 0 {
+		return ""
+	}
+	return strings.Join(append(append([]string(nil), c...), c[0]), " → ")
+}
+
+// DOT renders the graph in Graphviz's language.
+func (g *Graph) DOT(name string) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "digraph %q {\n", name)
+	for _, n := range g.sortedNodes() {
+		fmt.Fprintf(&b, "  %q;\n", n)
+	}
+	for _, n := range g.sortedNodes() {
+		for _, m := range sortedKeys(g.down[n]) {
+			fmt.Fprintf(&b, "  %q -> %q;\n", n, m)
+		}
+	}
+	b.WriteString("}\n")
+	return b.String()
+}
+
+func (g *Graph) sortedNodes() []string {
+	out := append([]string(nil), g.order...)
+	sort.Strings(out)
+	return out
+}
+
+func rotate(c []string) []string {
+	min := 0
+	for i := range c {
+		if c[i] < c[min] {
+			min = i
+		}
+	}
+	return append(c[min:], c[:min]...)
+}
+
+func sortedKeys(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

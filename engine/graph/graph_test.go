@@ -1,0 +1,84 @@
+package graph_test
+
+import (
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/netrun/netrun/engine/graph"
+)
+
+func TestSort(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name  string
+		nodes []string
+		edges [][2]string
+		want  []string
+	}{
+		{"empty", nil, nil, []string{}},
+		{"insertion order when independent", []string{"c", "a", "b"}, nil, []string{"c", "a", "b"}},
+		{"chain", []string{"c", "b", "a"}, [][2]string{{"a", "b"}, {"b", "c"}}, []string{"a", "b", "c"}},
+		{"diamond", []string{"d", "b", "c", "a"}, [][2]string{{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}}, []string{"a", "b", "c", "d"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			g := graph.New()
+			for _, n := range tt.nodes {
+				g.Add(n)
+			}
+			for _, e := range tt.edges {
+				g.Connect(e[0], e[1])
+			}
+			got, err := g.Sort()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Sort (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestCycles(t *testing.T) {
+	t.Parallel()
+	g := graph.New()
+	g.Connect("b", "c")
+	g.Connect("c", "a")
+	g.Connect("a", "b")
+	g.Connect("x", "y")
+	g.Connect("y", "x")
+	g.Connect("z", "a")
+	want := [][]string{{"a", "b", "c"}, {"x", "y"}}
+	if diff := cmp.Diff(want, g.Cycles()); diff != "" {
+		t.Errorf("Cycles (-want +got):\n%s", diff)
+	}
+	_, err := g.Sort()
+	if err == nil || !strings.Contains(err.Error(), "a → b → c → a") {
+		t.Errorf("Sort error = %v, want the cycle named", err)
+	}
+	if got := graph.FormatCycle([]string{"x"}); got != "x → x" {
+		t.Errorf("self cycle = %q", got)
+	}
+}
+
+func TestUpDownDOT(t *testing.T) {
+	t.Parallel()
+	g := graph.New()
+	g.Connect("a", "c")
+	g.Connect("b", "c")
+	if diff := cmp.Diff([]string{"a", "b"}, g.Upstream("c")); diff != "" {
+		t.Error(diff)
+	}
+	if diff := cmp.Diff([]string{"c"}, g.Downstream("a")); diff != "" {
+		t.Error(diff)
+	}
+	dot := g.DOT("netrun")
+	for _, want := range []string{`digraph "netrun" {`, `"a" -> "c";`, `"b" -> "c";`} {
+		if !strings.Contains(dot, want) {
+			t.Errorf("DOT lacks %s:\n%s", want, dot)
+		}
+	}
+}

@@ -1,0 +1,61 @@
+// Package plan holds a plan as a value: for every device, the ordered steps
+// apply will run, with what each step depends on. A plan is what `netrun
+// plan` prints and what `netrun apply` executes; it serialises to JSON and
+// carries no secrets. It does not build plans (the engine does) nor run them.
+package plan
+
+import (
+	"fmt"
+	"time"
+)
+
+// Version is the format version of a serialised plan.
+const Version = 1
+
+// Action says what a step does to its device.
+type Action string
+
+const (
+	// Run sends commands at privileged exec and records their output.
+	Run Action = "run"
+)
+
+// Plan is the ordered work for every targeted device.
+type Plan struct {
+	Version     int      `json:"format_version"`
+	Parallelism int      `json:"parallelism"`
+	Devices     []Device `json:"devices"`
+}
+
+// Device is one device and its steps in the order they will run.
+type Device struct {
+	Name     string `json:"name"`
+	Address  string `json:"address"`
+	Host     string `json:"host"`
+	Port     int    `json:"port"`
+	Platform string `json:"platform"`
+	Driver   string `json:"driver"`
+	Steps    []Step `json:"steps"`
+}
+
+// Step is one task on one device.
+type Step struct {
+	Task     string        `json:"task"` // "command.clock"
+	Action   Action        `json:"action"`
+	Commands []string      `json:"commands"`
+	Timeout  time.Duration `json:"timeout,omitempty"`
+	// DependsOn lists the step IDs that must succeed first.
+	DependsOn []string `json:"depends_on,omitempty"`
+}
+
+// ID names a step uniquely within a plan: "command.clock@r1".
+func ID(task, device string) string { return fmt.Sprintf("%s@%s", task, device) }
+
+// Steps counts all steps of the plan.
+func (p *Plan) Steps() int {
+	n := 0
+	for _, d := range p.Devices {
+		n += len(d.Steps)
+	}
+	return n
+}
