@@ -1,0 +1,215 @@
+package config
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+)
+
+// CommandConfig is a command block: CLI commands to run on some devices.
+type CommandConfig struct {
+	Name      string
+	Devices   hcl.Expression // nil: every device
+	Commands  hcl.Expression
+	Timeout   hcl.Expression // nil when not set
+	DependsOn []hcl.Traversal
+	DeclRange hcl.Range
+}
+
+// Command is an evaluated command block.
+type Command struct {
+	Name     string
+	Commands []string
+	// Devices are the selected device names, in runbook device order.
+	Devices []string
+	// DependsOn are the names of commands that must run first, and
+	// DependsOnRanges where each is written, for graph diagnostics.
+	DependsOn       []string
+	DependsOnRanges map[string]hcl.Range
+	Timeout         time.Duration // 0: the device's timeout
+	DeclRange       hcl.Range
+}
+
+var commandSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "devices"},
+		{Name: "commands", Required: true},
+		{Name: "depends_on"},
+		{Name: "timeout"},
+	},
+}
+
+func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
+	c := &CommandConfig{Name: block.Labels[0], DeclRange: block.DefRange}
+	content, diags := block.Body.Content(commandSchema)
+	c.Devices = attrExpr(content, "devices")
+	c.Commands = attrExpr(content, "commands")
+	c.Timeout = attrExpr(content, "timeout")
+	if attr, ok := content.Attributes["depends_on"]; ok {
+		deps, ds := decodeDependsOn(attr.Expr)
+		diags = append(diags, ds...)
+		c.DependsOn = deps
+	}
+	return c, diags
+}
+
+func decodeDependsOn(expr hcl.Expression) ([]hcl.Traversal, hcl.Diagnostics) {
+	exprs, diags := hcl.ExprList(expr)
+	var out []hcl.Traversal
+	for _, x := range exprs {
+		tr, ds := hcl.AbsTraversalForExpr(x)
+		if ds.HasErrors() {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid depends_on reference",
+				Detail:   "depends_on lists references to command blocks, such as command.backup.",
+				Subject:  x.Range().Ptr(),
+			})
+			continue
+		}
+		if tr.RootName() != "command" || len(tr) != 2 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid depends_on reference",
+				Detail:   "Only command blocks can be listed in depends_on, as command.NAME.",
+				Subject:  tr.SourceRange().Ptr(),
+			})
+			continue
+		}
+		if _, ok := tr[1].(hcl.TraverseAttr); !ok {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid depends_on reference",
+				Detail:   "Only command blocks can be listed in depends_on, as command.NAME.",
+				Subject:  tr.SourceRange().Ptr(),
+			})
+			continue
+		}
+		out = append(out, tr)
+	}
+	return out, diags
+}
+
+func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, hcl.Diagnostics) {
+	ctx := e.ctx(nil)
+	cmd := &Command{Name: c.Name, DeclRange: c.DeclRange, DependsOnRanges: map[string]hcl.Range{}}
+	var diags hcl.Diagnostics
+
+	v, ds := e.eval(ctx, c.Commands, cty.List(cty.String), "commands")
+	diags = append(diags, ds...)
+	if !ds.HasErrors() {
+		cmds, ds := plainStrings(v, c.Commands, "commands")
+		diags = append(diags, ds...)
+		if len(cmds) == 0 && !ds.HasErrors() {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "No commands",
+				Detail:   "A command block needs at least one command to run.",
+				Subject:  rangeOf(c.Commands, c.DeclRange).Ptr(),
+			})
+		}
+		cmd.Commands = cmds
+	}
+
+	if c.Devices == nil {
+		for _, d := range devices {
+			cmd.Devices = append(cmd.Devices, d.Name)
+		}
+	} else {
+		names, ds := e.selectDevices(ctx, c.Devices, devices)
+		diags = append(diags, ds...)
+		cmd.Devices = names
+	}
+
+	for _, tr := range c.DependsOn {
+		name := tr[1].(hcl.TraverseAttr).Name
+		rng := tr.SourceRange()
+		switch _, ok := e.m.commands[name]; {
+		case !ok:
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Reference to undeclared command",
+				Detail:   fmt.Sprintf("No command block named %q is declared.", name),
+				Subject:  rng.Ptr(),
+			})
+		case name == c.Name:
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Self-referential depends_on",
+				Detail:   fmt.Sprintf("command %q cannot depend on itself.", name),
+				Subject:  rng.Ptr(),
+			})
+		default:
+			if _, dup := cmd.DependsOnRanges[name]; !dup {
+				cmd.DependsOn = append(cmd.DependsOn, name)
+				cmd.DependsOnRanges[name] = rng
+			}
+		}
+	}
+
+	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
+	diags = append(diags, ds...)
+	return cmd, diags
+}
+
+// selectDevices reads a devices argument: devices (device.r1), maps of them
+// (device.r), device names, or lists, sets and tuples of any of these.
+func (e *evaluator) selectDevices(ctx *hcl.EvalContext, expr hcl.Expression, devices []*Device) ([]string, hcl.Diagnostics) {
+	val, diags := e.eval(ctx, expr, cty.DynamicPseudoType, "devices")
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	val, _ = val.UnmarkDeep()
+	bad := func(detail string) hcl.Diagnostics {
+		return append(diags, &hcl.Diagnostic{
+			Severity:    hcl.DiagError,
+			Summary:     "Invalid devices argument",
+			Detail:      detail,
+			Subject:     expr.Range().Ptr(),
+			Expression:  expr,
+			EvalContext: ctx,
+		})
+	}
+	chosen := map[string]bool{}
+	var walk func(v cty.Value) string
+	walk = func(v cty.Value) string {
+		ty := v.Type()
+		switch {
+		case v.IsNull():
+			return "devices must not contain null."
+		case ty == cty.String:
+			chosen[v.AsString()] = true
+		case ty.Equals(deviceType):
+			chosen[v.GetAttr("name").AsString()] = true
+		case ty.IsListType() || ty.IsSetType() || ty.IsTupleType() || ty.IsMapType():
+			for it := v.ElementIterator(); it.Next(); {
+				_, el := it.Element()
+				if msg := walk(el); msg != "" {
+					return msg
+				}
+			}
+		default:
+			return fmt.Sprintf("devices must list devices (device.r1, values(device.r)) or device names, not a %s.", ty.FriendlyName())
+		}
+		return ""
+	}
+	if msg := walk(val); msg != "" {
+		return nil, bad(msg)
+	}
+	known := map[string]bool{}
+	var names []string
+	for _, d := range devices {
+		known[d.Name] = true
+		if chosen[d.Name] {
+			names = append(names, d.Name)
+		}
+	}
+	for _, name := range sortedKeys(chosen) {
+		if !known[name] && !e.devicesFailed {
+			diags = bad(fmt.Sprintf("There is no device named %q.", name))
+		}
+	}
+	return names, diags
+}

@@ -1,0 +1,481 @@
+package config
+
+import (
+	"fmt"
+	"regexp"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/zclconf/go-cty/cty"
+
+	"github.com/netrun/netrun/drivers"
+)
+
+// DeviceConfig is a device block. With for_each it declares one device per
+// key, named by the key.
+type DeviceConfig struct {
+	Label string
+
+	ForEach             hcl.Expression // nil without for_each
+	Host                hcl.Expression
+	Port                hcl.Expression
+	Platform            hcl.Expression
+	Driver              hcl.Expression
+	Credentials         hcl.Expression
+	Tags                hcl.Expression
+	Prompt              hcl.Expression
+	Timeout             hcl.Expression
+	KnownHosts          hcl.Expression
+	InsecureSkipHostKey hcl.Expression
+	Sim                 *SimConfig // nil without a sim block
+
+	DeclRange hcl.Range
+}
+
+// SimConfig is the sim block of a device: how -sim configures the simulated
+// counterpart of the device.
+type SimConfig struct {
+	Password    hcl.Expression
+	Enable      hcl.Expression
+	Latency     hcl.Expression
+	BannerDelay hcl.Expression
+	HangOn      hcl.Expression
+	DropOn      hcl.Expression
+	PageLength  hcl.Expression
+	DeclRange   hcl.Range
+}
+
+// Device is one evaluated device.
+type Device struct {
+	Name    string // the block label, or the for_each key
+	Address string // device.r1 or device.r["r1"]
+
+	Host     string
+	Port     int
+	Platform string
+	Driver   string
+
+	// Credentials are plain values, for the driver only.
+	Credentials     drivers.Credentials
+	CredentialsName string
+
+	Tags                []string
+	Prompt              string
+	Timeout             time.Duration
+	KnownHosts          string // absolute or relative to the working directory
+	InsecureSkipHostKey bool
+	Sim                 SimSettings
+
+	DeclRange hcl.Range
+}
+
+// SimSettings configure the simulated counterpart of a device.
+type SimSettings struct {
+	Password    *string // nil: the device's own credentials
+	Enable      *string // nil: the device's own credentials
+	Latency     time.Duration
+	BannerDelay time.Duration
+	HangOn      []string
+	DropOn      []string
+	PageLength  int
+}
+
+var deviceSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "for_each"},
+		{Name: "host", Required: true},
+		{Name: "port"},
+		{Name: "platform"},
+		{Name: "driver"},
+		{Name: "credentials"},
+		{Name: "tags"},
+		{Name: "prompt"},
+		{Name: "timeout"},
+		{Name: "known_hosts"},
+		{Name: "insecure_skip_host_key"},
+	},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}},
+}
+
+var simSchema = &hcl.BodySchema{
+	Attributes: []hcl.AttributeSchema{
+		{Name: "password"},
+		{Name: "enable"},
+		{Name: "latency"},
+		{Name: "banner_delay"},
+		{Name: "hang_on"},
+		{Name: "drop_on"},
+		{Name: "page_length"},
+	},
+}
+
+// deviceType is the type of a device in expressions: device.r1, or each
+// element of device.r when r has for_each.
+var deviceType = cty.Object(map[string]cty.Type{
+	"name":     cty.String,
+	"host":     cty.String,
+	"port":     cty.Number,
+	"platform": cty.String,
+	"driver":   cty.String,
+	"tags":     cty.List(cty.String),
+})
+
+func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
+	d := &DeviceConfig{Label: block.Labels[0], DeclRange: block.DefRange}
+	content, diags := block.Body.Content(deviceSchema)
+	d.ForEach = attrExpr(content, "for_each")
+	d.Host = attrExpr(content, "host")
+	d.Port = attrExpr(content, "port")
+	d.Platform = attrExpr(content, "platform")
+	d.Driver = attrExpr(content, "driver")
+	d.Credentials = attrExpr(content, "credentials")
+	d.Tags = attrExpr(content, "tags")
+	d.Prompt = attrExpr(content, "prompt")
+	d.Timeout = attrExpr(content, "timeout")
+	d.KnownHosts = attrExpr(content, "known_hosts")
+	d.InsecureSkipHostKey = attrExpr(content, "insecure_skip_host_key")
+	for _, b := range content.Blocks {
+		if d.Sim != nil {
+			diags = append(diags, duplicate(b, "sim", "", d.Sim.DeclRange))
+			continue
+		}
+		s := &SimConfig{DeclRange: b.DefRange}
+		sc, ds := b.Body.Content(simSchema)
+		diags = append(diags, ds...)
+		s.Password = attrExpr(sc, "password")
+		s.Enable = attrExpr(sc, "enable")
+		s.Latency = attrExpr(sc, "latency")
+		s.BannerDelay = attrExpr(sc, "banner_delay")
+		s.HangOn = attrExpr(sc, "hang_on")
+		s.DropOn = attrExpr(sc, "drop_on")
+		s.PageLength = attrExpr(sc, "page_length")
+		d.Sim = s
+	}
+	return d, diags
+}
+
+// exprs lists the expressions of the block other than for_each, for
+// finding references.
+func (d *DeviceConfig) exprs() []hcl.Expression {
+	out := []hcl.Expression{d.Host, d.Port, d.Platform, d.Driver, d.Credentials, d.Tags,
+		d.Prompt, d.Timeout, d.KnownHosts, d.InsecureSkipHostKey}
+	if s := d.Sim; s != nil {
+		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength)
+	}
+	return out
+}
+
+// deviceInstance is an evaluated device with its value for expressions.
+type deviceInstance struct {
+	dev *Device
+	val cty.Value
+	key cty.Value // the for_each key; cty.NilVal without for_each
+	rng hcl.Range // where the name comes from, for duplicate names
+}
+
+func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
+	base := e.ctx(nil)
+	if d.ForEach == nil {
+		inst, diags := e.evalDevice(d, base, d.Label, "device."+d.Label)
+		if diags.HasErrors() {
+			return diags
+		}
+		inst.rng = d.DeclRange
+		e.instances[d.Label] = []*deviceInstance{inst}
+		e.deviceVals[d.Label] = inst.val
+		e.base = nil
+		return diags
+	}
+
+	keys, vals, diags := e.forEach(base, d.ForEach)
+	if diags.HasErrors() {
+		return diags
+	}
+	var insts []*deviceInstance
+	objs := map[string]cty.Value{}
+	for i, key := range keys {
+		ctx := base.NewChild()
+		ctx.Variables = map[string]cty.Value{"each": cty.ObjectVal(map[string]cty.Value{
+			"key":   cty.StringVal(key),
+			"value": vals[i],
+		})}
+		inst, ds := e.evalDevice(d, ctx, key, fmt.Sprintf("device.%s[%q]", d.Label, key))
+		diags = append(diags, ds...)
+		if ds.HasErrors() {
+			continue
+		}
+		inst.rng = d.ForEach.Range()
+		insts = append(insts, inst)
+		objs[key] = inst.val
+	}
+	if diags.HasErrors() {
+		return diags
+	}
+	e.instances[d.Label] = insts
+	if len(objs) == 0 {
+		e.deviceVals[d.Label] = cty.MapValEmpty(deviceType)
+	} else {
+		e.deviceVals[d.Label] = cty.MapVal(objs)
+	}
+	e.base = nil
+	return diags
+}
+
+// forEach evaluates a for_each argument into sorted keys and their values.
+func (e *evaluator) forEach(ctx *hcl.EvalContext, expr hcl.Expression) ([]string, []cty.Value, hcl.Diagnostics) {
+	bad := func(detail string) ([]string, []cty.Value, hcl.Diagnostics) {
+		return nil, nil, hcl.Diagnostics{{
+			Severity:    hcl.DiagError,
+			Summary:     "Invalid for_each argument",
+			Detail:      detail,
+			Subject:     expr.Range().Ptr(),
+			Expression:  expr,
+			EvalContext: ctx,
+		}}
+	}
+	val, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		return nil, nil, diags
+	}
+	if val.HasMark(markSensitive) {
+		return bad("Sensitive values cannot be used in for_each: the keys become device names, which are shown.")
+	}
+	if val.IsNull() {
+		return bad("The for_each value is null; it must be a map or a set of strings.")
+	}
+	if !val.IsWhollyKnown() {
+		return bad("The for_each value is not known.")
+	}
+	ty := val.Type()
+	var keys []string
+	var vals []cty.Value
+	switch {
+	case ty.IsMapType() || ty.IsObjectType():
+		for it := val.ElementIterator(); it.Next(); {
+			k, v := it.Element()
+			keys = append(keys, k.AsString())
+			vals = append(vals, v)
+		}
+	case ty.IsSetType() && ty.ElementType() == cty.String:
+		for it := val.ElementIterator(); it.Next(); {
+			k, _ := it.Element()
+			if k.IsNull() {
+				return bad("A for_each set must not contain null.")
+			}
+			if k.IsMarked() {
+				return bad("Sensitive values cannot be used in for_each: the keys become device names, which are shown.")
+			}
+			keys = append(keys, k.AsString())
+			vals = append(vals, k)
+		}
+	case ty.IsSetType():
+		return bad("A for_each set must be a set of strings.")
+	case ty.IsListType() || ty.IsTupleType():
+		return bad("for_each needs a map or a set of strings, not a list; convert a list of names with toset(...), or a list of objects with a for expression: { for d in LIST : d.name => d }.")
+	default:
+		return bad(fmt.Sprintf("for_each needs a map or a set of strings, not a %s.", ty.FriendlyName()))
+	}
+	for i := range keys {
+		if keys[i] == "" {
+			return bad("A for_each key must not be empty: it becomes a device name.")
+		}
+	}
+	idx := make([]int, len(keys))
+	for i := range idx {
+		idx[i] = i
+	}
+	slices.SortStableFunc(idx, func(a, b int) int { return strings.Compare(keys[a], keys[b]) })
+	sk, sv := make([]string, len(keys)), make([]cty.Value, len(keys))
+	for i, j := range idx {
+		sk[i], sv[i] = keys[j], vals[j]
+	}
+	return sk, sv, nil
+}
+
+func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr string) (*deviceInstance, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	dev := &Device{Name: name, Address: addr, DeclRange: d.DeclRange}
+	ok := true
+	str := func(expr hcl.Expression, attr, def string) (string, cty.Value) {
+		v, ds := e.eval(ctx, expr, cty.String, attr)
+		diags = append(diags, ds...)
+		ok = !ds.HasErrors()
+		if !ok || v.IsNull() {
+			v = cty.StringVal(def)
+		}
+		return plainString(v), v
+	}
+
+	host, hostVal := str(d.Host, "host", "")
+	if host == "" && !diags.HasErrors() {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing host",
+			Detail:   "A device needs a host name or address to connect to.",
+			Subject:  rangeOf(d.Host, d.DeclRange).Ptr(),
+		})
+	}
+	dev.Host = host
+
+	dev.Port = 22
+	portVal := cty.NumberIntVal(22)
+	if n, ok, ds := e.intAttr(ctx, d.Port, "port"); ok {
+		if n < 1 || n > 65535 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid port",
+				Detail:   "A port must be between 1 and 65535.",
+				Subject:  d.Port.Range().Ptr(),
+			})
+		}
+		dev.Port, portVal = n, cty.NumberIntVal(int64(n))
+	} else {
+		diags = append(diags, ds...)
+	}
+
+	var platformVal, driverVal cty.Value
+	if dev.Platform, platformVal = str(d.Platform, "platform", e.opts.DefaultPlatform); ok {
+		diags = append(diags, checkName(d.Platform, d.DeclRange, "platform", dev.Platform, e.opts.Platforms)...)
+	}
+	if dev.Driver, driverVal = str(d.Driver, "driver", e.opts.DefaultDriver); ok {
+		diags = append(diags, checkName(d.Driver, d.DeclRange, "driver", dev.Driver, e.opts.Drivers)...)
+	}
+
+	if d.Credentials != nil {
+		v, ds := e.eval(ctx, d.Credentials, cty.DynamicPseudoType, "credentials")
+		diags = append(diags, ds...)
+		if !ds.HasErrors() && !v.IsNull() {
+			plain, _ := v.UnmarkDeep()
+			if !plain.Type().Equals(credentialsType) {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid credentials",
+					Detail:   "credentials must refer to a credentials block, such as credentials.lab.",
+					Subject:  d.Credentials.Range().Ptr(),
+				})
+			} else {
+				dev.CredentialsName = plainString(plain.GetAttr("name"))
+				dev.Credentials = e.creds[dev.CredentialsName]
+			}
+		}
+	}
+
+	tagsVal := cty.ListValEmpty(cty.String)
+	if v, ds := e.eval(ctx, d.Tags, cty.List(cty.String), "tags"); ds.HasErrors() {
+		diags = append(diags, ds...)
+	} else if !v.IsNull() {
+		tags, ds := plainStrings(v, d.Tags, "tags")
+		diags = append(diags, ds...)
+		dev.Tags, tagsVal = tags, v
+	}
+
+	if dev.Prompt, _ = str(d.Prompt, "prompt", ""); ok && dev.Prompt != "" {
+		if _, err := regexp.Compile(dev.Prompt); err != nil {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid prompt pattern",
+				Detail:   fmt.Sprintf("The prompt must be a regular expression: %s.", err),
+				Subject:  d.Prompt.Range().Ptr(),
+			})
+		}
+	}
+	dur, ds := e.durationAttr(ctx, d.Timeout, "timeout")
+	diags = append(diags, ds...)
+	dev.Timeout = dur
+	if kh, _ := str(d.KnownHosts, "known_hosts", ""); kh != "" {
+		dev.KnownHosts = expandPath(e.m.Dir, kh)
+	}
+	if v, ds := e.eval(ctx, d.InsecureSkipHostKey, cty.Bool, "insecure_skip_host_key"); ds.HasErrors() {
+		diags = append(diags, ds...)
+	} else if !v.IsNull() {
+		dev.InsecureSkipHostKey = plainBool(v)
+	}
+
+	if d.Sim != nil {
+		sim, ds := e.evalSim(d.Sim, ctx)
+		diags = append(diags, ds...)
+		dev.Sim = sim
+	}
+
+	val := cty.ObjectVal(map[string]cty.Value{
+		"name":     cty.StringVal(name),
+		"host":     hostVal,
+		"port":     portVal,
+		"platform": platformVal,
+		"driver":   driverVal,
+		"tags":     tagsVal,
+	})
+	return &deviceInstance{dev: dev, val: val}, diags
+}
+
+func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hcl.Diagnostics) {
+	var sim SimSettings
+	var diags hcl.Diagnostics
+	secret := func(expr hcl.Expression, attr string) *string {
+		v, ds := e.eval(ctx, expr, cty.String, attr)
+		diags = append(diags, ds...)
+		if ds.HasErrors() || v.IsNull() {
+			return nil
+		}
+		p := plainString(v)
+		if p != "" {
+			e.secrets = append(e.secrets, p)
+		}
+		return &p
+	}
+	sim.Password = secret(s.Password, "password")
+	sim.Enable = secret(s.Enable, "enable")
+	var ds hcl.Diagnostics
+	sim.Latency, ds = e.durationAttr(ctx, s.Latency, "latency")
+	diags = append(diags, ds...)
+	sim.BannerDelay, ds = e.durationAttr(ctx, s.BannerDelay, "banner_delay")
+	diags = append(diags, ds...)
+	list := func(expr hcl.Expression, attr string) []string {
+		v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
+		diags = append(diags, ds...)
+		if ds.HasErrors() || v.IsNull() {
+			return nil
+		}
+		out, ds := plainStrings(v, expr, attr)
+		diags = append(diags, ds...)
+		return out
+	}
+	sim.HangOn = list(s.HangOn, "hang_on")
+	sim.DropOn = list(s.DropOn, "drop_on")
+	if n, ok, ds := e.intAttr(ctx, s.PageLength, "page_length"); ok {
+		if n < 0 {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid page_length",
+				Detail:   "page_length must not be negative; 0 turns paging off.",
+				Subject:  s.PageLength.Range().Ptr(),
+			})
+		}
+		sim.PageLength = n
+	} else {
+		diags = append(diags, ds...)
+	}
+	return sim, diags
+}
+
+// checkName reports a driver or platform name that is not in known; an
+// empty known list accepts any name.
+func checkName(expr hcl.Expression, block hcl.Range, what, name string, known []string) hcl.Diagnostics {
+	if len(known) == 0 || slices.Contains(known, name) {
+		return nil
+	}
+	subject := block
+	if expr != nil {
+		subject = expr.Range()
+	}
+	sorted := slices.Clone(known)
+	slices.Sort(sorted)
+	return hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Unknown %s", what),
+		Detail:   fmt.Sprintf("There is no %s named %q. Known: %s.", what, name, strings.Join(sorted, ", ")),
+		Subject:  subject.Ptr(),
+	}}
+}

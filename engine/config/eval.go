@@ -1,0 +1,594 @@
+package config
+
+import (
+	"fmt"
+	"math"
+	"math/big"
+	"sort"
+	"strings"
+	"time"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/convert"
+	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/netrun/netrun/drivers"
+)
+
+// valueMark is the type of the marks this package puts on cty values.
+type valueMark string
+
+// markSensitive marks values that must not be shown: sensitive variables
+// and credential secrets, and everything computed from them.
+const markSensitive valueMark = "sensitive"
+
+// evaluator holds the values known so far while a module is evaluated.
+type evaluator struct {
+	m     *Module
+	opts  LoadOptions
+	funcs map[string]function.Function
+
+	vars       map[string]cty.Value
+	locals     map[string]cty.Value
+	creds      map[string]drivers.Credentials
+	credVals   map[string]cty.Value
+	instances  map[string][]*deviceInstance // by block label
+	deviceVals map[string]cty.Value         // by block label
+
+	devicesFailed bool
+	failed        map[string]bool // by node key, "device.r1", after evalBlocks
+	secrets       []string        // sensitive values, for Secrets
+	redact        []string        // secrets and raw sensitive inputs, kept out of diagnostics
+
+	base *hcl.EvalContext // rebuilt when nil
+}
+
+// Evaluate resolves variables, locals, credentials, devices (expanding
+// for_each), commands and settings. The runbook is nil when diagnostics hold
+// errors.
+func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.Diagnostics) {
+	e := &evaluator{
+		m:          m,
+		opts:       opts,
+		funcs:      Functions(m.Dir),
+		vars:       map[string]cty.Value{},
+		locals:     map[string]cty.Value{},
+		creds:      map[string]drivers.Credentials{},
+		credVals:   map[string]cty.Value{},
+		instances:  map[string][]*deviceInstance{},
+		deviceVals: map[string]cty.Value{},
+	}
+	defer func() { diags = redact(diags, append(e.redact, e.secrets...)) }()
+	defer recoverDiags(&diags)
+
+	parser := m.parser
+	if parser == nil {
+		parser = hclparse.NewParser()
+	}
+	diags = append(diags, e.evalVariables(parser, in)...)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	diags = append(diags, e.evalBlocks()...)
+	devices, ds := e.collectDevices()
+	diags = append(diags, ds...)
+
+	rb = &Runbook{Dir: m.Dir, Devices: devices, funcs: e.funcs}
+	for _, c := range m.Commands {
+		if ds, ok := e.ready(c.Devices, c.Commands, c.Timeout); !ok {
+			diags = append(diags, ds...)
+			continue
+		}
+		cmd, ds := e.evalCommand(c, devices)
+		diags = append(diags, ds...)
+		rb.Commands = append(rb.Commands, cmd)
+	}
+	if m.Settings != nil {
+		if ds, ok := e.ready(m.Settings.Parallelism); ok {
+			rb.Settings, ds = e.evalSettings()
+			diags = append(diags, ds...)
+		} else {
+			diags = append(diags, ds...)
+		}
+	}
+
+	rb.Outputs = m.Outputs
+	rb.vars = e.ctx(nil).Variables
+	rb.secrets = uniqueStrings(e.secrets)
+	rb.redact = uniqueStrings(append(e.redact, e.secrets...))
+	// Outputs are checked now with unknown command results, so that errors
+	// show before anything runs.
+	unknownCmds := map[string]cty.Value{}
+	for _, c := range m.Commands {
+		unknownCmds[c.Name] = cty.UnknownVal(commandType)
+	}
+	outCtx := rb.outputContext(unknownCmds)
+	for _, o := range m.Outputs {
+		refs, ds := e.refs(o.Expr, scope{commands: true})
+		diags = append(diags, ds...)
+		if ds.HasErrors() || e.anyFailed(refs) {
+			continue
+		}
+		_, ds = rb.evalOutput(o, outCtx)
+		diags = append(diags, ds...)
+	}
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return rb, diags
+}
+
+// ctx is the evaluation context for the values known so far; each, when
+// set, is the each object of a for_each instance.
+func (e *evaluator) ctx(each *cty.Value) *hcl.EvalContext {
+	if e.base == nil {
+		e.base = &hcl.EvalContext{
+			Variables: map[string]cty.Value{
+				"var":         objectVal(e.vars),
+				"local":       objectVal(e.locals),
+				"credentials": objectVal(e.credVals),
+				"device":      objectVal(e.deviceVals),
+				"path":        cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(e.m.Dir)}),
+			},
+			Functions: e.funcs,
+		}
+	}
+	if each == nil {
+		return e.base
+	}
+	child := e.base.NewChild()
+	child.Variables = map[string]cty.Value{"each": *each}
+	return child
+}
+
+// node is a block, or a local value, whose value others may refer to.
+type node struct {
+	kind, name string
+	rng        hcl.Range
+	deps       []string
+	eval       func() hcl.Diagnostics
+}
+
+func (n *node) key() string { return n.kind + "." + n.name }
+
+// evalBlocks evaluates locals, credentials and devices in the order their
+// references require, reporting cycles.
+func (e *evaluator) evalBlocks() hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	var nodes []*node
+	byKey := map[string]*node{}
+	add := func(n *node, refs []ref) {
+		seen := map[string]bool{}
+		for _, r := range refs {
+			k := r.kind + "." + r.name
+			if (r.kind == "local" || r.kind == "credentials" || r.kind == "device") && !seen[k] {
+				seen[k] = true
+				n.deps = append(n.deps, k)
+			}
+		}
+		sort.Strings(n.deps)
+		nodes = append(nodes, n)
+		byKey[n.key()] = n
+	}
+	failed := map[string]bool{}
+	e.failed = failed
+	for _, l := range e.m.Locals {
+		refs, ds := e.refs(l.Expr, scope{})
+		diags = append(diags, ds...)
+		n := &node{kind: "local", name: l.Name, rng: l.DeclRange, eval: func() hcl.Diagnostics { return e.evalLocal(l) }}
+		add(n, refs)
+		failed[n.key()] = ds.HasErrors()
+	}
+	for _, c := range e.m.Credentials {
+		var refs []ref
+		var bad bool
+		for _, x := range []hcl.Expression{c.Username, c.Password, c.Enable, c.PrivateKey} {
+			rs, ds := e.refs(x, scope{})
+			diags = append(diags, ds...)
+			refs, bad = append(refs, rs...), bad || ds.HasErrors()
+		}
+		n := &node{kind: "credentials", name: c.Name, rng: c.DeclRange, eval: func() hcl.Diagnostics { return e.evalCredentials(c) }}
+		add(n, refs)
+		failed[n.key()] = bad
+	}
+	for _, d := range e.m.Devices {
+		refs, ds := e.refs(d.ForEach, scope{})
+		diags = append(diags, ds...)
+		bad := ds.HasErrors()
+		for _, x := range d.exprs() {
+			rs, ds := e.refs(x, scope{each: d.ForEach != nil})
+			diags = append(diags, ds...)
+			refs, bad = append(refs, rs...), bad || ds.HasErrors()
+		}
+		n := &node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}
+		add(n, refs)
+		failed[n.key()] = bad
+	}
+
+	// Depth-first, in declaration order, so order and messages are stable.
+	state := map[string]int{} // 1 on the stack, 2 done
+	var stack, order []string
+	var visit func(k string)
+	visit = func(k string) {
+		state[k] = 1
+		stack = append(stack, k)
+		for _, d := range byKey[k].deps {
+			switch state[d] {
+			case 0:
+				visit(d)
+			case 1:
+				i := len(stack) - 1
+				for stack[i] != d {
+					i--
+				}
+				cycle := append(append([]string(nil), stack[i:]...), d)
+				first := byKey[cycle[0]]
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Cycle in references",
+					Detail:   fmt.Sprintf("These values refer to each other, so none can be evaluated: %s.", strings.Join(cycle, " -> ")),
+					Subject:  first.rng.Ptr(),
+				})
+				for _, c := range cycle {
+					failed[c] = true
+				}
+			}
+		}
+		stack = stack[:len(stack)-1]
+		state[k] = 2
+		order = append(order, k)
+	}
+	for _, n := range nodes {
+		if state[n.key()] == 0 {
+			visit(n.key())
+		}
+	}
+
+	for _, k := range order {
+		n := byKey[k]
+		for _, d := range n.deps {
+			if failed[d] {
+				failed[k] = true
+			}
+		}
+		if failed[k] {
+			if n.kind == "device" {
+				e.devicesFailed = true
+			}
+			continue
+		}
+		ds := n.eval()
+		diags = append(diags, ds...)
+		if ds.HasErrors() {
+			failed[k] = true
+			if n.kind == "device" {
+				e.devicesFailed = true
+			}
+		}
+	}
+	return diags
+}
+
+// collectDevices lists the devices in declaration order and checks that
+// their names are unique.
+func (e *evaluator) collectDevices() ([]*Device, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var out []*Device
+	seen := map[string]*deviceInstance{}
+	for _, d := range e.m.Devices {
+		for _, inst := range e.instances[d.Label] {
+			if prev, ok := seen[inst.dev.Name]; ok {
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Duplicate device name",
+					Detail:   fmt.Sprintf("%s is named %q, like %s declared at %s. Device names must be unique.", inst.dev.Address, inst.dev.Name, prev.dev.Address, where(prev.dev.DeclRange)),
+					Subject:  inst.rng.Ptr(),
+				})
+				continue
+			}
+			seen[inst.dev.Name] = inst
+			out = append(out, inst.dev)
+		}
+	}
+	return out, diags
+}
+
+// ref is a reference from an expression to a named thing: var.x, local.x,
+// credentials.x, device.x or command.x.
+type ref struct {
+	kind, name string
+	rng        hcl.Range
+}
+
+// scope says which references an expression may make.
+type scope struct {
+	each     bool // inside a block with for_each
+	commands bool // in an output, where command results are known
+}
+
+var referenceHelp = "References start with var., local., credentials., device., each. (in blocks with for_each), path.root, or command. (in outputs)."
+
+// refs lists the references of expr and reports those to things that are
+// not declared or not available where expr is.
+func (e *evaluator) refs(expr hcl.Expression, sc scope) ([]ref, hcl.Diagnostics) {
+	if expr == nil {
+		return nil, nil
+	}
+	var out []ref
+	var diags hcl.Diagnostics
+	bad := func(rng hcl.Range, summary, detail string) {
+		diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagError, Summary: summary, Detail: detail, Subject: rng.Ptr()})
+	}
+	for _, tr := range expr.Variables() {
+		root, rng := tr.RootName(), tr.SourceRange()
+		var attr string
+		if len(tr) > 1 {
+			if a, ok := tr[1].(hcl.TraverseAttr); ok {
+				attr = a.Name
+			}
+		}
+		switch root {
+		case "var", "local", "credentials", "device", "command", "each", "path":
+		default:
+			bad(rng, "Unknown reference", fmt.Sprintf("There is nothing named %q in this runbook. %s", root, referenceHelp))
+			continue
+		}
+		if attr == "" {
+			bad(rng, "Invalid reference", fmt.Sprintf("A reference to %s must be followed by a name, as in %s.example.", root, root))
+			continue
+		}
+		var declared bool
+		var what string
+		switch root {
+		case "var":
+			_, declared = e.m.variables[attr]
+			what = "input variable"
+		case "local":
+			_, declared = e.m.locals[attr]
+			what = "local value"
+		case "credentials":
+			_, declared = e.m.credentials[attr]
+			what = "credentials block"
+		case "device":
+			_, declared = e.m.devices[attr]
+			what = "device block"
+		case "command":
+			if !sc.commands {
+				bad(rng, "Command results are not available here",
+					"Command outputs are known only after apply, so only output blocks can refer to command.NAME. To run a command after another, use depends_on = [command.NAME].")
+				continue
+			}
+			_, declared = e.m.commands[attr]
+			what = "command block"
+		case "each":
+			if !sc.each {
+				bad(rng, `Reference to "each" outside for_each`, `each.key and each.value can only be used in a device block that sets for_each.`)
+			} else if attr != "key" && attr != "value" {
+				bad(rng, "Invalid each attribute", "each has only the attributes key and value.")
+			}
+			continue
+		case "path":
+			if attr != "root" {
+				bad(rng, "Invalid path attribute", "path has only the attribute root, the runbook directory.")
+			}
+			continue
+		}
+		if !declared {
+			bad(rng, "Reference to undeclared "+what, fmt.Sprintf("No %s named %q is declared in this runbook.", what, attr))
+			continue
+		}
+		out = append(out, ref{kind: root, name: attr, rng: rng})
+	}
+	return out, diags
+}
+
+func (e *evaluator) anyFailed(refs []ref) bool {
+	for _, r := range refs {
+		if e.failed[r.kind+"."+r.name] {
+			return true
+		}
+	}
+	return false
+}
+
+// ready checks the references of expressions evaluated after the blocks
+// (commands, settings): ok is false when one is invalid or refers to a block
+// that failed, whose error has been reported already.
+func (e *evaluator) ready(exprs ...hcl.Expression) (hcl.Diagnostics, bool) {
+	var diags hcl.Diagnostics
+	ok := true
+	for _, x := range exprs {
+		refs, ds := e.refs(x, scope{})
+		diags = append(diags, ds...)
+		ok = ok && !ds.HasErrors()
+		ok = ok && !e.anyFailed(refs)
+	}
+	return diags, ok
+}
+
+// eval evaluates expr and converts it to ty, keeping marks. A nil expr is a
+// null value.
+func (e *evaluator) eval(ctx *hcl.EvalContext, expr hcl.Expression, ty cty.Type, name string) (cty.Value, hcl.Diagnostics) {
+	if expr == nil {
+		return cty.NullVal(ty), nil
+	}
+	val, diags := expr.Value(ctx)
+	if diags.HasErrors() {
+		return cty.DynamicVal, diags
+	}
+	if !val.IsWhollyKnown() {
+		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Value not known",
+			Detail:   fmt.Sprintf("The value of %s is not known before apply.", name),
+			Subject:  expr.Range().Ptr(),
+		})
+	}
+	plain, marks := val.UnmarkDeep()
+	conv, err := convert.Convert(plain, ty)
+	if err != nil {
+		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
+			Severity:    hcl.DiagError,
+			Summary:     "Incorrect attribute value type",
+			Detail:      fmt.Sprintf("Inappropriate value for attribute %q: %s.", name, err),
+			Subject:     expr.Range().Ptr(),
+			Expression:  expr,
+			EvalContext: ctx,
+		})
+	}
+	if len(marks) > 0 {
+		conv = conv.WithMarks(marks)
+	}
+	return conv, diags
+}
+
+// intAttr evaluates a whole number; ok is false when it is not set or on
+// error.
+func (e *evaluator) intAttr(ctx *hcl.EvalContext, expr hcl.Expression, name string) (int, bool, hcl.Diagnostics) {
+	v, diags := e.eval(ctx, expr, cty.Number, name)
+	if diags.HasErrors() || v.IsNull() {
+		return 0, false, diags
+	}
+	v, _ = v.UnmarkDeep()
+	bf := v.AsBigFloat()
+	i, acc := bf.Int64()
+	if !bf.IsInt() || acc != big.Exact || i > math.MaxInt32 || i < math.MinInt32 {
+		return 0, false, append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid number",
+			Detail:   fmt.Sprintf("%s must be a whole number.", name),
+			Subject:  expr.Range().Ptr(),
+		})
+	}
+	return int(i), true, diags
+}
+
+// durationAttr evaluates a duration such as "30s"; not set is 0.
+func (e *evaluator) durationAttr(ctx *hcl.EvalContext, expr hcl.Expression, name string) (time.Duration, hcl.Diagnostics) {
+	v, diags := e.eval(ctx, expr, cty.String, name)
+	if diags.HasErrors() || v.IsNull() {
+		return 0, diags
+	}
+	s := plainString(v)
+	d, err := time.ParseDuration(s)
+	if err == nil && d >= 0 {
+		return d, diags
+	}
+	detail := fmt.Sprintf("%s must be a duration such as \"30s\", \"1m30s\" or \"200ms\"", name)
+	if !v.ContainsMarked() {
+		detail += fmt.Sprintf(", not %q", s)
+	}
+	return 0, append(diags, &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid duration",
+		Detail:   detail + ".",
+		Subject:  expr.Range().Ptr(),
+	})
+}
+
+func plainString(v cty.Value) string {
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() || !v.IsKnown() || v.Type() != cty.String {
+		return ""
+	}
+	return v.AsString()
+}
+
+func plainBool(v cty.Value) bool {
+	v, _ = v.UnmarkDeep()
+	return !v.IsNull() && v.IsKnown() && v.Type() == cty.Bool && v.True()
+}
+
+// plainStrings reads a list of strings, refusing null elements.
+func plainStrings(v cty.Value, expr hcl.Expression, name string) ([]string, hcl.Diagnostics) {
+	v, _ = v.UnmarkDeep()
+	if v.IsNull() {
+		return nil, nil
+	}
+	var out []string
+	for it := v.ElementIterator(); it.Next(); {
+		_, el := it.Element()
+		if el.IsNull() {
+			return nil, hcl.Diagnostics{{
+				Severity: hcl.DiagError,
+				Summary:  "Null value in list",
+				Detail:   fmt.Sprintf("The elements of %s must not be null.", name),
+				Subject:  expr.Range().Ptr(),
+			}}
+		}
+		out = append(out, el.AsString())
+	}
+	return out, nil
+}
+
+func attrExpr(content *hcl.BodyContent, name string) hcl.Expression {
+	if content == nil {
+		return nil
+	}
+	if attr, ok := content.Attributes[name]; ok {
+		return attr.Expr
+	}
+	return nil
+}
+
+func objectVal(m map[string]cty.Value) cty.Value {
+	if len(m) == 0 {
+		return cty.EmptyObjectVal
+	}
+	return cty.ObjectVal(m)
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// minRedactLen is the length from which redact masks a secret.
+const minRedactLen = 4
+
+// redact replaces secrets in diagnostic text, a last guard in case a
+// message quoted a sensitive value.
+func redact(diags hcl.Diagnostics, secrets []string) hcl.Diagnostics {
+	if len(diags) == 0 || len(secrets) == 0 {
+		return diags
+	}
+	var s []string
+	for _, x := range uniqueStrings(secrets) {
+		// Shorter strings would turn up inside ordinary words and make
+		// messages unreadable; values are kept out of messages by marks in
+		// the first place.
+		if len(x) >= minRedactLen {
+			s = append(s, x)
+		}
+	}
+	if len(s) == 0 {
+		return diags
+	}
+	sort.Slice(s, func(i, j int) bool { return len(s[i]) > len(s[j]) })
+	pairs := make([]string, 0, 2*len(s))
+	for _, x := range s {
+		pairs = append(pairs, x, "(sensitive value)")
+	}
+	r := strings.NewReplacer(pairs...)
+	out := make(hcl.Diagnostics, len(diags))
+	for i, d := range diags {
+		c := *d
+		c.Summary, c.Detail = r.Replace(c.Summary), r.Replace(c.Detail)
+		out[i] = &c
+	}
+	return out
+}
+
+// rangeOf is where expr is written, or fallback when it is not set.
+func rangeOf(expr hcl.Expression, fallback hcl.Range) hcl.Range {
+	if expr == nil {
+		return fallback
+	}
+	return expr.Range()
+}

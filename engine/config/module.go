@@ -1,0 +1,221 @@
+package config
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
+)
+
+// Module is a runbook as written: the blocks of all its files, with their
+// expressions kept unevaluated. Maps are keyed by block label; the slices
+// keep declaration order (files sorted by name, blocks in file order).
+type Module struct {
+	Dir string
+
+	Settings    *SettingsConfig // nil when there is no netrun block
+	Variables   []*Variable
+	Locals      []*Local
+	Credentials []*CredentialsConfig
+	Devices     []*DeviceConfig
+	Commands    []*CommandConfig
+	Outputs     []*Output
+
+	variables   map[string]*Variable
+	locals      map[string]*Local
+	credentials map[string]*CredentialsConfig
+	devices     map[string]*DeviceConfig
+	commands    map[string]*CommandConfig
+	outputs     map[string]*Output
+
+	parser *hclparse.Parser // for -var-file files, so their diagnostics show snippets
+}
+
+var rootSchema = &hcl.BodySchema{
+	Blocks: []hcl.BlockHeaderSchema{
+		{Type: "netrun"},
+		{Type: "variable", LabelNames: []string{"name"}},
+		{Type: "locals"},
+		{Type: "credentials", LabelNames: []string{"name"}},
+		{Type: "device", LabelNames: []string{"name"}},
+		{Type: "command", LabelNames: []string{"name"}},
+		{Type: "output", LabelNames: []string{"name"}},
+	},
+}
+
+// Load parses and decodes every *.hcl file in dir. Files are read in name
+// order and merged as one runbook, as Terraform merges *.tf files. The
+// parser is shared with the caller so that diagnostics can show snippets.
+func Load(parser *hclparse.Parser, dir string) (m *Module, diags hcl.Diagnostics) {
+	defer recoverDiags(&diags)
+
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "Cannot read runbook directory",
+			Detail:   err.Error(),
+		}}
+	}
+	var files []string
+	for _, e := range entries {
+		if e.IsDir() || !strings.HasSuffix(e.Name(), ".hcl") || strings.HasPrefix(e.Name(), ".") {
+			continue
+		}
+		files = append(files, filepath.Join(dir, e.Name()))
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		return nil, hcl.Diagnostics{{
+			Severity: hcl.DiagError,
+			Summary:  "No runbook files",
+			Detail:   fmt.Sprintf("The directory %s contains no .hcl files.", dir),
+		}}
+	}
+
+	m = &Module{
+		Dir:         dir,
+		parser:      parser,
+		variables:   map[string]*Variable{},
+		locals:      map[string]*Local{},
+		credentials: map[string]*CredentialsConfig{},
+		devices:     map[string]*DeviceConfig{},
+		commands:    map[string]*CommandConfig{},
+		outputs:     map[string]*Output{},
+	}
+	for _, name := range files {
+		f, fileDiags := parser.ParseHCLFile(name)
+		diags = append(diags, fileDiags...)
+		if f == nil {
+			continue
+		}
+		diags = append(diags, m.addFile(f)...)
+	}
+	return m, diags
+}
+
+func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
+	content, diags := f.Body.Content(rootSchema)
+	for _, block := range content.Blocks {
+		if len(block.Labels) > 0 && !hclsyntax.ValidIdentifier(block.Labels[0]) {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  fmt.Sprintf("Invalid %s name", block.Type),
+				Detail:   "A name must start with a letter or underscore and may contain only letters, digits, underscores, and dashes.",
+				Subject:  block.LabelRanges[0].Ptr(),
+			})
+			continue
+		}
+		switch block.Type {
+		case "netrun":
+			s, ds := decodeSettingsBlock(block)
+			diags = append(diags, ds...)
+			if m.Settings != nil {
+				diags = append(diags, duplicate(block, "netrun", "", m.Settings.DeclRange))
+				continue
+			}
+			m.Settings = s
+		case "variable":
+			v, ds := decodeVariableBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.variables[v.Name]; ok {
+				diags = append(diags, duplicate(block, "variable", v.Name, prev.DeclRange))
+				continue
+			}
+			m.variables[v.Name] = v
+			m.Variables = append(m.Variables, v)
+		case "locals":
+			ls, ds := decodeLocalsBlock(block)
+			diags = append(diags, ds...)
+			for _, l := range ls {
+				if prev, ok := m.locals[l.Name]; ok {
+					diags = append(diags, &hcl.Diagnostic{
+						Severity: hcl.DiagError,
+						Summary:  "Duplicate local value definition",
+						Detail:   fmt.Sprintf("A local value named %q was already defined at %s.", l.Name, where(prev.DeclRange)),
+						Subject:  l.DeclRange.Ptr(),
+					})
+					continue
+				}
+				m.locals[l.Name] = l
+				m.Locals = append(m.Locals, l)
+			}
+		case "credentials":
+			c, ds := decodeCredentialsBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.credentials[c.Name]; ok {
+				diags = append(diags, duplicate(block, "credentials", c.Name, prev.DeclRange))
+				continue
+			}
+			m.credentials[c.Name] = c
+			m.Credentials = append(m.Credentials, c)
+		case "device":
+			d, ds := decodeDeviceBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.devices[d.Label]; ok {
+				diags = append(diags, duplicate(block, "device", d.Label, prev.DeclRange))
+				continue
+			}
+			m.devices[d.Label] = d
+			m.Devices = append(m.Devices, d)
+		case "command":
+			c, ds := decodeCommandBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.commands[c.Name]; ok {
+				diags = append(diags, duplicate(block, "command", c.Name, prev.DeclRange))
+				continue
+			}
+			m.commands[c.Name] = c
+			m.Commands = append(m.Commands, c)
+		case "output":
+			o, ds := decodeOutputBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.outputs[o.Name]; ok {
+				diags = append(diags, duplicate(block, "output", o.Name, prev.DeclRange))
+				continue
+			}
+			m.outputs[o.Name] = o
+			m.Outputs = append(m.Outputs, o)
+		}
+	}
+	return diags
+}
+
+func duplicate(block *hcl.Block, typ, name string, prev hcl.Range) *hcl.Diagnostic {
+	if name == "" {
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  fmt.Sprintf("Duplicate %s block", typ),
+			Detail:   fmt.Sprintf("Only one %s block is allowed; the first was declared at %s.", typ, where(prev)),
+			Subject:  block.DefRange.Ptr(),
+		}
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  fmt.Sprintf("Duplicate %s block", typ),
+		Detail:   fmt.Sprintf("A %s block named %q was already declared at %s. Names must be unique within a runbook.", typ, name, where(prev)),
+		Subject:  block.DefRange.Ptr(),
+	}
+}
+
+// recoverDiags turns a panic into an error diagnostic: a runbook must never
+// crash the tool, whatever it contains.
+func recoverDiags(diags *hcl.Diagnostics) {
+	if r := recover(); r != nil {
+		*diags = append(*diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Internal error in netrun",
+			Detail:   fmt.Sprintf("netrun failed to process this runbook (%v). Please report this as a bug.", r),
+		})
+	}
+}
+
+// where names a place in a runbook for messages, as FILE:LINE.
+func where(r hcl.Range) string {
+	return fmt.Sprintf("%s:%d", r.Filename, r.Start.Line)
+}

@@ -1,0 +1,64 @@
+package config
+
+import (
+	"sort"
+
+	"github.com/zclconf/go-cty/cty"
+	"github.com/zclconf/go-cty/cty/function"
+)
+
+// LoadOptions are what the caller knows that the runbook is checked against.
+type LoadOptions struct {
+	// Drivers and Platforms are the known names; an empty list accepts any.
+	Drivers   []string
+	Platforms []string
+	// DefaultPlatform and DefaultDriver apply to devices that set none.
+	DefaultPlatform string
+	DefaultDriver   string
+}
+
+// Runbook is an evaluated runbook: plain values the engine plans and
+// applies, plus the outputs, which can only be evaluated after apply.
+type Runbook struct {
+	Dir      string
+	Settings Settings
+	Devices  []*Device  // declaration order; for_each instances sorted by key
+	Commands []*Command // declaration order
+	Outputs  []*Output  // declaration order, evaluated by EvalOutputs
+
+	vars    map[string]cty.Value // the evaluation context, without command
+	funcs   map[string]function.Function
+	secrets []string
+	redact  []string
+}
+
+// Secrets returns every sensitive string of the runbook (values of
+// sensitive variables, credential and sim passwords, enable secrets and
+// private keys), sorted and without duplicates, so the engine can mask them
+// in logs and errors.
+func (r *Runbook) Secrets() []string {
+	return uniqueStrings(r.secrets)
+}
+
+// Device returns the device with the given name, or nil.
+func (r *Runbook) Device(name string) *Device {
+	for _, d := range r.Devices {
+		if d.Name == name {
+			return d
+		}
+	}
+	return nil
+}
+
+func uniqueStrings(in []string) []string {
+	seen := map[string]bool{}
+	var out []string
+	for _, s := range in {
+		if s != "" && !seen[s] {
+			seen[s] = true
+			out = append(out, s)
+		}
+	}
+	sort.Strings(out)
+	return out
+}

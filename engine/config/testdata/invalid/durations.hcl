@@ -1,0 +1,12 @@
+device "r1" {
+  host    = "10.0.0.1"
+  timeout = "10 parsecs" # ERROR: not "10 parsecs"
+  sim {
+    latency      = "-1s" # ERROR: must be a duration
+    banner_delay = 5 # ERROR: not "5"
+  }
+}
+command "c" {
+  commands = ["x"]
+  timeout  = "soon" # ERROR: Invalid duration
+}

@@ -1,0 +1,12 @@
+device "r1" { # ERROR: The argument "host" is required
+  port = 22
+}
+credentials "lab" { # ERROR: The argument "username" is required
+  password = "x"
+}
+command "c" { # ERROR: The argument "commands" is required
+  devices = []
+}
+output "o" { # ERROR: The argument "value" is required
+  description = "nothing"
+}

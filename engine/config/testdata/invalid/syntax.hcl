@@ -1,0 +1,3 @@
+device "r1" {
+  host = # ERROR: Invalid expression
+}

@@ -1,0 +1,2 @@
+resource "x" "y" {} # ERROR: Unsupported block type
+nonsense = 1 # ERROR: Unsupported argument

@@ -1,0 +1,2 @@
+site = "file"
+count = 3
