@@ -12,9 +12,10 @@ package drivers
 import (
 	"context"
 	"errors"
-	"fmt"
 	"log/slog"
+	"net"
 	"sort"
+	"strconv"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -80,7 +81,7 @@ type Target struct {
 
 // Addr is host:port.
 func (t Target) Addr() string {
-	return fmt.Sprintf("%s:%d", t.Host, t.Port)
+	return net.JoinHostPort(t.Host, strconv.Itoa(t.Port))
 }
 
 // DefaultTimeout bounds a command when neither device nor command sets one.

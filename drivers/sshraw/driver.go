@@ -1,0 +1,336 @@
+// Package sshraw is netrun's raw SSH driver (driver = "ssh"): it logs in to a
+// network device with golang.org/x/crypto/ssh, opens an interactive PTY shell,
+// and drives the CLI the way an engineer at a terminal would — waiting for the
+// prompt (a regular expression matched against the tail of the output),
+// raising privilege with enable, turning paging off, answering --More--, and
+// cleaning echo, prompts, carriage returns and ANSI codes out of the output.
+//
+// Everything it knows of a CLI comes from drivers.Platform data. It is not a
+// terminal emulator (it keeps text, not screen state), not a general SSH
+// client (no exec channels, file transfer or port forwarding), and it does not
+// decide which commands to run: the engine does.
+package sshraw
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"os"
+	"strconv"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/netrun/netrun/drivers"
+)
+
+// Driver opens raw SSH sessions. The zero value is not usable; call New. A
+// Driver is safe for concurrent use by many goroutines.
+type Driver struct {
+	cols, rows int
+	chunk      int
+	dial       func(ctx context.Context, network, addr string) (net.Conn, error)
+	knownHosts knownHostsCache
+}
+
+// Option configures a Driver.
+type Option func(*Driver) error
+
+// WithTerminalSize sets the PTY size requested from the device. Wide lines
+// keep the device from wrapping long output and echoed commands.
+func WithTerminalSize(cols, rows int) Option {
+	return func(d *Driver) error {
+		if cols <= 0 || rows <= 0 {
+			return fmt.Errorf("sshraw: terminal size %dx%d must be positive", cols, rows)
+		}
+		d.cols, d.rows = cols, rows
+		return nil
+	}
+}
+
+// WithDialer replaces the TCP dialer, for jump hosts, SOCKS proxies or tests.
+func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
+	return func(d *Driver) error {
+		if dial == nil {
+			return errors.New("sshraw: nil dialer")
+		}
+		d.dial = dial
+		return nil
+	}
+}
+
+// WithReadChunk sets the size of each of the two buffers the session reader
+// reads device output into (default 2048 bytes).
+func WithReadChunk(n int) Option {
+	return func(d *Driver) error {
+		if n < 64 {
+			return fmt.Errorf("sshraw: read chunk %d is below 64 bytes", n)
+		}
+		d.chunk = n
+		return nil
+	}
+}
+
+// New returns a Driver configured by opts.
+func New(opts ...Option) (*Driver, error) {
+	var nd net.Dialer
+	d := &Driver{cols: 511, rows: 24, chunk: 2048, dial: nd.DialContext}
+	for _, o := range opts {
+		if err := o(d); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+var _ drivers.Driver = (*Driver)(nil)
+
+var discard = slog.New(slog.DiscardHandler)
+
+// Open dials t, authenticates, verifies the host key, starts a shell, waits
+// for the first prompt, raises privilege if the device starts at user exec,
+// and runs the platform's on-open commands. Connect and login are bounded by
+// t.Timeout (or drivers.DefaultTimeout) and by ctx.
+func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, error) {
+	name := t.Name
+	if name == "" {
+		name = t.Host
+	}
+	plat, err := drivers.LookupPlatform(t.Platform)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	pat, err := compilePlatform(plat, t.Prompt)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	timeout := t.Timeout
+	if timeout <= 0 {
+		timeout = drivers.DefaultTimeout
+	}
+	log := t.Logger
+	if log == nil {
+		log = discard
+	}
+	port := t.Port
+	if port == 0 {
+		port = 22
+	}
+	addr := net.JoinHostPort(t.Host, strconv.Itoa(port))
+
+	cctx, cancel := context.WithTimeout(ctx, timeout)
+	defer cancel()
+
+	conn, err := d.dial(cctx, "tcp", addr)
+	if err != nil {
+		return nil, connectError(ctx, cctx, name, addr, timeout, err)
+	}
+	sc, ch, err := d.handshake(cctx, conn, t, name, addr, log)
+	if err != nil {
+		conn.Close()
+		if errors.Is(err, drivers.ErrAuth) || errors.Is(err, drivers.ErrHostKey) {
+			return nil, err
+		}
+		return nil, connectError(ctx, cctx, name, addr, timeout, err)
+	}
+	log.Debug("ssh shell started", "device", name, "addr", addr, "user", t.Credentials.Username)
+
+	s := newSession(d.chunk, sc, ch, name, pat, t.Credentials, timeout, log)
+	if err := s.login(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+// connectError explains a failure to connect or to start the shell; cctx
+// is ctx bounded by the login timeout.
+func connectError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
+	var ne net.Error
+	switch {
+	case ctx.Err() != nil:
+		return fmt.Errorf("%s: %w to %s: %w", name, drivers.ErrConnect, addr, ctx.Err())
+	case cctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
+		return fmt.Errorf("%s: %w to %s: %w after %s (%v)", name, drivers.ErrConnect, addr, drivers.ErrTimeout, timeout, err)
+	}
+	return fmt.Errorf("%s: %w to %s: %v", name, drivers.ErrConnect, addr, err)
+}
+
+// aLongTimeAgo is a deadline in the past, set to unblock reads at once.
+var aLongTimeAgo = time.Unix(1, 0)
+
+// handshake runs the SSH handshake and authentication on conn and starts a
+// PTY shell. x/crypto/ssh does not take a context, so the context's deadline
+// is put on the connection and cancellation moves it to the past.
+func (d *Driver) handshake(ctx context.Context, conn net.Conn, t drivers.Target, name, addr string, log *slog.Logger) (ssh.Conn, ssh.Channel, error) {
+	if dl, ok := ctx.Deadline(); ok {
+		conn.SetDeadline(dl)
+	}
+	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(aLongTimeAgo) })
+	defer stop()
+
+	// The host key callback runs on x/crypto's key exchange goroutine.
+	var hkErr atomic.Pointer[error]
+	hk, algos, err := d.hostKeyCallback(t, name, addr, conn.RemoteAddr(), log)
+	if err != nil {
+		return nil, nil, err
+	}
+	auth, tried, err := authMethods(t.Credentials, name)
+	if err != nil {
+		return nil, nil, err
+	}
+	cfg := &ssh.ClientConfig{
+		User: t.Credentials.Username,
+		Auth: auth,
+		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
+			err := hk(host, remote, key)
+			if err != nil {
+				hkErr.Store(&err)
+			}
+			return err
+		},
+		HostKeyAlgorithms: algos,
+	}
+	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
+	if err != nil {
+		if e := hkErr.Load(); e != nil {
+			return nil, nil, *e
+		}
+		if isAuthFailure(err, *tried) {
+			return nil, nil, fmt.Errorf("%s: %w for user %q at %s (%s)", name, drivers.ErrAuth, t.Credentials.Username, addr, strings.TrimPrefix(err.Error(), "ssh: handshake failed: "))
+		}
+		return nil, nil, err
+	}
+	ch, creqs, err := sc.OpenChannel("session", nil)
+	if err != nil {
+		sc.Close()
+		return nil, nil, fmt.Errorf("opening session: %w", err)
+	}
+	go serve(chans, reqs, creqs)
+
+	pty := ssh.Marshal(&ptyRequest{Term: "vt100", Columns: uint32(d.cols), Rows: uint32(d.rows), Modes: "\x00"})
+	if err := request(ch, "pty-req", pty); err != nil {
+		sc.Close()
+		return nil, nil, fmt.Errorf("requesting a PTY: %w", err)
+	}
+	if err := request(ch, "shell", nil); err != nil {
+		sc.Close()
+		return nil, nil, fmt.Errorf("starting a shell: %w", err)
+	}
+	if !stop() {
+		sc.Close()
+		return nil, nil, ctx.Err()
+	}
+	conn.SetDeadline(time.Time{})
+	return sc, ch, nil
+}
+
+// ptyRequest is the RFC 4254 section 6.2 "pty-req" payload.
+type ptyRequest struct {
+	Term              string
+	Columns, Rows     uint32
+	WidthPx, HeightPx uint32
+	Modes             string
+}
+
+func request(ch ssh.Channel, name string, payload []byte) error {
+	ok, err := ch.SendRequest(name, true, payload)
+	if err != nil {
+		return err
+	}
+	if !ok {
+		return fmt.Errorf("device refused %q", name)
+	}
+	return nil
+}
+
+// serve answers what the device may send besides shell output — global
+// requests (keepalives), channel opens, channel requests (exit-status) — so
+// that x/crypto/ssh's buffers never fill and stall the connection. One
+// goroutine instead of the three ssh.NewClient and ssh.Session would start.
+func serve(chans <-chan ssh.NewChannel, reqs, creqs <-chan *ssh.Request) {
+	for chans != nil || reqs != nil || creqs != nil {
+		select {
+		case nc, ok := <-chans:
+			if !ok {
+				chans = nil
+				continue
+			}
+			nc.Reject(ssh.Prohibited, "netrun accepts no channels")
+		case r, ok := <-reqs:
+			if !ok {
+				reqs = nil
+				continue
+			}
+			if r.WantReply {
+				r.Reply(false, nil)
+			}
+		case r, ok := <-creqs:
+			if !ok {
+				creqs = nil
+				continue
+			}
+			if r.WantReply {
+				r.Reply(false, nil)
+			}
+		}
+	}
+}
+
+// authMethods offers the private key first, then the password both as
+// "password" and as "keyboard-interactive" (which IOS uses). tried records
+// whether the server got as far as asking, to tell an auth failure that ends
+// in a dropped connection from a network failure.
+func authMethods(c drivers.Credentials, name string) ([]ssh.AuthMethod, *bool, error) {
+	tried := new(bool)
+	var methods []ssh.AuthMethod
+	if c.PrivateKey != "" {
+		signer, err := ssh.ParsePrivateKey([]byte(c.PrivateKey))
+		if err != nil {
+			var pm *ssh.PassphraseMissingError
+			if errors.As(err, &pm) {
+				return nil, nil, fmt.Errorf("%s: %w: the private key is protected by a passphrase, which netrun does not support; use a key without a passphrase", name, drivers.ErrAuth)
+			}
+			// The parse error never quotes key material.
+			return nil, nil, fmt.Errorf("%s: %w: cannot parse private key: %v", name, drivers.ErrAuth, err)
+		}
+		methods = append(methods, ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
+			*tried = true
+			return []ssh.Signer{signer}, nil
+		}))
+	}
+	if c.Password != "" {
+		pw := c.Password
+		methods = append(methods,
+			ssh.PasswordCallback(func() (string, error) {
+				*tried = true
+				return pw, nil
+			}),
+			ssh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
+				*tried = true
+				answers := make([]string, len(questions))
+				for i := range answers {
+					answers[i] = pw
+				}
+				return answers, nil
+			}),
+		)
+	}
+	if len(methods) == 0 {
+		return nil, nil, fmt.Errorf("%s: %w: credentials have neither a password nor a private key", name, drivers.ErrAuth)
+	}
+	return methods, tried, nil
+}
+
+func isAuthFailure(err error, tried bool) bool {
+	if strings.Contains(err.Error(), "unable to authenticate") {
+		return true
+	}
+	// Some devices drop the connection after a failed attempt.
+	return tried && (errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection reset"))
+}

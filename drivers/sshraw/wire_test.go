@@ -1,0 +1,126 @@
+package sshraw_test
+
+import (
+	"bufio"
+	"context"
+	"errors"
+	"net"
+	"strconv"
+	"sync"
+	"testing"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/netrun/netrun/drivers"
+)
+
+// wireServer is a minimal SSH server for what the simulator does not do:
+// keyboard-interactive as the only auth method, and prompts wrapped in ANSI
+// colour codes. Its CLI starts privileged and echoes each line, then prints
+// "ok" and the prompt.
+func wireServer(t *testing.T, prompt string) (addr string, key ssh.PublicKey) {
+	t.Helper()
+	cfg := &ssh.ServerConfig{
+		KeyboardInteractiveCallback: func(c ssh.ConnMetadata, ask ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
+			ans, err := ask(c.User(), "", []string{"Password: "}, []bool{false})
+			if err != nil {
+				return nil, err
+			}
+			if len(ans) == 1 && ans[0] == password {
+				return nil, nil
+			}
+			return nil, errors.New("denied")
+		},
+	}
+	cfg.AddHostKey(hostKey())
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	t.Cleanup(func() { ln.Close(); wg.Wait() })
+	wg.Go(func() {
+		for {
+			nc, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			wg.Go(func() { serveWire(nc, cfg, prompt) })
+		}
+	})
+	return ln.Addr().String(), hostKey().PublicKey()
+}
+
+func serveWire(nc net.Conn, cfg *ssh.ServerConfig, prompt string) {
+	defer nc.Close()
+	sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+	if err != nil {
+		return
+	}
+	defer sc.Close()
+	go ssh.DiscardRequests(reqs)
+	for nch := range chans {
+		ch, creqs, err := nch.Accept()
+		if err != nil {
+			return
+		}
+		go func() {
+			for r := range creqs {
+				r.Reply(r.Type == "pty-req" || r.Type == "shell", nil)
+			}
+		}()
+		ch.Write([]byte("\r\n" + prompt))
+		lines := bufio.NewScanner(ch)
+		for lines.Scan() {
+			if _, err := ch.Write([]byte(lines.Text() + "\r\nok\r\n" + prompt)); err != nil {
+				break
+			}
+		}
+		ch.Close()
+	}
+}
+
+func TestKeyboardInteractiveAndANSI(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		name     string
+		password string
+		wantErr  error
+	}{
+		{"right password", password, nil},
+		{"wrong password", "wrong-" + password, drivers.ErrAuth},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			addr, key := wireServer(t, "\x1b[1;32mr1\x1b[0m#\x1b[K ")
+			host, port, _ := net.SplitHostPort(addr)
+			tg := drivers.Target{
+				Name: "r1", Host: host, Port: mustAtoi(t, port),
+				Credentials:     drivers.Credentials{Username: user, Password: tc.password},
+				HostKeyCallback: ssh.FixedHostKey(key),
+			}
+			sess, err := newDriver(t).Open(context.Background(), tg)
+			if !errors.Is(err, tc.wantErr) {
+				t.Fatalf("Open: got %v, want %v", err, tc.wantErr)
+			}
+			if err != nil {
+				assertNoSecrets(t, err)
+				return
+			}
+			defer sess.Close()
+			res := run(t, sess, "show thing")
+			if res.Output != "ok" {
+				t.Errorf("output %q, want %q", res.Output, "ok")
+			}
+		})
+	}
+}
+
+func mustAtoi(t *testing.T, s string) int {
+	t.Helper()
+	n, err := strconv.Atoi(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return n
+}
