@@ -1,0 +1,187 @@
+package main
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+)
+
+// Each command parses its flags into one of these plain structs; parsing is
+// table-tested apart from running.
+
+// varFlags are the options every command that evaluates a runbook takes.
+type varFlags struct {
+	Vars     []string // NAME=VALUE, in order
+	VarFiles []string
+}
+
+type validateArgs struct {
+	Dir  string
+	Vars varFlags
+	JSON bool
+}
+
+type planArgs struct {
+	Dir         string
+	Vars        varFlags
+	Parallelism int
+	JSON        bool
+	Sim         bool
+}
+
+type applyArgs struct {
+	Dir         string
+	Vars        varFlags
+	Parallelism int
+	JSON        bool
+	Sim         bool
+	AutoApprove bool
+}
+
+type outputArgs struct {
+	Name string
+	JSON bool
+}
+
+type simArgs struct {
+	Count      int
+	Listen     string
+	Prefix     string
+	Username   string
+	Password   string
+	Enable     string
+	Latency    time.Duration
+	Platform   string
+	KnownHosts string
+}
+
+// listFlag collects a repeated flag.
+type listFlag struct{ values *[]string }
+
+func (l listFlag) String() string {
+	if l.values == nil {
+		return ""
+	}
+	return strings.Join(*l.values, ",")
+}
+
+func (l listFlag) Set(v string) error {
+	*l.values = append(*l.values, v)
+	return nil
+}
+
+func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	return fs
+}
+
+func (v *varFlags) register(fs *flag.FlagSet) {
+	fs.Var(listFlag{&v.Vars}, "var", "set a variable: -var 'NAME=VALUE' (repeatable)")
+	fs.Var(listFlag{&v.VarFiles}, "var-file", "load variable values from a file (repeatable)")
+}
+
+// parseWithDir parses flags and at most one positional DIR, which may come
+// before, between or after the flags (Go's flag package stops at the first
+// positional argument; users type `netrun apply examples/x -auto-approve`).
+func parseWithDir(fs *flag.FlagSet, args []string) (string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return "", err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			break
+		}
+		positional = append(positional, args[0])
+		args = args[1:]
+	}
+	switch len(positional) {
+	case 0:
+		return ".", nil
+	case 1:
+		return positional[0], nil
+	}
+	return "", fmt.Errorf("too many arguments: %q; expected at most one runbook directory", positional)
+}
+
+func parseValidate(args []string, stderr io.Writer) (validateArgs, error) {
+	var a validateArgs
+	fs := newFlagSet("validate", stderr)
+	a.Vars.register(fs)
+	fs.BoolVar(&a.JSON, "json", false, "print diagnostics as JSON")
+	dir, err := parseWithDir(fs, args)
+	a.Dir = dir
+	return a, err
+}
+
+func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
+	var a planArgs
+	fs := newFlagSet("plan", stderr)
+	a.Vars.register(fs)
+	fs.IntVar(&a.Parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
+	fs.BoolVar(&a.JSON, "json", false, "print the plan as JSON")
+	fs.BoolVar(&a.Sim, "sim", false, "plan against in-process simulated devices")
+	dir, err := parseWithDir(fs, args)
+	a.Dir = dir
+	if err == nil && a.Parallelism < 0 {
+		err = errors.New("-parallelism must be a positive number")
+	}
+	return a, err
+}
+
+func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
+	var a applyArgs
+	fs := newFlagSet("apply", stderr)
+	a.Vars.register(fs)
+	fs.IntVar(&a.Parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
+	fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
+	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
+	fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
+	dir, err := parseWithDir(fs, args)
+	a.Dir = dir
+	if err == nil && a.Parallelism < 0 {
+		err = errors.New("-parallelism must be a positive number")
+	}
+	return a, err
+}
+
+func parseOutput(args []string, stderr io.Writer) (outputArgs, error) {
+	var a outputArgs
+	fs := newFlagSet("output", stderr)
+	fs.BoolVar(&a.JSON, "json", false, "print output values as JSON")
+	name, err := parseWithDir(fs, args)
+	if name == "." {
+		name = ""
+	}
+	a.Name = name
+	return a, err
+}
+
+func parseSim(args []string, stderr io.Writer) (simArgs, error) {
+	var a simArgs
+	fs := newFlagSet("sim", stderr)
+	fs.IntVar(&a.Count, "count", 1, "number of devices")
+	fs.StringVar(&a.Listen, "listen", "127.0.0.1:2200", "address of the first device; the others take the next ports")
+	fs.StringVar(&a.Prefix, "prefix", "r", "hostname prefix: r1, r2, ...")
+	fs.StringVar(&a.Username, "username", "cisco", "login username")
+	fs.StringVar(&a.Password, "password", "cisco", "login password")
+	fs.StringVar(&a.Enable, "enable", "cisco", "enable secret")
+	fs.DurationVar(&a.Latency, "latency", 0, "delay before each command's reply, e.g. 200ms")
+	fs.StringVar(&a.Platform, "platform", "cisco_iosxe", "device platform")
+	fs.StringVar(&a.KnownHosts, "known-hosts", "", "write the devices' host keys to this known_hosts file")
+	if err := fs.Parse(args); err != nil {
+		return a, err
+	}
+	if fs.NArg() > 0 {
+		return a, fmt.Errorf("unexpected arguments: %q", fs.Args())
+	}
+	if a.Count < 1 {
+		return a, errors.New("-count must be at least 1")
+	}
+	return a, nil
+}

@@ -1,0 +1,64 @@
+package main
+
+import (
+	"io"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+func TestParseApply(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name    string
+		args    []string
+		want    applyArgs
+		wantErr bool
+	}{
+		{"defaults", nil, applyArgs{Dir: "."}, false},
+		{"dir first, flags after", []string{"ex", "-sim", "-auto-approve"},
+			applyArgs{Dir: "ex", Sim: true, AutoApprove: true}, false},
+		{"flags then dir", []string{"-parallelism=5", "-var", "a=1", "-var=b=2", "-var-file", "x.vars", "ex"},
+			applyArgs{Dir: "ex", Parallelism: 5, Vars: varFlags{Vars: []string{"a=1", "b=2"}, VarFiles: []string{"x.vars"}}}, false},
+		{"json", []string{"-json"}, applyArgs{Dir: ".", JSON: true}, false},
+		{"two dirs", []string{"a", "b"}, applyArgs{}, true},
+		{"negative parallelism", []string{"-parallelism=-1"}, applyArgs{}, true},
+		{"unknown flag", []string{"-frobnicate"}, applyArgs{}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			got, err := parseApply(tt.args, io.Discard)
+			if (err != nil) != tt.wantErr {
+				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
+			}
+			if tt.wantErr {
+				return
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestParseSimAndOutput(t *testing.T) {
+	t.Parallel()
+	got, err := parseSim([]string{"-count", "20", "-listen", "127.0.0.1:10022", "-latency", "200ms"}, io.Discard)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := simArgs{Count: 20, Listen: "127.0.0.1:10022", Prefix: "r", Username: "cisco", Password: "cisco",
+		Enable: "cisco", Latency: 200 * time.Millisecond, Platform: "cisco_iosxe"}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if _, err := parseSim([]string{"-count", "0"}, io.Discard); err == nil {
+		t.Error("-count 0 accepted")
+	}
+	o, err := parseOutput([]string{"-json", "clock"}, io.Discard)
+	if err != nil || o != (outputArgs{Name: "clock", JSON: true}) {
+		t.Errorf("output args = %+v, %v", o, err)
+	}
+}

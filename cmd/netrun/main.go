@@ -1,0 +1,88 @@
+// Command netrun runs declarative HCL runbooks of network device commands
+// over SSH, with Terraform's workflow: validate, plan, apply, output.
+//
+// main stays thin: it parses arguments into plain structs (arguments.go),
+// calls the engine, and renders through views (views.go).
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "0.1.0-dev"
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}
+
+const usage = `Usage: netrun [-chdir=DIR] <command> [options] [DIR]
+
+Commands:
+  validate   Check a runbook for errors without contacting devices
+  plan       Show which commands will run on which devices
+  apply      Run the runbook's commands on its devices
+  output     Show output values from the last apply
+  sim        Serve simulated IOS devices on loopback for other tools
+  version    Show netrun's version and drivers
+
+Run "netrun <command> -help" for a command's options.
+`
+
+// run is netrun's whole command line; it returns the exit status.
+func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
+	defer func() {
+		// A bug must not show a user a goroutine dump; say what happened.
+		if r := recover(); r != nil {
+			fmt.Fprintf(stderr, "netrun: internal error: %v\nPlease report this with the runbook that caused it.\n", r)
+			code = 1
+		}
+	}()
+	// Terraform's global option: -chdir=DIR before the command. It is kept as
+	// a base directory rather than a process-wide os.Chdir, so run stays
+	// callable from parallel tests.
+	wd := "."
+	for len(args) > 0 && strings.HasPrefix(args[0], "-chdir") {
+		_, dir, ok := strings.Cut(args[0], "=")
+		if !ok {
+			if len(args) < 2 {
+				fmt.Fprintln(stderr, "netrun: -chdir needs a directory: -chdir=DIR")
+				return 1
+			}
+			dir, args = args[1], args[1:]
+		}
+		if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+			fmt.Fprintf(stderr, "netrun: -chdir: %s is not a directory\n", dir)
+			return 1
+		}
+		wd = dir
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return 1
+	}
+	cmd, rest := args[0], args[1:]
+	switch cmd {
+	case "validate":
+		return runValidate(wd, rest, stdout, stderr)
+	case "plan":
+		return runPlan(wd, rest, stdout, stderr)
+	case "apply":
+		return runApply(wd, rest, stdin, stdout, stderr)
+	case "output":
+		return runOutput(wd, rest, stdout, stderr)
+	case "sim":
+		return runSim(wd, rest, stdout, stderr)
+	case "version", "-version", "--version", "-v":
+		return runVersion(rest, stdout, stderr)
+	case "help", "-help", "--help", "-h":
+		fmt.Fprint(stdout, usage)
+		return 0
+	}
+	fmt.Fprintf(stderr, "netrun: unknown command %q\n\n%s", cmd, usage)
+	return 1
+}

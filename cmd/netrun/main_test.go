@@ -1,0 +1,345 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io/fs"
+	"maps"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netrun/netrun/drivers/sim"
+)
+
+// netrun runs the command line in-process and returns its exit status and
+// streams.
+func netrun(t *testing.T, stdin string, args ...string) (int, string, string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code := run(args, strings.NewReader(stdin), &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+// copyExample copies examples/NAME to a temporary directory, so the state
+// an apply writes stays out of the source tree.
+func copyExample(t *testing.T, name string) string {
+	t.Helper()
+	src := filepath.Join("..", "..", "examples", name)
+	dst := t.TempDir()
+	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		rel, _ := filepath.Rel(src, path)
+		if d.IsDir() {
+			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
+		}
+		data, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return dst
+}
+
+var progressLine = regexp.MustCompile(`(?m)^===> \d\d:\d\d:\d\d\.\d{6} Connection: 192\.168\.100\.\d$`)
+var receivedLine = regexp.MustCompile(`(?m)^<=== \d\d:\d\d:\d\d\.\d{6} Received: 192\.168\.100\.\d$`)
+
+func TestShowClockExample(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "show-clock")
+	code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if n := len(progressLine.FindAllString(stderr, -1)); n != 3 {
+		t.Errorf("%d connection progress lines, want 3:\n%s", n, stderr)
+	}
+	if n := len(receivedLine.FindAllString(stderr, -1)); n != 3 {
+		t.Errorf("%d received progress lines, want 3:\n%s", n, stderr)
+	}
+	for _, r := range []string{"r1", "r2", "r3"} {
+		if !strings.Contains(stdout, r+"# sh clock") {
+			t.Errorf("stdout lacks %s's clock:\n%s", r, stdout)
+		}
+	}
+	if !strings.Contains(stdout, "Apply complete: 3 succeeded, 0 failed") {
+		t.Errorf("no summary:\n%s", stdout)
+	}
+	if strings.Contains(stdout+stderr, "cisco\n") {
+		t.Errorf("the password leaks into the output")
+	}
+
+	code, stdout, stderr = netrun(t, "", "-chdir="+dir, "output", "-json")
+	if code != 0 {
+		t.Fatalf("output exit %d: %s", code, stderr)
+	}
+	var got map[string]map[string]string
+	if err := json.Unmarshal([]byte(stdout), &got); err != nil {
+		t.Fatalf("output -json is not JSON: %v\n%s", err, stdout)
+	}
+	if len(got["clock"]) != 3 {
+		t.Fatalf("output -json = %v, want clock for 3 devices", got)
+	}
+	clock := regexp.MustCompile(`^\*\d\d:\d\d:\d\d\.\d{3} UTC \w{3} \w{3} +\d+ \d{4}$`)
+	for name, v := range got["clock"] {
+		if !clock.MatchString(v) {
+			t.Errorf("clock[%s] = %q, want an IOS clock line", name, v)
+		}
+	}
+
+	code, stdout, _ = netrun(t, "", "-chdir", dir, "output", "clock")
+	if code != 0 || !strings.Contains(stdout, `"r2" = "*`) {
+		t.Errorf("output clock: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestShowClockErrorsExample(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "show-clock-errors")
+	code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
+	if code != 1 {
+		t.Fatalf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Apply complete: 2 succeeded, 1 failed") {
+		t.Errorf("no summary:\n%s", stdout)
+	}
+	if !regexp.MustCompile(`(?m)^  r2: .*authentication failed`).MatchString(stdout) {
+		t.Errorf("r2's authentication error is not reported by name:\n%s", stdout)
+	}
+	for _, r := range []string{"r1", "r3"} {
+		if !strings.Contains(stdout, r+"# sh clock") {
+			t.Errorf("stdout lacks %s's clock:\n%s", r, stdout)
+		}
+	}
+	code, stdout, _ = netrun(t, "", "-chdir="+dir, "output", "-json")
+	var got map[string]map[string]string
+	if code != 0 || json.Unmarshal([]byte(stdout), &got) != nil {
+		t.Fatalf("output -json: exit %d\n%s", code, stdout)
+	}
+	if _, ok := got["clock"]["r2"]; ok || len(got["clock"]) != 2 {
+		t.Errorf("clock = %v, want r1 and r3 only", got["clock"])
+	}
+}
+
+func TestInventoryCSVExample(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "inventory-csv")
+	code, stdout, stderr := netrun(t, "", "apply", dir, "-sim", "-auto-approve", "-parallelism=3")
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Apply complete: 4 succeeded, 0 failed") {
+		t.Errorf("no summary:\n%s", stdout)
+	}
+	code, stdout, _ = netrun(t, "", "-chdir="+dir, "output", "-json", "ams_interfaces")
+	var ams map[string]string
+	if code != 0 || json.Unmarshal([]byte(stdout), &ams) != nil {
+		t.Fatalf("output ams_interfaces: exit %d\n%s", code, stdout)
+	}
+	if diff := cmp.Diff([]string{"core1", "core2"}, sortedKeys(ams)); diff != "" {
+		t.Errorf("ams devices (-want +got):\n%s", diff)
+	}
+}
+
+// TestSimFleetExample serves a fleet as `netrun sim` does, with its host keys
+// in a known_hosts file, and runs the sim-fleet example against it with host
+// key verification on.
+func TestSimFleetExample(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "sim-fleet")
+	key, err := sim.NewHostKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var fleet *sim.Fleet
+	var base int
+	for range 20 { // consecutive free ports: try a few random bases
+		base = 20000 + rand.IntN(30000)
+		fleet, err = sim.StartFleet(fmt.Sprintf("127.0.0.1:%d", base), 5, "r",
+			sim.Device{Username: "cisco", Password: "cisco", Enable: "cisco"}, key)
+		if err == nil {
+			break
+		}
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fleet.Close()
+	if err := os.WriteFile(filepath.Join(dir, "sim_known_hosts"), []byte(fleet.KnownHosts()), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := netrun(t, "", "apply", "-auto-approve", "-var", "count=5",
+		"-var", fmt.Sprintf("base_port=%d", base), dir)
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "Apply complete: 5 succeeded, 0 failed") {
+		t.Errorf("no summary:\n%s", stdout)
+	}
+
+	// The same fleet with an empty known_hosts: every device is refused,
+	// by name, with the key's fingerprint.
+	if err := os.WriteFile(filepath.Join(dir, "sim_known_hosts"), nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, _ = netrun(t, "", "apply", "-auto-approve", "-var", "count=5",
+		"-var", fmt.Sprintf("base_port=%d", base), dir)
+	if code != 1 || !regexp.MustCompile(`(?m)^  r3: .*SHA256:`).MatchString(stdout) {
+		t.Errorf("unknown host keys: exit %d, want 1 and r3's fingerprint:\n%s", code, stdout)
+	}
+}
+
+func TestApplyAsksForApproval(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "show-clock")
+	code, stdout, _ := netrun(t, "no\n", "apply", "-sim", dir)
+	if code != 1 || !strings.Contains(stdout, "Apply cancelled.") {
+		t.Errorf("answer no: exit %d\n%s", code, stdout)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "netrun.state.json")); err == nil {
+		t.Error("a cancelled apply wrote state")
+	}
+	code, stdout, _ = netrun(t, "yes\n", "apply", "-sim", dir)
+	if code != 0 || !strings.Contains(stdout, "Apply complete: 3 succeeded") {
+		t.Errorf("answer yes: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestPlanShowsStepsAndSendsNothing(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "inventory-csv")
+	code, stdout, stderr := netrun(t, "", "plan", dir)
+	if code != 0 {
+		t.Fatalf("plan exit %d: %s", code, stderr)
+	}
+	for _, want := range []string{
+		"# core1 (10.1.0.1:22, cisco_iosxe via ssh)",
+		"+ command.interfaces   (after command.version@core1)",
+		"> show ip interface brief",
+		"# edge2 (10.2.0.2:22, cisco_ios via ssh)",
+		"Plan: 6 steps on 4 devices.",
+	} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("plan lacks %q:\n%s", want, stdout)
+		}
+	}
+	if strings.Contains(stderr, "===>") {
+		t.Errorf("plan connected to devices:\n%s", stderr)
+	}
+	code, stdout, _ = netrun(t, "", "plan", "-json", dir)
+	var p struct {
+		Devices []struct {
+			Name  string
+			Steps []struct{ Task string }
+		}
+	}
+	if code != 0 || json.Unmarshal([]byte(stdout), &p) != nil || len(p.Devices) != 4 {
+		t.Errorf("plan -json: exit %d\n%s", code, stdout)
+	}
+}
+
+func TestValidateExamples(t *testing.T) {
+	t.Parallel()
+	entries, err := os.ReadDir(filepath.Join("..", "..", "examples"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, e := range entries {
+		if !e.IsDir() {
+			continue
+		}
+		t.Run(e.Name(), func(t *testing.T) {
+			t.Parallel()
+			code, stdout, stderr := netrun(t, "", "validate", filepath.Join("..", "..", "examples", e.Name()))
+			if code != 0 || !strings.Contains(stdout, "Success!") {
+				t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+			}
+			if _, err := os.Stat(filepath.Join("..", "..", "examples", e.Name(), "README.md")); err != nil {
+				t.Errorf("example has no README.md")
+			}
+		})
+	}
+}
+
+func TestBadRunbookDiagnostics(t *testing.T) {
+	t.Parallel()
+	tests := []struct {
+		name string
+		src  string
+		want []string
+	}{
+		{"syntax", "device \"r1\" {\n  host = \n}\n", []string{"main.hcl line 2", "host ="}},
+		{"unknown block", "devise \"r1\" {}\n", []string{"main.hcl line 1", `devise "r1"`}},
+		{"cycle", `credentials "c" { username = "u" }
+device "r1" {
+  host = "h"
+  credentials = credentials.c
+}
+command "a" {
+  commands = ["x"]
+  depends_on = [command.b]
+}
+command "b" {
+  commands = ["y"]
+  depends_on = [command.a]
+}
+`, []string{"Dependency cycle", "command.a → command.b → command.a", "main.hcl line 8"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(tt.src), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			for _, cmd := range []string{"validate", "plan"} {
+				code, stdout, stderr := netrun(t, "", "-chdir="+dir, cmd)
+				if code != 1 {
+					t.Errorf("%s exit %d, want 1", cmd, code)
+				}
+				for _, w := range tt.want {
+					if !strings.Contains(stderr, w) {
+						t.Errorf("%s: stderr lacks %q:\n%s%s", cmd, w, stdout, stderr)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestOutputWithoutState(t *testing.T) {
+	t.Parallel()
+	code, _, stderr := netrun(t, "", "-chdir="+t.TempDir(), "output")
+	if code != 1 || !strings.Contains(stderr, "run `netrun apply`") {
+		t.Errorf("exit %d: %s", code, stderr)
+	}
+}
+
+func TestVersionAndUsage(t *testing.T) {
+	t.Parallel()
+	code, stdout, _ := netrun(t, "", "version")
+	if code != 0 || !strings.Contains(stdout, "netrun v") || !strings.Contains(stdout, "ssh") {
+		t.Errorf("version: exit %d\n%s", code, stdout)
+	}
+	code, _, stderr := netrun(t, "", "frobnicate")
+	if code != 1 || !strings.Contains(stderr, `unknown command "frobnicate"`) {
+		t.Errorf("unknown command: exit %d\n%s", code, stderr)
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	return slices.Sorted(maps.Keys(m))
+}

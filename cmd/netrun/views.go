@@ -1,0 +1,181 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+	"strconv"
+	"strings"
+
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// renderPlan prints what apply will do, per device in runbook order, each
+// device's steps in the order they will run.
+func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
+	blocks := map[string]bool{}
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			blocks[s.Task] = true
+		}
+	}
+	fmt.Fprintf(w, "netrun will run %s on %s, %d sessions at a time.\n",
+		plural(len(blocks), "command block"), plural(len(p.Devices), "device"), p.Parallelism)
+	if simulated {
+		fmt.Fprintln(w, "Simulated (-sim): every device is served by an in-process simulator; nothing is sent to real devices.")
+	}
+	for _, d := range p.Devices {
+		fmt.Fprintf(w, "\n  # %s (%s:%d, %s via %s)\n", d.Name, d.Host, d.Port, d.Platform, d.Driver)
+		if len(d.Steps) == 0 {
+			fmt.Fprintln(w, "    (no commands target this device)")
+		}
+		for _, s := range d.Steps {
+			after := ""
+			if len(s.DependsOn) > 0 {
+				after = "   (after " + strings.Join(s.DependsOn, ", ") + ")"
+			}
+			fmt.Fprintf(w, "  + %s%s\n", s.Task, after)
+			for _, c := range s.Commands {
+				fmt.Fprintf(w, "      > %s\n", c)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nPlan: %d steps on %d devices.\n", p.Steps(), len(p.Devices))
+}
+
+// renderReport prints every device's outputs and errors, then a summary.
+func renderReport(w io.Writer, rep *engine.Report) {
+	for _, d := range rep.Devices {
+		fmt.Fprintf(w, "\n%s (%s): %s\n", d.Name, d.Host, d.Status)
+		for _, s := range d.Steps {
+			if s.Status != engine.OK && len(s.Results) == 0 {
+				continue
+			}
+			fmt.Fprintf(w, "  %s\n", s.Task)
+			for _, r := range s.Results {
+				fmt.Fprintf(w, "    %s# %s\n", d.Name, r.Command)
+				for _, line := range strings.Split(r.Output, "\n") {
+					fmt.Fprintf(w, "    %s\n", line)
+				}
+			}
+		}
+		if d.Error != "" {
+			fmt.Fprintf(w, "  Error: %s\n", d.Error)
+		}
+	}
+	ok, failed, other := rep.Counts()
+	fmt.Fprintf(w, "\nApply complete: %d succeeded, %d failed", ok, failed)
+	if other > 0 {
+		fmt.Fprintf(w, ", %d skipped or cancelled", other)
+	}
+	fmt.Fprintf(w, " (%d devices in %s).\n", len(rep.Devices), rep.Finished.Sub(rep.Started).Round(1e6))
+	for _, d := range rep.Devices {
+		if d.Status != engine.OK {
+			msg := d.Error
+			if msg == "" {
+				msg = string(d.Status)
+			}
+			fmt.Fprintf(w, "  %s: %s\n", d.Name, msg)
+		}
+	}
+}
+
+// renderOutputs prints output values as Terraform does: NAME = VALUE.
+func renderOutputs(w io.Writer, outputs map[string]engine.OutputState) {
+	if len(outputs) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "\nOutputs:")
+	fmt.Fprintln(w)
+	for _, name := range sortedOutputNames(outputs) {
+		fmt.Fprintf(w, "%s = %s\n", name, renderValue(outputs[name], ""))
+	}
+}
+
+func renderValue(o engine.OutputState, indent string) string {
+	if o.Sensitive {
+		return "<sensitive>"
+	}
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(o.Value))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return string(o.Value)
+	}
+	var b strings.Builder
+	writeValue(&b, v, indent)
+	return b.String()
+}
+
+// writeValue renders a JSON value in HCL's syntax, multi-line strings as
+// heredocs so device output reads as it came.
+func writeValue(b *strings.Builder, v any, indent string) {
+	switch v := v.(type) {
+	case nil:
+		b.WriteString("null")
+	case string:
+		if strings.Contains(v, "\n") {
+			b.WriteString("<<EOT\n")
+			for _, line := range strings.Split(strings.TrimSuffix(v, "\n"), "\n") {
+				b.WriteString(indent + "  " + line + "\n")
+			}
+			b.WriteString(indent + "EOT")
+			return
+		}
+		b.WriteString(strconv.Quote(v))
+	case json.Number:
+		b.WriteString(v.String())
+	case bool:
+		b.WriteString(strconv.FormatBool(v))
+	case []any:
+		if len(v) == 0 {
+			b.WriteString("[]")
+			return
+		}
+		b.WriteString("[\n")
+		for _, x := range v {
+			b.WriteString(indent + "  ")
+			writeValue(b, x, indent+"  ")
+			b.WriteString(",\n")
+		}
+		b.WriteString(indent + "]")
+	case map[string]any:
+		if len(v) == 0 {
+			b.WriteString("{}")
+			return
+		}
+		keys := make([]string, 0, len(v))
+		for k := range v {
+			keys = append(keys, k)
+		}
+		sort.Strings(keys)
+		b.WriteString("{\n")
+		for _, k := range keys {
+			fmt.Fprintf(b, "%s  %s = ", indent, strconv.Quote(k))
+			writeValue(b, v[k], indent+"  ")
+			b.WriteString("\n")
+		}
+		b.WriteString(indent + "}")
+	default:
+		fmt.Fprint(b, v)
+	}
+}
+
+func indentJSON(raw json.RawMessage) string {
+	var b bytes.Buffer
+	if err := json.Indent(&b, raw, "", "  "); err != nil {
+		return string(raw)
+	}
+	return b.String()
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}

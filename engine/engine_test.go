@@ -1,0 +1,506 @@
+package engine_test
+
+import (
+	"context"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/sshraw"
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// fixture is a runbook written to a temporary directory, loaded, planned,
+// and served by in-process simulators.
+type fixture struct {
+	rb    *config.Runbook
+	plan  *plan.Plan
+	fleet *engine.SimFleet
+	opts  engine.Options
+}
+
+func registry(t testing.TB) drivers.Registry {
+	t.Helper()
+	d, err := sshraw.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return drivers.Registry{"ssh": d}
+}
+
+func loadOpts(reg drivers.Registry) config.LoadOptions {
+	return config.LoadOptions{
+		Drivers:         reg.Names(),
+		Platforms:       drivers.PlatformNames(),
+		DefaultPlatform: drivers.DefaultPlatform,
+		DefaultDriver:   "ssh",
+	}
+}
+
+// loadRunbook writes src as main.hcl and evaluates it.
+func loadRunbook(t testing.TB, src string, reg drivers.Registry) (*config.Runbook, hcl.Diagnostics) {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	parser := hclparse.NewParser()
+	mod, diags := config.Load(parser, dir)
+	if diags.HasErrors() {
+		return nil, diags
+	}
+	return mod.Evaluate(config.Inputs{}, loadOpts(reg))
+}
+
+func newFixture(t testing.TB, src string, parallelism int) *fixture {
+	t.Helper()
+	reg := registry(t)
+	rb, diags := loadRunbook(t, src, reg)
+	if diags.HasErrors() {
+		t.Fatalf("runbook: %s", diags.Error())
+	}
+	p, diags := engine.BuildPlan(rb, engine.Parallelism(parallelism, rb))
+	if diags.HasErrors() {
+		t.Fatalf("plan: %s", diags.Error())
+	}
+	fleet, err := engine.ServeSim(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { fleet.Close() })
+	return &fixture{rb: rb, plan: p, fleet: fleet, opts: engine.Options{
+		Parallelism: p.Parallelism,
+		Drivers:     reg,
+		Endpoints:   fleet.Endpoints,
+		Secrets:     rb.Secrets(),
+	}}
+}
+
+func (f *fixture) apply(ctx context.Context) *engine.Report {
+	return engine.Apply(ctx, f.rb, f.plan, f.opts)
+}
+
+func device(t *testing.T, rep *engine.Report, name string) engine.DeviceResult {
+	t.Helper()
+	for _, d := range rep.Devices {
+		if d.Name == name {
+			return d
+		}
+	}
+	t.Fatalf("no device %q in report", name)
+	return engine.DeviceResult{}
+}
+
+func statuses(d engine.DeviceResult) map[string]engine.Status {
+	m := map[string]engine.Status{}
+	for _, s := range d.Steps {
+		m[s.Task] = s.Status
+	}
+	return m
+}
+
+const header = `
+variable "password" {
+  type      = string
+  default   = "s3cr3t-Pa55"
+  sensitive = true
+}
+credentials "lab" {
+  username = "cisco"
+  password = var.password
+  enable   = var.password
+}
+`
+
+func TestApplyOrderAndSessionReuse(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "r2" {
+  host = "192.0.2.2"
+  credentials = credentials.lab
+}
+command "second" {
+  commands   = ["show ip interface brief"]
+  depends_on = [command.first]
+}
+command "first" {
+  commands = ["show clock", "show version"]
+}
+command "third" {
+  commands   = ["show clock"]
+  depends_on = [command.second, command.first]
+}
+`, 2)
+	// The plan orders each device's steps by dependency, not declaration.
+	for _, d := range f.plan.Devices {
+		var got []string
+		for _, s := range d.Steps {
+			got = append(got, s.Task)
+		}
+		want := []string{"command.first", "command.second", "command.third"}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s plan order (-want +got):\n%s", d.Name, diff)
+		}
+	}
+	rep := f.apply(context.Background())
+	for _, name := range []string{"r1", "r2"} {
+		d := device(t, rep, name)
+		if d.Status != engine.OK {
+			t.Fatalf("%s: %s %s", name, d.Status, d.Error)
+		}
+		for i := 1; i < len(d.Steps); i++ {
+			if d.Steps[i].Started.Before(d.Steps[i-1].Finished) {
+				t.Errorf("%s: %s started before %s finished", name, d.Steps[i].Task, d.Steps[i-1].Task)
+			}
+		}
+		if got := len(d.Steps[0].Results); got != 2 {
+			t.Errorf("%s: first step has %d results, want 2", name, got)
+		}
+		if out := d.Steps[0].Results[0].Output; !strings.Contains(out, "UTC") || strings.Contains(out, name+"#") {
+			t.Errorf("%s: show clock output = %q, want the clock without prompt", name, out)
+		}
+		// One SSH session per device, reused by its three steps.
+		if got := f.fleet.Servers[name].Sessions(); got != 1 {
+			t.Errorf("%s: %d SSH sessions, want 1", name, got)
+		}
+	}
+}
+
+func TestApplyFailureIsolation(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "good" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "badauth" {
+  host = "192.0.2.2"
+  credentials = credentials.lab
+  sim { password = "not-what-we-send" }
+}
+device "rejects" {
+  host = "192.0.2.3"
+  credentials = credentials.lab
+}
+command "probe" {
+  devices  = [device.good, device.badauth]
+  commands = ["show clock"]
+}
+command "bogus" {
+  devices  = [device.rejects]
+  commands = ["show flux capacitor"]
+}
+command "after_bogus" {
+  devices    = [device.rejects]
+  commands   = ["show clock"]
+  depends_on = [command.bogus]
+}
+command "independent" {
+  devices  = [device.rejects, device.good]
+  commands = ["show version"]
+}
+`, 3)
+	rep := f.apply(context.Background())
+
+	good := device(t, rep, "good")
+	if good.Status != engine.OK {
+		t.Errorf("good: %s %s", good.Status, good.Error)
+	}
+
+	bad := device(t, rep, "badauth")
+	if bad.Status != engine.Failed || !strings.Contains(bad.Error, "badauth") || !strings.Contains(strings.ToLower(bad.Error), "auth") {
+		t.Errorf("badauth: status %s, error %q; want failed with an authentication error naming the device", bad.Status, bad.Error)
+	}
+
+	rej := device(t, rep, "rejects")
+	want := map[string]engine.Status{
+		"command.bogus":       engine.Failed,
+		"command.after_bogus": engine.Skipped,
+		"command.independent": engine.OK,
+	}
+	if diff := cmp.Diff(want, statuses(rej)); diff != "" {
+		t.Errorf("rejects step statuses (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(rej.Error, "Invalid input") {
+		t.Errorf("rejects error = %q, want the device's Invalid input message", rej.Error)
+	}
+	for _, s := range rej.Steps {
+		if s.Task == "command.bogus" && (len(s.Results) != 1 || !strings.Contains(s.Results[0].Output, "^")) {
+			t.Errorf("rejected command keeps no raw output: %+v", s.Results)
+		}
+	}
+
+	res := rep.Results()
+	if _, ok := res.Outputs["probe"]["good"]; !ok {
+		t.Error("good's probe output missing from results")
+	}
+	if diff := cmp.Diff([]string{"badauth"}, res.Failed["probe"]); diff != "" {
+		t.Errorf("failed devices for probe (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplyParallelismBound(t *testing.T) {
+	t.Parallel()
+	var b strings.Builder
+	b.WriteString(header)
+	for i := range 9 {
+		b.WriteString(`device "d` + string(rune('a'+i)) + `" {
+  host = "192.0.2.10"
+  credentials = credentials.lab
+  sim { latency = "20ms" }
+}
+`)
+	}
+	b.WriteString(`command "clock" { commands = ["show clock", "show clock"] }`)
+	f := newFixture(t, b.String(), 3)
+	rep := f.apply(context.Background())
+	if ok, failed, other := rep.Counts(); ok != 9 {
+		t.Fatalf("ok=%d failed=%d other=%d", ok, failed, other)
+	}
+	// Never more than the limit; and with nine 40 ms devices it is reached.
+	if rep.MaxConcurrent != 3 {
+		t.Errorf("peak concurrent sessions = %d, want 3", rep.MaxConcurrent)
+	}
+}
+
+func TestApplyCrossDeviceDependencyNoDeadlock(t *testing.T) {
+	t.Parallel()
+	// With one slot, r1 waits for r2's step while r2 waits for r1's: the
+	// walk must hand the slot over instead of holding it while waiting.
+	f := newFixture(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "r2" {
+  host = "192.0.2.2"
+  credentials = credentials.lab
+}
+command "a" {
+  devices  = [device.r2]
+  commands = ["show clock"]
+}
+command "b" {
+  devices    = [device.r1]
+  commands   = ["show clock"]
+  depends_on = [command.a]
+}
+command "c" {
+  devices    = [device.r2]
+  commands   = ["show clock"]
+  depends_on = [command.b]
+}
+`, 1)
+	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
+	defer cancel()
+	rep := f.apply(ctx)
+	if ok, failed, other := rep.Counts(); ok != 2 {
+		t.Fatalf("ok=%d failed=%d other=%d: %+v", ok, failed, other, rep.Devices)
+	}
+}
+
+func TestApplyCancel(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "fast" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "hangs" {
+  host = "192.0.2.2"
+  credentials = credentials.lab
+  timeout = "1m"
+  sim { hang_on = ["show tech-support"] }
+}
+command "clock" {
+  commands = ["show clock"]
+}
+command "tech" {
+  devices    = [device.hangs]
+  commands   = ["show tech-support"]
+  depends_on = [command.clock]
+}
+command "later" {
+  devices    = [device.hangs]
+  commands   = ["show clock"]
+  depends_on = [command.tech]
+}
+`, 2)
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan *engine.Report)
+	go func() { done <- f.apply(ctx) }()
+	// Cancel once the hanging command has been sent: wait on the
+	// simulator's record of it, not on a fixed sleep.
+	waitFor(t, func() bool { return slices.Contains(f.fleet.Servers["hangs"].Commands(), "show tech-support") })
+	cancel()
+	var rep *engine.Report
+	select {
+	case rep = <-done:
+	case <-time.After(10 * time.Second):
+		t.Fatal("apply did not return after cancel")
+	}
+	if d := device(t, rep, "fast"); d.Status != engine.OK {
+		t.Errorf("fast: %s %s", d.Status, d.Error)
+	}
+	want := map[string]engine.Status{
+		"command.clock": engine.OK,
+		"command.tech":  engine.Cancelled,
+		"command.later": engine.Cancelled,
+	}
+	if diff := cmp.Diff(want, statuses(device(t, rep, "hangs"))); diff != "" {
+		t.Errorf("hangs statuses (-want +got):\n%s", diff)
+	}
+}
+
+func TestApplyMasksSecretsInStateAndErrors(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+command "leak" {
+  # A command that makes the device echo the secret back.
+  commands = ["show ${var.password}"]
+}
+`, 1)
+	rep := f.apply(context.Background())
+	st, err := engine.NewState(rep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := engine.WriteState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, engine.StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	js, _ := json.Marshal(rep)
+	for what, text := range map[string]string{"state": string(data), "report": string(js)} {
+		if strings.Contains(text, "s3cr3t-Pa55") {
+			t.Errorf("%s contains the password:\n%s", what, text)
+		}
+		if !strings.Contains(text, "(sensitive)") {
+			t.Errorf("%s does not show the masked command:\n%s", what, text)
+		}
+	}
+	fi, err := os.Stat(filepath.Join(dir, engine.StateFile))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("state mode = %v, want 0600", fi.Mode().Perm())
+	}
+}
+
+func TestPlanCycle(t *testing.T) {
+	t.Parallel()
+	reg := registry(t)
+	rb, diags := loadRunbook(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+command "a" {
+  commands   = ["show clock"]
+  depends_on = [command.c]
+}
+command "b" {
+  commands   = ["show clock"]
+  depends_on = [command.a]
+}
+command "c" {
+  commands   = ["show clock"]
+  depends_on = [command.b]
+}
+`, reg)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	_, diags = engine.BuildPlan(rb, 1)
+	if !diags.HasErrors() {
+		t.Fatal("no cycle reported")
+	}
+	msg := diags.Error()
+	if !strings.Contains(msg, "command.a → command.b → command.c → command.a") {
+		t.Errorf("cycle diagnostic %q does not name the blocks in order", msg)
+	}
+	if diags[0].Subject == nil || diags[0].Subject.Start.Line == 0 {
+		t.Errorf("cycle diagnostic has no location: %+v", diags[0])
+	}
+}
+
+func TestStateRoundTrip(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+command "clock" { commands = ["show clock"] }
+output "clock" { value = command.clock.output }
+output "secret" {
+  value     = var.password
+  sensitive = true
+}
+`, 1)
+	rep := f.apply(context.Background())
+	outs, diags := f.rb.EvalOutputs(rep.Results())
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	st, err := engine.NewState(rep, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := engine.WriteState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	got, err := engine.ReadState(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var clock map[string]string
+	if err := json.Unmarshal(got.Outputs["clock"].Value, &clock); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(clock["r1"], "UTC") {
+		t.Errorf("clock output = %v", clock)
+	}
+	if s := got.Outputs["secret"]; !s.Sensitive || s.Value != nil {
+		t.Errorf("sensitive output stored: %+v", s)
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("state dir has %d entries, want only the state file (no temp files)", len(entries))
+	}
+}
+
+func waitFor(t *testing.T, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatal("condition not met in 10s")
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
+}

@@ -1,0 +1,493 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"sort"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// Status is how a step or a device ended.
+type Status string
+
+const (
+	OK        Status = "ok"
+	Failed    Status = "failed"
+	Skipped   Status = "skipped"   // a step it depends on did not succeed
+	Cancelled Status = "cancelled" // the run was interrupted before it ran
+)
+
+// Endpoint replaces where a device is reached; -sim uses it to send each
+// device to its in-process simulator and to trust that simulator's key.
+type Endpoint struct {
+	Host    string
+	Port    int
+	HostKey ssh.PublicKey
+}
+
+// Options tune an apply.
+type Options struct {
+	Parallelism int
+	Drivers     drivers.Registry
+	// Endpoints overrides device addresses by device name (-sim).
+	Endpoints map[string]Endpoint
+	// Progress receives the textbook's "===> time Connection: host" and
+	// "<=== time Received: host" lines; nil means none.
+	Progress io.Writer
+	Logger   *slog.Logger
+	// Secrets are masked in every output and error the report holds.
+	Secrets []string
+	Now     func() time.Time
+}
+
+// StepResult is one step on one device.
+type StepResult struct {
+	Task     string           `json:"task"`
+	Status   Status           `json:"status"`
+	Error    string           `json:"error,omitempty"`
+	Results  []drivers.Result `json:"results,omitempty"`
+	Started  time.Time        `json:"-"`
+	Finished time.Time        `json:"-"`
+}
+
+// DeviceResult is every step of one device, in plan order.
+type DeviceResult struct {
+	Name     string       `json:"name"`
+	Host     string       `json:"host"`
+	Port     int          `json:"port"`
+	Status   Status       `json:"status"`
+	Error    string       `json:"error,omitempty"` // the root cause: first failure
+	Steps    []StepResult `json:"steps"`
+	Started  time.Time    `json:"started"`
+	Finished time.Time    `json:"finished"`
+}
+
+// Report is what an apply did.
+type Report struct {
+	Started       time.Time      `json:"started"`
+	Finished      time.Time      `json:"finished"`
+	Devices       []DeviceResult `json:"devices"`
+	MaxConcurrent int            `json:"-"` // peak of simultaneous open sessions
+}
+
+// Counts returns how many devices ended ok, failed, and otherwise.
+func (r *Report) Counts() (ok, failed, other int) {
+	for _, d := range r.Devices {
+		switch d.Status {
+		case OK:
+			ok++
+		case Failed:
+			failed++
+		default:
+			other++
+		}
+	}
+	return
+}
+
+// Results converts the report to what output expressions read.
+func (r *Report) Results() config.Results {
+	res := config.Results{Outputs: map[string]map[string][]string{}, Failed: map[string][]string{}}
+	for _, d := range r.Devices {
+		for _, s := range d.Steps {
+			name := strings.TrimPrefix(s.Task, "command.")
+			if s.Status != OK {
+				res.Failed[name] = append(res.Failed[name], d.Name)
+				continue
+			}
+			if res.Outputs[name] == nil {
+				res.Outputs[name] = map[string][]string{}
+			}
+			outs := make([]string, len(s.Results))
+			for i, x := range s.Results {
+				outs[i] = x.Output
+			}
+			res.Outputs[name][d.Name] = outs
+		}
+	}
+	return res
+}
+
+// stepRun is a step while the walk runs.
+type stepRun struct {
+	id     string
+	step   plan.Step
+	deps   []*stepRun
+	done   chan struct{}
+	result StepResult
+}
+
+func (s *stepRun) ok() bool { return s.result.Status == OK }
+
+// Apply runs the plan. Devices run concurrently, at most opts.Parallelism
+// sessions open at once; each device opens one session, reused by all of its
+// steps. A failed step skips its dependants; other devices go on. When ctx is
+// cancelled, in-flight commands are interrupted, steps not yet run are
+// reported as cancelled, and the report still holds everything that finished.
+func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) *Report {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	limit := opts.Parallelism
+	if limit <= 0 {
+		limit = DefaultParallelism
+	}
+	w := &walker{
+		opts:   opts,
+		rb:     rb,
+		slots:  make(chan struct{}, limit),
+		mask:   newMasker(opts.Secrets),
+		byName: map[string]*config.Device{},
+	}
+	for _, d := range rb.Devices {
+		w.byName[d.Name] = d
+	}
+
+	// Index every step first so dependencies across devices resolve.
+	steps := map[string]*stepRun{}
+	perDevice := make([][]*stepRun, len(p.Devices))
+	for i, d := range p.Devices {
+		for _, st := range d.Steps {
+			sr := &stepRun{id: plan.ID(st.Task, d.Name), step: st, done: make(chan struct{})}
+			sr.result.Task = st.Task
+			steps[sr.id] = sr
+			perDevice[i] = append(perDevice[i], sr)
+		}
+	}
+	for _, sr := range steps {
+		for _, dep := range sr.step.DependsOn {
+			if d, ok := steps[dep]; ok {
+				sr.deps = append(sr.deps, d)
+			}
+		}
+	}
+
+	rep := &Report{Started: opts.Now(), Devices: make([]DeviceResult, len(p.Devices))}
+	var wg sync.WaitGroup
+	for i := range p.Devices {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			rep.Devices[i] = w.device(ctx, p.Devices[i], perDevice[i])
+		}()
+	}
+	wg.Wait()
+	rep.Finished = opts.Now()
+	rep.MaxConcurrent = int(w.peak.Load())
+	return rep
+}
+
+type walker struct {
+	opts   Options
+	rb     *config.Runbook
+	slots  chan struct{}
+	mask   *masker
+	byName map[string]*config.Device
+
+	progressMu sync.Mutex
+	open, peak atomic.Int64
+}
+
+func (w *walker) progress(arrow, what, host string) {
+	if w.opts.Progress == nil {
+		return
+	}
+	w.progressMu.Lock()
+	defer w.progressMu.Unlock()
+	fmt.Fprintf(w.opts.Progress, "%s %s %s: %s\n", arrow, w.opts.Now().Format("15:04:05.000000"), what, host)
+}
+
+// device runs one device's steps in order. It holds a session slot only
+// while it has a step ready to run: waiting on another device's step with a
+// slot held could deadlock the walk when every slot waits.
+func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) DeviceResult {
+	dr := DeviceResult{Name: pd.Name, Host: pd.Host, Port: pd.Port, Started: w.opts.Now()}
+	target, drv, unusable := w.target(pd)
+
+	var sess drivers.Session
+	held := false
+	closeSession := func() {
+		if sess != nil {
+			_ = sess.Close()
+			sess = nil
+		}
+	}
+	release := func() {
+		closeSession()
+		if held {
+			w.open.Add(-1)
+			<-w.slots
+			held = false
+		}
+	}
+	defer release()
+	received := false
+
+	for _, sr := range steps {
+		if held && !allDone(sr.deps) {
+			release()
+		}
+		switch {
+		case !w.waitDeps(ctx, sr):
+			w.finish(sr, Cancelled, "")
+			continue
+		case firstNotOK(sr.deps) != nil:
+			w.finish(sr, Skipped, fmt.Sprintf("skipped: %s did not succeed", firstNotOK(sr.deps).id))
+			continue
+		case unusable != nil:
+			// Report the root cause once; later steps of the device are
+			// skipped because of it.
+			if dr.Error == "" {
+				dr.Error = w.mask.String(unusable.Error())
+				w.finish(sr, Failed, dr.Error)
+			} else {
+				w.finish(sr, Skipped, "skipped: "+pd.Name+" could not be reached")
+			}
+			continue
+		}
+		if sess == nil {
+			if !held {
+				select {
+				case w.slots <- struct{}{}:
+					held = true
+					w.bumpPeak(w.open.Add(1))
+				case <-ctx.Done():
+					w.finish(sr, Cancelled, "")
+					continue
+				}
+			}
+			w.progress("===>", "Connection", pd.Host)
+			s, err := drv.Open(ctx, target)
+			if err != nil {
+				err = fmt.Errorf("%s: %w", pd.Name, err)
+				if ctx.Err() != nil {
+					w.finish(sr, Cancelled, w.mask.String(err.Error()))
+					continue
+				}
+				unusable = err
+				dr.Error = w.mask.String(err.Error())
+				w.finish(sr, Failed, dr.Error)
+				continue
+			}
+			sess = s
+		}
+		ioErr := w.runStep(ctx, sess, pd, sr)
+		if sr.result.Status == OK || len(sr.result.Results) > 0 {
+			received = true
+		}
+		if ioErr != nil {
+			// An I/O error or timeout leaves the session in an unknown
+			// state: the next step gets a fresh one.
+			closeSession()
+		}
+	}
+	if received {
+		w.progress("<===", "Received", pd.Host)
+	}
+	release()
+
+	dr.Finished = w.opts.Now()
+	dr.Status = OK
+	for _, sr := range steps {
+		dr.Steps = append(dr.Steps, sr.result)
+		st := sr.result.Status
+		if st == OK {
+			continue
+		}
+		// The device's status is its worst step: failed over cancelled over
+		// skipped; its error is the first failure, the root cause.
+		if rank(st) > rank(dr.Status) {
+			dr.Status = st
+		}
+		if st == Failed && dr.Error == "" {
+			dr.Error = sr.result.Error
+		}
+	}
+	return dr
+}
+
+func rank(s Status) int {
+	switch s {
+	case Failed:
+		return 3
+	case Cancelled:
+		return 2
+	case Skipped:
+		return 1
+	}
+	return 0
+}
+
+func (w *walker) bumpPeak(n int64) {
+	for {
+		p := w.peak.Load()
+		if n <= p || w.peak.CompareAndSwap(p, n) {
+			return
+		}
+	}
+}
+
+// runStep sends the step's commands. A device rejecting a command fails the
+// step with its output kept; the returned error is for I/O and timeouts,
+// after which the session must not be reused.
+func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Device, sr *stepRun) error {
+	defer close(sr.done)
+	sr.result.Started = w.opts.Now()
+	defer func() { sr.result.Finished = w.opts.Now() }()
+	for _, cmd := range sr.step.Commands {
+		cctx, cancel := ctx, context.CancelFunc(func() {})
+		if sr.step.Timeout > 0 {
+			cctx, cancel = context.WithTimeout(ctx, sr.step.Timeout)
+		}
+		res, err := sess.Run(cctx, cmd)
+		cancel()
+		if err != nil {
+			if ctx.Err() != nil {
+				sr.result.Status = Cancelled
+				sr.result.Error = w.mask.String(fmt.Sprintf("%s: %v", pd.Name, err))
+				return err
+			}
+			if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, drivers.ErrTimeout) {
+				err = fmt.Errorf("%w: %q after %s: %w", drivers.ErrTimeout, cmd, sr.step.Timeout, err)
+			}
+			sr.result.Status = Failed
+			sr.result.Error = w.mask.String(fmt.Sprintf("%s: %v", pd.Name, err))
+			return err
+		}
+		res.Output = w.mask.String(res.Output)
+		res.Command = w.mask.String(res.Command)
+		sr.result.Results = append(sr.result.Results, res)
+		if res.Failed {
+			sr.result.Status = Failed
+			sr.result.Error = fmt.Sprintf("%s: device rejected %q: %s", pd.Name, res.Command, firstLine(res.Output))
+			return nil
+		}
+	}
+	sr.result.Status = OK
+	return nil
+}
+
+func (w *walker) finish(sr *stepRun, st Status, msg string) {
+	sr.result.Status = st
+	sr.result.Error = msg
+	close(sr.done)
+}
+
+func (w *walker) waitDeps(ctx context.Context, sr *stepRun) bool {
+	for _, d := range sr.deps {
+		select {
+		case <-d.done:
+		case <-ctx.Done():
+			return false
+		}
+	}
+	return ctx.Err() == nil
+}
+
+func allDone(deps []*stepRun) bool {
+	for _, d := range deps {
+		select {
+		case <-d.done:
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+func firstNotOK(deps []*stepRun) *stepRun {
+	for _, d := range deps {
+		if !d.ok() {
+			return d
+		}
+	}
+	return nil
+}
+
+// target builds the driver's view of a device.
+func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) {
+	d, ok := w.byName[pd.Name]
+	if !ok {
+		return drivers.Target{}, nil, fmt.Errorf("device %q is in the plan but not in the runbook", pd.Name)
+	}
+	drv, ok := w.opts.Drivers[d.Driver]
+	if !ok {
+		return drivers.Target{}, nil, fmt.Errorf("device %s: unknown driver %q (known: %v)", d.Name, d.Driver, w.opts.Drivers.Names())
+	}
+	t := drivers.Target{
+		Name:                d.Name,
+		Host:                d.Host,
+		Port:                d.Port,
+		Platform:            d.Platform,
+		Credentials:         d.Credentials,
+		Prompt:              d.Prompt,
+		Timeout:             d.Timeout,
+		KnownHosts:          d.KnownHosts,
+		InsecureSkipHostKey: d.InsecureSkipHostKey,
+		Logger:              w.opts.Logger.With("device", d.Name),
+	}
+	if ep, ok := w.opts.Endpoints[d.Name]; ok {
+		t.Host, t.Port = ep.Host, ep.Port
+		if ep.HostKey != nil {
+			t.HostKeyCallback = ssh.FixedHostKey(ep.HostKey)
+			t.InsecureSkipHostKey = false
+		}
+	}
+	return t, drv, nil
+}
+
+func firstLine(s string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if l = strings.TrimSpace(l); l != "" && l != "^" {
+			if strings.HasPrefix(l, "%") {
+				return l
+			}
+		}
+	}
+	s = strings.TrimSpace(s)
+	if i := strings.IndexByte(s, '\n'); i >= 0 {
+		s = s[:i]
+	}
+	return s
+}
+
+// masker replaces secret values in text with a placeholder.
+type masker struct{ r *strings.Replacer }
+
+func newMasker(secrets []string) *masker {
+	// Longest first, so a secret containing another is masked whole.
+	secrets = append([]string(nil), secrets...)
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
+	var pairs []string
+	for _, s := range secrets {
+		if s != "" {
+			pairs = append(pairs, s, "(sensitive)")
+		}
+	}
+	if len(pairs) == 0 {
+		return &masker{}
+	}
+	return &masker{r: strings.NewReplacer(pairs...)}
+}
+
+func (m *masker) String(s string) string {
+	if m.r == nil {
+		return s
+	}
+	return m.r.Replace(s)
+}
