@@ -112,6 +112,9 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			runsOn[c.Name][d] = true
 		}
 	}
+	// A plan is shown and may be saved: commands built from sensitive values
+	// appear masked. Apply sends the runbook's own commands.
+	mask := newMasker(rb.Secrets())
 	p := &plan.Plan{Version: plan.Version, Parallelism: parallelism}
 	for _, d := range rb.Devices {
 		pd := plan.Device{
@@ -129,7 +132,7 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			st := plan.Step{
 				Task:     taskName(c.Name),
 				Action:   plan.Run,
-				Commands: append([]string(nil), c.Commands...),
+				Commands: maskAll(mask, c.Commands),
 				Timeout:  c.Timeout,
 			}
 			for _, dep := range c.DependsOn {
@@ -146,4 +149,12 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		p.Devices = append(p.Devices, pd)
 	}
 	return p, nil
+}
+
+func maskAll(m *masker, in []string) []string {
+	out := make([]string, len(in))
+	for i, s := range in {
+		out[i] = m.String(s)
+	}
+	return out
 }

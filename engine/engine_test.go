@@ -504,3 +504,61 @@ func waitFor(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+func TestApplyCommandTimeout(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+  sim { hang_on = ["show tech-support"] }
+}
+command "tech" {
+  commands = ["show tech-support"]
+  timeout  = "300ms"
+}
+command "clock" {
+  commands = ["show clock"]
+}
+`, 1)
+	rep := f.apply(context.Background())
+	d := device(t, rep, "r1")
+	want := map[string]engine.Status{"command.tech": engine.Failed, "command.clock": engine.OK}
+	if diff := cmp.Diff(want, statuses(d)); diff != "" {
+		t.Errorf("statuses (-want +got):\n%s", diff)
+	}
+	for _, w := range []string{"r1", `"show tech-support"`, "timed out", "waiting for a prompt matching", "ending"} {
+		if !strings.Contains(d.Error, w) {
+			t.Errorf("timeout error lacks %q: %s", w, d.Error)
+		}
+	}
+	// The hung session is dropped; the independent step gets a new one.
+	if got := f.fleet.Servers["r1"].Sessions(); got != 2 {
+		t.Errorf("%d sessions, want 2 (one replaced after the timeout)", got)
+	}
+}
+
+func TestPlanMasksSecrets(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, header+`
+device "r1" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+}
+command "conf" {
+  commands = ["show run | include ${var.password}"]
+}
+`, 1)
+	js, _ := json.Marshal(f.plan)
+	if strings.Contains(string(js), "s3cr3t-Pa55") || !strings.Contains(string(js), "(sensitive)") {
+		t.Errorf("plan shows the secret or no mask: %s", js)
+	}
+	// Apply still sends the real command (the device's echo is masked).
+	rep := f.apply(context.Background())
+	if d := device(t, rep, "r1"); d.Status != engine.OK {
+		t.Fatalf("%s %s", d.Status, d.Error)
+	}
+	if got := f.fleet.Servers["r1"].Commands(); !slices.Contains(got, "show run | include s3cr3t-Pa55") {
+		t.Errorf("device received %q, want the unmasked command", got)
+	}
+}

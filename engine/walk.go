@@ -157,6 +157,10 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 	for _, d := range rb.Devices {
 		w.byName[d.Name] = d
 	}
+	w.commands = make(map[string][]string, len(rb.Commands))
+	for _, c := range rb.Commands {
+		w.commands[taskName(c.Name)] = c.Commands
+	}
 
 	// Index every step first so dependencies across devices resolve.
 	steps := map[string]*stepRun{}
@@ -198,6 +202,9 @@ type walker struct {
 	slots  chan struct{}
 	mask   *masker
 	byName map[string]*config.Device
+	// commands are the runbook's commands by task: the plan's copy is for
+	// showing, with secrets masked.
+	commands map[string][]string
 
 	progressMu sync.Mutex
 	open, peak atomic.Int64
@@ -349,7 +356,13 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 	defer close(sr.done)
 	sr.result.Started = w.opts.Now()
 	defer func() { sr.result.Finished = w.opts.Now() }()
-	for _, cmd := range sr.step.Commands {
+	cmds, ok := w.commands[sr.step.Task]
+	if !ok {
+		sr.result.Status = Failed
+		sr.result.Error = fmt.Sprintf("%s: %s is in the plan but not in the runbook", pd.Name, sr.step.Task)
+		return nil
+	}
+	for _, cmd := range cmds {
 		cctx, cancel := ctx, context.CancelFunc(func() {})
 		if sr.step.Timeout > 0 {
 			cctx, cancel = context.WithTimeout(ctx, sr.step.Timeout)

@@ -139,6 +139,7 @@ func (s *session) exchange(ctx context.Context, input string, send, echo bool, w
 			return -1, s.fail(fmt.Errorf("%s: %w: sending %s: %v", s.name, drivers.ErrClosed, s.describe(input), err))
 		}
 	}
+	start := time.Now()
 	s.timer.Reset(s.timeout)
 	defer s.timer.Stop()
 	sawNL := !echo
@@ -174,11 +175,14 @@ func (s *session) exchange(ctx context.Context, input string, send, echo bool, w
 				}
 			}
 		case <-s.timer.C:
-			return -1, s.fail(s.timeoutErr(input, want))
+			return -1, s.fail(s.timeoutErr(input, want, s.timeout.String()))
 		case <-ctx.Done():
 			err := fmt.Errorf("%s: %s: %w", s.name, s.describe(input), ctx.Err())
 			if errors.Is(ctx.Err(), context.DeadlineExceeded) {
-				err = fmt.Errorf("%s: %s: %w (%w)", s.name, s.describe(input), drivers.ErrTimeout, ctx.Err())
+				// A deadline from the caller (a command block's timeout)
+				// deserves the same explanation as the session's own.
+				after := time.Since(start).Round(time.Millisecond).String()
+				err = fmt.Errorf("%w (%w)", s.timeoutErr(input, want, after), ctx.Err())
 			}
 			return -1, s.fail(err)
 		}
@@ -229,7 +233,7 @@ func (s *session) describe(input string) string {
 	return fmt.Sprintf("command %q", s.mask(input))
 }
 
-func (s *session) timeoutErr(input string, want []*regexp.Regexp) error {
+func (s *session) timeoutErr(input string, want []*regexp.Regexp, after string) error {
 	var pats []string
 	for _, re := range want {
 		if re != nil {
@@ -237,7 +241,7 @@ func (s *session) timeoutErr(input string, want []*regexp.Regexp) error {
 		}
 	}
 	return fmt.Errorf("%s: %s: %w after %s waiting for a prompt matching %s; %d bytes received, ending %q",
-		s.name, s.describe(input), drivers.ErrTimeout, s.timeout, strings.Join(pats, " or "), len(s.buf), s.excerpt())
+		s.name, s.describe(input), drivers.ErrTimeout, after, strings.Join(pats, " or "), len(s.buf), s.excerpt())
 }
 
 func (s *session) droppedErr(input string) error {
