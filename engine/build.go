@@ -77,7 +77,7 @@ func commandOrder(rb *config.Runbook) ([]*config.Command, hcl.Diagnostics) {
 			Severity: hcl.DiagError,
 			Summary:  "Dependency cycle: " + graph.FormatCycle(cycle),
 			Detail:   "These command blocks depend on each other in a loop, so none of them can run first. Remove one of the depends_on references.",
-			Subject: rng.Ptr(),
+			Subject:  rng.Ptr(),
 		})
 	}
 	if diags.HasErrors() {
