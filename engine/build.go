@@ -10,6 +10,7 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/graph"
 	"github.com/netrun/netrun/engine/plan"
@@ -28,6 +29,17 @@ func Parallelism(flag int, rb *config.Runbook) int {
 		return rb.Settings.Parallelism
 	}
 	return DefaultParallelism
+}
+
+// LoadOptions tells the config loader which drivers and platforms exist, so
+// unknown names are located diagnostics.
+func LoadOptions(reg drivers.Registry) config.LoadOptions {
+	return config.LoadOptions{
+		Drivers:         reg.Names(),
+		Platforms:       drivers.PlatformNames(),
+		DefaultPlatform: drivers.DefaultPlatform,
+		DefaultDriver:   "ssh",
+	}
 }
 
 // taskName is how a command block is named in plans, graphs and state.

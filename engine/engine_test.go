@@ -39,15 +39,6 @@ func registry(t testing.TB) drivers.Registry {
 	return drivers.Registry{"ssh": d}
 }
 
-func loadOpts(reg drivers.Registry) config.LoadOptions {
-	return config.LoadOptions{
-		Drivers:         reg.Names(),
-		Platforms:       drivers.PlatformNames(),
-		DefaultPlatform: drivers.DefaultPlatform,
-		DefaultDriver:   "ssh",
-	}
-}
-
 // loadRunbook writes src as main.hcl and evaluates it.
 func loadRunbook(t testing.TB, src string, reg drivers.Registry) (*config.Runbook, hcl.Diagnostics) {
 	t.Helper()
@@ -60,7 +51,7 @@ func loadRunbook(t testing.TB, src string, reg drivers.Registry) (*config.Runboo
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return mod.Evaluate(config.Inputs{}, loadOpts(reg))
+	return mod.Evaluate(config.Inputs{}, engine.LoadOptions(reg))
 }
 
 func newFixture(t testing.TB, src string, parallelism int) *fixture {

@@ -23,25 +23,29 @@ import (
 	"github.com/netrun/netrun/engine/plan"
 )
 
-func flagErr(err error) int {
+// argsFailed reports a command-line error; -help is not one.
+func argsFailed(cmd string, err error, stderr io.Writer) int {
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
+	fmt.Fprintf(stderr, "netrun %s: %v\n", cmd, err)
 	return 1
+}
+
+// resolve makes the runbook directory and var files relative to -chdir.
+func (v *varFlags) resolve(wd string, dir *string) {
+	*dir = within(wd, *dir)
+	for i, f := range v.VarFiles {
+		v.VarFiles[i] = within(wd, f)
+	}
 }
 
 func runValidate(wd string, args []string, stdout, stderr io.Writer) int {
 	a, err := parseValidate(args, stderr)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "netrun validate: %v\n", err)
-		}
-		return flagErr(err)
+		return argsFailed("validate", err, stderr)
 	}
-	a.Dir = within(wd, a.Dir)
-	for i, f := range a.Vars.VarFiles {
-		a.Vars.VarFiles[i] = within(wd, f)
-	}
+	a.Vars.resolve(wd, &a.Dir)
 	reg, err := builtinDrivers()
 	if err != nil {
 		return errorf(stderr, "%v", err)
@@ -68,15 +72,9 @@ func runValidate(wd string, args []string, stdout, stderr io.Writer) int {
 func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 	a, err := parsePlan(args, stderr)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "netrun plan: %v\n", err)
-		}
-		return flagErr(err)
+		return argsFailed("plan", err, stderr)
 	}
-	a.Dir = within(wd, a.Dir)
-	for i, f := range a.Vars.VarFiles {
-		a.Vars.VarFiles[i] = within(wd, f)
-	}
+	a.Vars.resolve(wd, &a.Dir)
 	reg, err := builtinDrivers()
 	if err != nil {
 		return errorf(stderr, "%v", err)
@@ -113,15 +111,9 @@ func loadPlan(dir string, v varFlags, parallelism int, reg drivers.Registry, jso
 func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	a, err := parseApply(args, stderr)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "netrun apply: %v\n", err)
-		}
-		return flagErr(err)
+		return argsFailed("apply", err, stderr)
 	}
-	a.Dir = within(wd, a.Dir)
-	for i, f := range a.Vars.VarFiles {
-		a.Vars.VarFiles[i] = within(wd, f)
-	}
+	a.Vars.resolve(wd, &a.Dir)
 	reg, err := builtinDrivers()
 	if err != nil {
 		return errorf(stderr, "%v", err)
@@ -207,10 +199,7 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 func runOutput(wd string, args []string, stdout, stderr io.Writer) int {
 	a, err := parseOutput(args, stderr)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "netrun output: %v\n", err)
-		}
-		return flagErr(err)
+		return argsFailed("output", err, stderr)
 	}
 	st, err := engine.ReadState(wd)
 	if err != nil {
@@ -261,10 +250,7 @@ func sortedOutputNames(m map[string]engine.OutputState) []string {
 func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 	a, err := parseSim(args, stderr)
 	if err != nil {
-		if !errors.Is(err, flag.ErrHelp) {
-			fmt.Fprintf(stderr, "netrun sim: %v\n", err)
-		}
-		return flagErr(err)
+		return argsFailed("sim", err, stderr)
 	}
 	if _, err := drivers.LookupPlatform(a.Platform); err != nil {
 		return errorf(stderr, "sim: %v", err)

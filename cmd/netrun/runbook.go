@@ -12,6 +12,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/sshraw"
+	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 )
 
@@ -24,15 +25,6 @@ func builtinDrivers() (drivers.Registry, error) {
 	return drivers.Registry{"ssh": ssh}, nil
 }
 
-func loadOptions(reg drivers.Registry) config.LoadOptions {
-	return config.LoadOptions{
-		Drivers:         reg.Names(),
-		Platforms:       drivers.PlatformNames(),
-		DefaultPlatform: drivers.DefaultPlatform,
-		DefaultDriver:   "ssh",
-	}
-}
-
 // load parses and evaluates the runbook in dir. The parser is returned so
 // diagnostics render with file, line and a snippet of the source.
 func load(dir string, v varFlags, reg drivers.Registry) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
@@ -41,7 +33,7 @@ func load(dir string, v varFlags, reg drivers.Registry) (*config.Runbook, *hclpa
 	if diags.HasErrors() {
 		return nil, parser, diags
 	}
-	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, loadOptions(reg))
+	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, engine.LoadOptions(reg))
 	return rb, parser, append(diags, more...)
 }
 
