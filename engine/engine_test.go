@@ -553,3 +553,79 @@ command "conf" {
 		t.Errorf("device received %q, want the unmasked command", got)
 	}
 }
+
+// panicky is a driver whose sessions panic on one command, standing in for
+// a driver bug.
+type panicky struct{ drivers.Driver }
+
+type panickySession struct{ drivers.Session }
+
+func (p panicky) Open(ctx context.Context, t drivers.Target) (drivers.Session, error) {
+	s, err := p.Driver.Open(ctx, t)
+	return panickySession{s}, err
+}
+
+func (s panickySession) Run(ctx context.Context, cmd string) (drivers.Result, error) {
+	if cmd == "show boom" {
+		panic("driver bug")
+	}
+	return s.Session.Run(ctx, cmd)
+}
+
+func TestApplyDriverPanicFailsOnlyThatDevice(t *testing.T) {
+	t.Parallel()
+	reg := registry(t)
+	reg["panicky"] = panicky{reg["ssh"]}
+	rb, diags := loadRunbook(t, header+`
+device "ok" {
+  host = "192.0.2.1"
+  credentials = credentials.lab
+  driver = "panicky"
+}
+device "boom" {
+  host = "192.0.2.2"
+  credentials = credentials.lab
+  driver = "panicky"
+}
+command "first" {
+  commands = ["show clock"]
+}
+command "boom" {
+  devices    = [device.boom]
+  commands   = ["show boom"]
+  depends_on = [command.first]
+}
+command "after" {
+  commands   = ["show clock"]
+  depends_on = [command.boom]
+}
+`, reg)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	p, diags := engine.BuildPlan(rb, 2)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	fleet, err := engine.ServeSim(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fleet.Close()
+	rep := engine.Apply(context.Background(), rb, p, engine.Options{Parallelism: 2, Drivers: reg, Endpoints: fleet.Endpoints})
+	boom := device(t, rep, "boom")
+	want := map[string]engine.Status{"command.first": engine.OK, "command.boom": engine.Failed, "command.after": engine.Failed}
+	if diff := cmp.Diff(want, statuses(boom)); diff != "" {
+		t.Errorf("boom statuses (-want +got):\n%s", diff)
+	}
+	if !strings.Contains(boom.Error, "internal error in driver: driver bug") {
+		t.Errorf("boom error = %q", boom.Error)
+	}
+	// "after" on ok depends on every "boom" step (boom does not run on ok),
+	// so it is skipped; ok's own first step succeeded.
+	okd := device(t, rep, "ok")
+	want = map[string]engine.Status{"command.first": engine.OK, "command.after": engine.Skipped}
+	if diff := cmp.Diff(want, statuses(okd)); diff != "" {
+		t.Errorf("ok statuses (-want +got):\n%s", diff)
+	}
+}

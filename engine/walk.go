@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"runtime/debug"
 	"sort"
 	"strings"
 	"sync"
@@ -187,7 +188,7 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			rep.Devices[i] = w.device(ctx, p.Devices[i], perDevice[i])
+			rep.Devices[i] = w.safeDevice(ctx, p.Devices[i], perDevice[i])
 		}()
 	}
 	wg.Wait()
@@ -217,6 +218,34 @@ func (w *walker) progress(arrow, what, host string) {
 	w.progressMu.Lock()
 	defer w.progressMu.Unlock()
 	fmt.Fprintf(w.opts.Progress, "%s %s %s: %s\n", arrow, w.opts.Now().Format("15:04:05.000000"), what, host)
+}
+
+// safeDevice runs device and turns a panic (a driver bug) into that
+// device's failure: one device must never take the run down.
+func (w *walker) safeDevice(ctx context.Context, pd plan.Device, steps []*stepRun) (dr DeviceResult) {
+	defer func() {
+		r := recover()
+		if r == nil {
+			return
+		}
+		w.opts.Logger.Error("driver panic", "device", pd.Name, "panic", fmt.Sprint(r), "stack", string(debug.Stack()))
+		msg := w.mask.String(fmt.Sprintf("%s: internal error in driver: %v", pd.Name, r))
+		dr = DeviceResult{Name: pd.Name, Host: pd.Host, Port: pd.Port, Status: Failed, Error: msg, Finished: w.opts.Now()}
+		for _, sr := range steps {
+			select {
+			case <-sr.done:
+				// Other devices read only the status of a finished step.
+				if sr.result.Error == pd.Name+": internal error in driver" {
+					sr.result.Error = msg
+				}
+			default:
+				sr.result.Status, sr.result.Error = Failed, msg
+				close(sr.done)
+			}
+			dr.Steps = append(dr.Steps, sr.result)
+		}
+	}()
+	return w.device(ctx, pd, steps)
 }
 
 // device runs one device's steps in order. It holds a session slot only
@@ -353,9 +382,17 @@ func (w *walker) bumpPeak(n int64) {
 // step with its output kept; the returned error is for I/O and timeouts,
 // after which the session must not be reused.
 func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Device, sr *stepRun) error {
-	defer close(sr.done)
 	sr.result.Started = w.opts.Now()
-	defer func() { sr.result.Finished = w.opts.Now() }()
+	defer func() {
+		// Dependants read the status once done is closed, so it is set
+		// first, even while a driver panic unwinds through here.
+		if sr.result.Status == "" {
+			sr.result.Status = Failed
+			sr.result.Error = pd.Name + ": internal error in driver"
+		}
+		sr.result.Finished = w.opts.Now()
+		close(sr.done)
+	}()
 	cmds, ok := w.commands[sr.step.Task]
 	if !ok {
 		sr.result.Status = Failed
