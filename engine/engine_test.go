@@ -321,10 +321,16 @@ device "hangs" {
 command "clock" {
   commands = ["show clock"]
 }
+command "fast_last" {
+  devices    = [device.fast]
+  commands   = ["show version"]
+  depends_on = [command.clock]
+}
 command "tech" {
+  # Waits for fast to finish (a cross-device dependency), then hangs.
   devices    = [device.hangs]
   commands   = ["show tech-support"]
-  depends_on = [command.clock]
+  depends_on = [command.clock, command.fast_last]
 }
 command "later" {
   devices    = [device.hangs]

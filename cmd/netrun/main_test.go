@@ -1,23 +1,36 @@
 package main
 
 import (
+	"bufio"
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"maps"
 	"math/rand/v2"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netrun/netrun/drivers/sim"
 )
+
+// TestMain lets a test run this binary as netrun itself (for signals).
+func TestMain(m *testing.M) {
+	if os.Getenv("NETRUN_TEST_AS_MAIN") == "1" {
+		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	}
+	os.Exit(m.Run())
+}
 
 // netrun runs the command line in-process and returns its exit status and
 // streams.
@@ -345,4 +358,97 @@ func TestVersionAndUsage(t *testing.T) {
 
 func sortedKeys[V any](m map[string]V) []string {
 	return slices.Sorted(maps.Keys(m))
+}
+
+// TestApplyInterrupt sends SIGINT to a real netrun process while one device
+// hangs: the hung command is cancelled, the finished device's result is
+// saved, and the exit status is 1.
+func TestApplyInterrupt(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := `
+credentials "lab" {
+  username = "cisco"
+  password = "cisco"
+}
+device "fast" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "hangs" {
+  host        = "192.0.2.2"
+  credentials = credentials.lab
+  timeout     = "5m"
+  sim { hang_on = ["show tech-support"] }
+}
+command "clock" {
+  devices  = [device.fast]
+  commands = ["show clock"]
+}
+command "tech" {
+  devices    = [device.hangs]
+  commands   = ["show tech-support"]
+  depends_on = [command.clock]
+}
+output "clock" { value = command.clock.output }
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", dir)
+	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	// fast is done, and tech waits on it: once hangs connects, interrupt.
+	sc := bufio.NewScanner(stderr)
+	var seen []string
+	for sc.Scan() {
+		seen = append(seen, sc.Text())
+		if strings.Contains(sc.Text(), "Connection: 192.0.2.2") {
+			break
+		}
+	}
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(stderr)
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err = <-done:
+	case <-time.After(20 * time.Second):
+		_ = cmd.Process.Kill()
+		t.Fatal("netrun did not stop after SIGINT")
+	}
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("exit = %v, want status 1", err)
+	}
+	if !strings.Contains(string(rest), "interrupted") {
+		t.Errorf("stderr lacks the interruption notice:\n%s\n%s", strings.Join(seen, "\n"), rest)
+	}
+	data, err := os.ReadFile(filepath.Join(dir, "netrun.state.json"))
+	if err != nil {
+		t.Fatalf("no state after interrupt: %v", err)
+	}
+	var st struct {
+		Devices map[string]struct{ Status string }
+		Outputs map[string]struct{ Value map[string]string }
+	}
+	if err := json.Unmarshal(data, &st); err != nil {
+		t.Fatal(err)
+	}
+	if st.Devices["fast"].Status != "ok" || st.Devices["hangs"].Status != "cancelled" {
+		t.Errorf("device statuses = %+v", st.Devices)
+	}
+	if !strings.Contains(st.Outputs["clock"].Value["fast"], "UTC") {
+		t.Errorf("fast's output lost: %+v", st.Outputs)
+	}
 }
