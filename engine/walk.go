@@ -310,7 +310,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 			w.progress("===>", "Connection", pd.Host)
 			s, err := drv.Open(ctx, target)
 			if err != nil {
-				err = fmt.Errorf("%s: %w", pd.Name, err)
+				err = named(pd.Name, err)
 				if ctx.Err() != nil {
 					w.finish(sr, Cancelled, w.mask.String(err.Error()))
 					continue
@@ -409,14 +409,14 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 		if err != nil {
 			if ctx.Err() != nil {
 				sr.result.Status = Cancelled
-				sr.result.Error = w.mask.String(fmt.Sprintf("%s: %v", pd.Name, err))
+				sr.result.Error = w.mask.String(named(pd.Name, err).Error())
 				return err
 			}
 			if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, drivers.ErrTimeout) {
 				err = fmt.Errorf("%w: %q after %s: %w", drivers.ErrTimeout, cmd, sr.step.Timeout, err)
 			}
 			sr.result.Status = Failed
-			sr.result.Error = w.mask.String(fmt.Sprintf("%s: %v", pd.Name, err))
+			sr.result.Error = w.mask.String(named(pd.Name, err).Error())
 			return err
 		}
 		res.Output = w.mask.String(res.Output)
@@ -489,7 +489,7 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		Timeout:             d.Timeout,
 		KnownHosts:          d.KnownHosts,
 		InsecureSkipHostKey: d.InsecureSkipHostKey,
-		Logger:              w.opts.Logger.With("device", d.Name),
+		Logger:              w.opts.Logger,
 	}
 	if ep, ok := w.opts.Endpoints[d.Name]; ok {
 		t.Host, t.Port = ep.Host, ep.Port
@@ -499,6 +499,15 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		}
 	}
 	return t, drv, nil
+}
+
+// named makes an error start with the device's name, once: drivers name the
+// device themselves, other errors get it here.
+func named(device string, err error) error {
+	if strings.HasPrefix(err.Error(), device+": ") {
+		return err
+	}
+	return fmt.Errorf("%s: %w", device, err)
 }
 
 func firstLine(s string) string {

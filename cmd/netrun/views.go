@@ -79,7 +79,10 @@ func renderReport(w io.Writer, rep *engine.Report) {
 			if msg == "" {
 				msg = string(d.Status)
 			}
-			fmt.Fprintf(w, "  %s: %s\n", d.Name, msg)
+			if !strings.HasPrefix(msg, d.Name+": ") {
+				msg = d.Name + ": " + msg
+			}
+			fmt.Fprintf(w, "  %s\n", msg)
 		}
 	}
 }
