@@ -16,6 +16,7 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
+	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/engine"
 )
@@ -247,4 +248,53 @@ func firstError(rep *engine.Report) string {
 		}
 	}
 	return ""
+}
+
+// BenchmarkOpenSessions measures what keeping sessions open costs: it opens
+// 1000 sessions (logged in, enabled, paging off) to a simulator process,
+// collects garbage, and reports the memory held per open session. Unlike
+// BenchmarkApply's peak, this leaves out the handshakes' transient garbage.
+//
+//	go test -run '^$' -bench OpenSessions -benchtime 1x ./engine/
+func BenchmarkOpenSessions(b *testing.B) {
+	const n = 1000
+	reg := registry(b)
+	eps := startSimChild(b, n)
+	for b.Loop() {
+		runtime.GC()
+		base := readMemory()
+		sessions := make([]drivers.Session, n)
+		var wg sync.WaitGroup
+		errs := make(chan error, n)
+		for i := range n {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				name := "r" + strconv.Itoa(i+1)
+				ep := eps[name]
+				s, err := reg["ssh"].Open(context.Background(), drivers.Target{
+					Name: name, Host: ep.Host, Port: ep.Port,
+					Credentials:     drivers.Credentials{Username: "cisco", Password: benchPassword, Enable: benchPassword},
+					HostKeyCallback: ssh.FixedHostKey(ep.HostKey),
+				})
+				if err != nil {
+					errs <- err
+					return
+				}
+				sessions[i] = s
+			}()
+		}
+		wg.Wait()
+		close(errs)
+		for err := range errs {
+			b.Fatal(err)
+		}
+		runtime.GC()
+		held := readMemory()
+		// Live heap objects and goroutine stacks, after a collection.
+		b.ReportMetric(float64(held.live-base.live)/n/1024, "KiB/open-session")
+		for _, s := range sessions {
+			s.Close()
+		}
+	}
 }
