@@ -12,6 +12,7 @@ package drivers
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"sort"
@@ -73,10 +74,43 @@ type Target struct {
 	// HostKeyCallback, when set, replaces known_hosts verification; -sim uses
 	// it to trust the simulator's own keys.
 	HostKeyCallback ssh.HostKeyCallback
+	// HostKeys pins the keys accepted for this device: authorized_keys
+	// style lines ("ssh-ed25519 AAAA...") or SHA256 fingerprints
+	// ("SHA256:..."). When set, known_hosts is not consulted.
+	HostKeys []string
+	// AcceptNewHostKeys trusts a key seen for the first time and records it
+	// in KnownHosts (trust on first use); a changed key is still refused.
+	AcceptNewHostKeys bool
+
+	// Algorithms extends the secure defaults for this device only, for old
+	// devices (names as OpenSSH spells them).
+	Algorithms Algorithms
+
+	// Dial opens the device's TCP connection; nil means a direct dial. A jump
+	// host sets it to a dialer that tunnels through the bastion.
+	Dial func(ctx context.Context, network, addr string) (net.Conn, error)
+
+	// Transcript, when set, receives exactly what was sent to and received
+	// from the device's CLI, with Credentials' secrets masked by the driver.
+	Transcript io.Writer
 
 	// Logger receives driver events; nil means discard. Secrets must never be
 	// passed to it.
 	Logger *slog.Logger
+}
+
+// Algorithms are SSH algorithms added to the secure defaults, for one
+// device. Empty means the defaults only.
+type Algorithms struct {
+	KeyExchanges      []string
+	Ciphers           []string
+	HostKeyAlgorithms []string
+	MACs              []string
+}
+
+// Empty reports whether no algorithm is added.
+func (a Algorithms) Empty() bool {
+	return len(a.KeyExchanges)+len(a.Ciphers)+len(a.HostKeyAlgorithms)+len(a.MACs) == 0
 }
 
 // Addr is host:port.
@@ -103,12 +137,35 @@ type Driver interface {
 	Open(ctx context.Context, t Target) (Session, error)
 }
 
+// Expect answers an interactive question a command may ask: when the device
+// output ends with a match of Prompt (a regular expression), Answer and a
+// newline are sent and the command goes on.
+type Expect struct {
+	Prompt string `json:"prompt"`
+	Answer string `json:"answer"`
+}
+
+// RunOptions tune one Run.
+type RunOptions struct {
+	// Expect lists the questions this command may ask, tried in order, in
+	// addition to the platform's defaults.
+	Expect []Expect
+}
+
+// RunOption sets a RunOptions field.
+type RunOption func(*RunOptions)
+
+// WithExpect adds answers to interactive questions for one command.
+func WithExpect(e ...Expect) RunOption {
+	return func(o *RunOptions) { o.Expect = append(o.Expect, e...) }
+}
+
 // Session is one open connection to a device, at privileged exec, reused for
 // all of that device's steps. A Session is used by one goroutine at a time.
 type Session interface {
 	// Run sends one command at privileged exec and returns its output with
 	// the echo and the trailing prompt removed.
-	Run(ctx context.Context, command string) (Result, error)
+	Run(ctx context.Context, command string, opts ...RunOption) (Result, error)
 	// Configure enters configuration mode, sends lines, and leaves it.
 	Configure(ctx context.Context, lines []string) (Result, error)
 	Close() error

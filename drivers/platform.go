@@ -39,6 +39,15 @@ type Platform struct {
 	// ConfigCommand enters configuration mode, ExitConfigCommand leaves it.
 	ConfigCommand     string
 	ExitConfigCommand string
+	// CommitCommand makes a candidate configuration active before leaving
+	// configuration mode (IOS-XR, Junos: "commit"); "" means lines apply at
+	// once. AbortConfigCommand discards the candidate after a failed line.
+	CommitCommand      string
+	AbortConfigCommand string
+
+	// DefaultExpect answers questions any command may ask on this platform
+	// (such as a copy's destination file name); commands add their own.
+	DefaultExpect []Expect
 }
 
 var iosLike = Platform{

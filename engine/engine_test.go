@@ -571,11 +571,11 @@ func (p panicky) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	return panickySession{s}, err
 }
 
-func (s panickySession) Run(ctx context.Context, cmd string) (drivers.Result, error) {
+func (s panickySession) Run(ctx context.Context, cmd string, opts ...drivers.RunOption) (drivers.Result, error) {
 	if cmd == "show boom" {
 		panic("driver bug")
 	}
-	return s.Session.Run(ctx, cmd)
+	return s.Session.Run(ctx, cmd, opts...)
 }
 
 func TestApplyDriverPanicFailsOnlyThatDevice(t *testing.T) {

@@ -380,7 +380,7 @@ func (s *session) enable(ctx context.Context) error {
 }
 
 // Run sends command at privileged exec and returns its output.
-func (s *session) Run(ctx context.Context, command string) (drivers.Result, error) {
+func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOption) (drivers.Result, error) {
 	res := drivers.Result{Command: command, Started: time.Now()}
 	if _, err := s.exchange(ctx, command, true, true, s.pat.prompt); err != nil {
 		return res, err
