@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"runtime/debug"
 	"sort"
 	"strings"
@@ -50,6 +52,9 @@ type Options struct {
 	Logger   *slog.Logger
 	// Secrets are masked in every output and error the report holds.
 	Secrets []string
+	// TranscriptDir, when set, receives one file per device with what was
+	// sent and received (secrets masked): DEVICE.log.
+	TranscriptDir string
 	Now     func() time.Time
 }
 
@@ -254,6 +259,15 @@ func (w *walker) safeDevice(ctx context.Context, pd plan.Device, steps []*stepRu
 func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) DeviceResult {
 	dr := DeviceResult{Name: pd.Name, Host: pd.Host, Port: pd.Port, Started: w.opts.Now()}
 	target, drv, unusable := w.target(pd)
+	if unusable == nil && w.opts.TranscriptDir != "" {
+		f, err := w.transcript(pd)
+		if err != nil {
+			unusable = err
+		} else {
+			defer f.Close()
+			target.Transcript = maskingWriter{f, w.mask}
+		}
+	}
 
 	var sess drivers.Session
 	held := false
@@ -499,6 +513,48 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		}
 	}
 	return t, drv, nil
+}
+
+// transcript creates the device's transcript file. Drivers mask the
+// device's own secrets; the runbook's other secrets are masked here too.
+func (w *walker) transcript(pd plan.Device) (*os.File, error) {
+	if err := os.MkdirAll(w.opts.TranscriptDir, 0o700); err != nil {
+		return nil, fmt.Errorf("transcript: %w", err)
+	}
+	path := filepath.Join(w.opts.TranscriptDir, fileName(pd.Name)+".log")
+	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("transcript: %w", err)
+	}
+	fmt.Fprintf(f, "# netrun transcript of %s (%s:%d, %s via %s), started %s\n", pd.Name, pd.Host, pd.Port,
+		pd.Platform, pd.Driver, w.opts.Now().UTC().Format(time.RFC3339))
+	fmt.Fprintln(f, "# Lines starting \">>> \" are what netrun sent; the rest is what the device sent. Secrets are masked.")
+	return f, nil
+}
+
+// maskingWriter masks the runbook's secrets (sensitive variables used in
+// commands, say) in what a driver writes to a transcript.
+type maskingWriter struct {
+	w io.Writer
+	m *masker
+}
+
+func (mw maskingWriter) Write(p []byte) (int, error) {
+	if _, err := io.WriteString(mw.w, mw.m.String(string(p))); err != nil {
+		return 0, err
+	}
+	return len(p), nil
+}
+
+// fileName makes a device name safe as a file name.
+func fileName(name string) string {
+	return strings.Map(func(r rune) rune {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
+			return r
+		}
+		return '_'
+	}, name)
 }
 
 // named makes an error start with the device's name, once: drivers name the

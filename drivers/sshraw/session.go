@@ -55,13 +55,15 @@ type session struct {
 	clean cleaner
 	err   error // set once the session is unusable
 
+	tr *drivers.Transcript // nil unless -transcript-dir
+
 	closed    atomic.Bool
 	closeOnce sync.Once
 }
 
-func newSession(chunk int, conn ssh.Conn, ch ssh.Channel, name string, pat *patterns, creds drivers.Credentials, timeout time.Duration, log *slog.Logger) *session {
+func newSession(chunk int, conn ssh.Conn, ch ssh.Channel, name string, pat *patterns, creds drivers.Credentials, timeout time.Duration, log *slog.Logger, tr *drivers.Transcript) *session {
 	s := &session{
-		conn: conn, ch: ch, name: name, pat: pat, creds: creds,
+		conn: conn, ch: ch, name: name, pat: pat, creds: creds, tr: tr,
 		secrets: creds.Secrets(), timeout: timeout, log: log,
 		data:    make(chan []byte),
 		free:    make(chan []byte, 2),
@@ -89,6 +91,7 @@ func (s *session) read() {
 			return
 		}
 		n, err := s.ch.Read(b)
+		s.tr.Received(b[:n])
 		if n > 0 {
 			select {
 			case s.data <- b[:n]:
@@ -134,11 +137,28 @@ func (s *session) exchange(ctx context.Context, input string, send, echo bool, w
 	s.clean.reset()
 	s.input = input
 	if send {
-		s.wbuf = append(append(s.wbuf[:0], input...), '\n')
-		if _, err := s.ch.Write(s.wbuf); err != nil {
-			return -1, s.fail(fmt.Errorf("%s: %w: sending %s: %v", s.name, drivers.ErrClosed, s.describe(input), err))
+		if err := s.send(input); err != nil {
+			return -1, err
 		}
 	}
+	return s.wait(ctx, input, echo, want)
+}
+
+// send writes input and a newline in one write.
+func (s *session) send(input string) error {
+	s.wbuf = append(append(s.wbuf[:0], input...), '\n')
+	s.tr.Sent(s.wbuf)
+	if _, err := s.ch.Write(s.wbuf); err != nil {
+		return s.fail(fmt.Errorf("%s: %w: sending %s: %v", s.name, drivers.ErrClosed, s.describe(input), err))
+	}
+	return nil
+}
+
+// wait reads until the last line matches one of want, answering pagers on
+// the way, adding to the output of the exchange in progress. Matching is
+// tried only when data arrives, so after an answer to a question the same
+// question is not matched again.
+func (s *session) wait(ctx context.Context, input string, echo bool, want []*regexp.Regexp) (int, error) {
 	start := time.Now()
 	s.timer.Reset(s.timeout)
 	defer s.timer.Stop()
@@ -170,6 +190,7 @@ func (s *session) exchange(ctx context.Context, input string, send, echo bool, w
 				loc := s.pat.pager.FindIndex(line)
 				s.buf = s.buf[:len(s.buf)-len(line)+loc[0]]
 				s.clean.guard = len(s.buf)
+				s.tr.Sent([]byte{' '})
 				if _, err := s.ch.Write([]byte{' '}); err != nil {
 					return -1, s.fail(fmt.Errorf("%s: %w: answering the pager: %v", s.name, drivers.ErrClosed, err))
 				}
@@ -379,10 +400,39 @@ func (s *session) enable(ctx context.Context) error {
 	return nil
 }
 
-// Run sends command at privileged exec and returns its output.
+// maxAnswers bounds the questions one command may ask, so two patterns
+// that keep matching each other's answers cannot loop forever.
+const maxAnswers = 16
+
+// Run sends command at privileged exec and returns its output. Questions
+// the command asks (the platform's DefaultExpect and the command's own) are
+// answered; an unanswered one ends in a timeout error quoting it.
 func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOption) (drivers.Result, error) {
 	res := drivers.Result{Command: command, Started: time.Now()}
-	if _, err := s.exchange(ctx, command, true, true, s.pat.prompt); err != nil {
+	var ro drivers.RunOptions
+	for _, o := range opts {
+		o(&ro)
+	}
+	expects := append(append([]drivers.Expect(nil), ro.Expect...), s.pat.DefaultExpect...)
+	want := []*regexp.Regexp{s.pat.prompt}
+	for _, e := range expects {
+		re, err := compileOnce("expect", `(?:`+e.Prompt+`)\s*$`)
+		if err != nil {
+			return res, fmt.Errorf("%s: %w", s.name, err)
+		}
+		want = append(want, re)
+	}
+	i, err := s.exchange(ctx, command, true, true, want...)
+	for n := 0; err == nil && i > 0; n++ {
+		if n == maxAnswers {
+			return res, s.fail(fmt.Errorf("%s: command %q asked more than %d questions; last: %q", s.name, s.mask(command), maxAnswers, s.excerpt()))
+		}
+		if err = s.send(expects[i-1].Answer); err != nil {
+			return res, err
+		}
+		i, err = s.wait(ctx, command, false, want)
+	}
+	if err != nil {
 		return res, err
 	}
 	out := s.body(true)
@@ -424,12 +474,34 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 			break
 		}
 	}
-	res.Output = string(s.cfg)
+	// Platforms with a candidate configuration (IOS-XR, Junos) commit it,
+	// or discard it after a rejected line so nothing half-done is left.
+	if s.pat.CommitCommand != "" && !res.Failed {
+		if _, err := s.exchange(ctx, s.pat.CommitCommand, true, true, s.pat.prompt); err != nil {
+			return res, err
+		}
+		out := s.body(true)
+		if s.failed(out) || (s.pat.config != nil && !match(s.pat.config, lastLine(s.buf)) && !match(s.pat.prompt, lastLine(s.buf))) {
+			res.Failed = true
+		}
+		if len(out) > 0 {
+			s.cfg = append(append(s.cfg, '\n'), out...)
+		}
+	}
+	if res.Failed && s.pat.AbortConfigCommand != "" {
+		if _, err := s.exchange(ctx, s.pat.AbortConfigCommand, true, true, s.pat.prompt); err != nil {
+			return res, err
+		}
+	}
+	res.Output = string(bytes.TrimLeft(s.cfg, "\n"))
 	if cap(s.cfg) > maxKeptBuffer {
 		s.cfg = nil
 	}
-	if _, err := s.exchange(ctx, s.pat.ExitConfigCommand, true, true, s.pat.prompt); err != nil {
-		return res, err
+	// Some abort commands (IOS-XR's) already leave configuration mode.
+	if s.pat.config == nil || match(s.pat.config, lastLine(s.buf)) {
+		if _, err := s.exchange(ctx, s.pat.ExitConfigCommand, true, true, s.pat.prompt); err != nil {
+			return res, err
+		}
 	}
 	if s.pat.config != nil && match(s.pat.config, lastLine(s.buf)) {
 		return res, s.fail(fmt.Errorf("%s: %q did not leave configuration mode; device answered %q", s.name, s.pat.ExitConfigCommand, s.excerpt()))

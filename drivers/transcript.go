@@ -1,0 +1,81 @@
+package drivers
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+	"sync"
+)
+
+// Transcript records one device session for -transcript-dir: what the device
+// sent, byte for byte, and each input netrun sent on its own line marked
+// ">>> ". Secrets are masked in both directions. Drivers call Sent and
+// Received from any goroutine; a nil *Transcript records nothing.
+type Transcript struct {
+	mu      sync.Mutex
+	w       io.Writer
+	secrets []string
+	atBOL   bool // the last byte written ended a line
+	err     error
+}
+
+// NewTranscript writes a transcript to w (nil w gives a nil Transcript),
+// masking secrets.
+func NewTranscript(w io.Writer, secrets []string) *Transcript {
+	if w == nil {
+		return nil
+	}
+	return &Transcript{w: w, secrets: secrets, atBOL: true}
+}
+
+// Mask is the text that stands for a secret in transcripts.
+const Mask = "******"
+
+func (t *Transcript) mask(p []byte) []byte {
+	for _, s := range t.secrets {
+		if s != "" && bytes.Contains(p, []byte(s)) {
+			p = bytes.ReplaceAll(p, []byte(s), []byte(Mask))
+		}
+	}
+	return p
+}
+
+// Sent records input sent to the device; a trailing newline is implied by
+// the ">>> " line.
+func (t *Transcript) Sent(p []byte) {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	text := string(t.mask(p))
+	text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
+	if strings.ContainsAny(text, "\r\n\x00\x1b") || text == " " {
+		text = fmt.Sprintf("%q", text) // control characters and pager answers, visibly
+	}
+	prefix := ""
+	if !t.atBOL {
+		prefix = "\n"
+	}
+	t.write([]byte(prefix + ">>> " + text + "\n"))
+	t.atBOL = true
+}
+
+// Received records what the device sent.
+func (t *Transcript) Received(p []byte) {
+	if t == nil || len(p) == 0 {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	p = t.mask(p)
+	t.write(p)
+	t.atBOL = p[len(p)-1] == '\n'
+}
+
+func (t *Transcript) write(p []byte) {
+	if t.err == nil {
+		_, t.err = t.w.Write(p)
+	}
+}
