@@ -33,12 +33,13 @@ type planArgs struct {
 }
 
 type applyArgs struct {
-	Dir         string
-	Vars        varFlags
-	Parallelism int
-	JSON        bool
-	Sim         bool
-	AutoApprove bool
+	Dir           string
+	Vars          varFlags
+	Parallelism   int
+	JSON          bool
+	Sim           bool
+	AutoApprove   bool
+	TranscriptDir string
 }
 
 type outputArgs struct {
@@ -142,6 +143,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 	fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
 	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
 	fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
+	fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
 	if err == nil && a.Parallelism < 0 {

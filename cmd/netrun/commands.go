@@ -144,6 +144,9 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 		Logger:      newLogger(stderr),
 		Secrets:     rb.Secrets(),
 	}
+	if a.TranscriptDir != "" {
+		opts.TranscriptDir = within(wd, a.TranscriptDir)
+	}
 	if a.Sim {
 		fleet, err := engine.ServeSim(rb)
 		if err != nil {
