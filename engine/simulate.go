@@ -58,13 +58,11 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 			sd.Enable = *d.Sim.Enable
 		}
 		if d.Credentials.PrivateKey != "" {
-			signer, err := ssh.ParsePrivateKey([]byte(d.Credentials.PrivateKey))
-			if err != nil {
-				f.Close()
-				// The parse error never quotes the key, but say no more than needed.
-				return nil, fmt.Errorf("device %s: private_key is not a usable private key", d.Name)
+			// A key netrun cannot use (a passphrase, say) is not authorized
+			// here; the driver then fails that device alone, with its reason.
+			if signer, err := ssh.ParsePrivateKey([]byte(d.Credentials.PrivateKey)); err == nil {
+				sd.AuthorizedKeys = []ssh.PublicKey{signer.PublicKey()}
 			}
-			sd.AuthorizedKeys = []ssh.PublicKey{signer.PublicKey()}
 		}
 		s, err := sim.Start("127.0.0.1:0", sd, key)
 		if err != nil {

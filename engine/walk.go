@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net"
+	"strconv"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -321,7 +323,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 					continue
 				}
 			}
-			w.progress("===>", "Connection", pd.Host)
+			w.progress("===>", "Connection", progressHost(pd))
 			s, err := drv.Open(ctx, target)
 			if err != nil {
 				err = named(pd.Name, err)
@@ -347,7 +349,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 		}
 	}
 	if received {
-		w.progress("<===", "Received", pd.Host)
+		w.progress("<===", "Received", progressHost(pd))
 	}
 	release()
 
@@ -555,6 +557,15 @@ func fileName(name string) string {
 		}
 		return '_'
 	}, name)
+}
+
+// progressHost is the device's host as the textbook prints it, with the
+// port when it is not 22 (a fleet on one address differs only by port).
+func progressHost(pd plan.Device) string {
+	if pd.Port == 22 || pd.Port == 0 {
+		return pd.Host
+	}
+	return net.JoinHostPort(pd.Host, strconv.Itoa(pd.Port))
 }
 
 // named makes an error start with the device's name, once: drivers name the

@@ -129,8 +129,8 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 	fs.BoolVar(&a.Sim, "sim", false, "plan against in-process simulated devices")
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
-	if err == nil && a.Parallelism < 0 {
-		err = errors.New("-parallelism must be a positive number")
+	if err == nil {
+		err = checkParallelism(fs, a.Parallelism)
 	}
 	return a, err
 }
@@ -146,8 +146,8 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 	fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
-	if err == nil && a.Parallelism < 0 {
-		err = errors.New("-parallelism must be a positive number")
+	if err == nil {
+		err = checkParallelism(fs, a.Parallelism)
 	}
 	return a, err
 }
@@ -186,4 +186,15 @@ func parseSim(args []string, stderr io.Writer) (simArgs, error) {
 		return a, errors.New("-count must be at least 1")
 	}
 	return a, nil
+}
+
+// checkParallelism refuses -parallelism below 1 when it was given (0 means
+// "not given": the runbook's setting or the default then applies).
+func checkParallelism(fs *flag.FlagSet, n int) error {
+	set := false
+	fs.Visit(func(f *flag.Flag) { set = set || f.Name == "parallelism" })
+	if set && n < 1 {
+		return errors.New("-parallelism must be a positive number")
+	}
+	return nil
 }

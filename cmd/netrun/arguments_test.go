@@ -24,6 +24,7 @@ func TestParseApply(t *testing.T) {
 		{"json", []string{"-json"}, applyArgs{Dir: ".", JSON: true}, false},
 		{"two dirs", []string{"a", "b"}, applyArgs{}, true},
 		{"negative parallelism", []string{"-parallelism=-1"}, applyArgs{}, true},
+		{"zero parallelism", []string{"-parallelism=0"}, applyArgs{}, true},
 		{"unknown flag", []string{"-frobnicate"}, applyArgs{}, true},
 	}
 	for _, tt := range tests {

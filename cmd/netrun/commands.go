@@ -125,6 +125,9 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	if !a.JSON {
 		renderPlan(stdout, rb, p, a.Sim)
 	}
+	if a.JSON && !a.AutoApprove {
+		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
+	}
 	if !a.AutoApprove {
 		fmt.Fprint(stdout, "\nDo you want to run these commands?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
 		line, _ := bufio.NewReader(stdin).ReadString('\n')
@@ -216,11 +219,10 @@ func runOutput(wd string, args []string, stdout, stderr io.Writer) int {
 		if !ok {
 			return errorf(stderr, "output %q not found; the last apply recorded: %s", a.Name, strings.Join(sortedOutputNames(st.Outputs), ", "))
 		}
+		if o.Sensitive {
+			return errorf(stderr, "output %q is sensitive: netrun does not store sensitive values, so it cannot show it", a.Name)
+		}
 		if a.JSON {
-			if o.Sensitive {
-				fmt.Fprintln(stdout, "null")
-				return 0
-			}
 			fmt.Fprintln(stdout, indentJSON(o.Value))
 			return 0
 		}

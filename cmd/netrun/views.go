@@ -44,7 +44,7 @@ func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nPlan: %d steps on %d devices.\n", p.Steps(), len(p.Devices))
+	fmt.Fprintf(w, "\nPlan: %s on %s.\n", plural(p.Steps(), "step"), plural(len(p.Devices), "device"))
 }
 
 // renderReport prints every device's outputs and errors, then a summary.
@@ -53,6 +53,9 @@ func renderReport(w io.Writer, rep *engine.Report) {
 		fmt.Fprintf(w, "\n%s (%s): %s\n", d.Name, d.Host, d.Status)
 		for _, s := range d.Steps {
 			if s.Status != engine.OK && len(s.Results) == 0 {
+				if s.Status == engine.Skipped || s.Status == engine.Cancelled {
+					fmt.Fprintf(w, "  %s: %s\n", s.Task, s.Status)
+				}
 				continue
 			}
 			fmt.Fprintf(w, "  %s\n", s.Task)
