@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"runtime/debug"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -592,28 +591,3 @@ func firstLine(s string) string {
 	return s
 }
 
-// masker replaces secret values in text with a placeholder.
-type masker struct{ r *strings.Replacer }
-
-func newMasker(secrets []string) *masker {
-	// Longest first, so a secret containing another is masked whole.
-	secrets = append([]string(nil), secrets...)
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	var pairs []string
-	for _, s := range secrets {
-		if s != "" {
-			pairs = append(pairs, s, "(sensitive)")
-		}
-	}
-	if len(pairs) == 0 {
-		return &masker{}
-	}
-	return &masker{r: strings.NewReplacer(pairs...)}
-}
-
-func (m *masker) String(s string) string {
-	if m.r == nil {
-		return s
-	}
-	return m.r.Replace(s)
-}

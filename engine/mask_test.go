@@ -1,0 +1,24 @@
+package engine
+
+import "testing"
+
+func TestMasker(t *testing.T) {
+	t.Parallel()
+	m := newMasker([]string{"cisco", "e", "s3cr3t"}, "username bob secret ABC")
+	tests := []struct{ in, want string }{
+		{"enable secret cisco", "enable secret (sensitive)"},
+		{"Password: cisco\n", "Password: (sensitive)\n"},
+		{`key "cisco"`, `key "(sensitive)"`},
+		{"http://www.cisco.com/techsupport", "http://www.cisco.com/techsupport"},
+		{"show version", "show version"},
+		{"a e b", "a (sensitive) b"},
+		{"ciscocisco cisco", "ciscocisco (sensitive)"},
+		{"x=s3cr3t,y=s3cr3t", "x=(sensitive),y=(sensitive)"},
+		{"r1#username bob secret ABC\nr1#", "r1#(sensitive)\nr1#"},
+	}
+	for _, tt := range tests {
+		if got := m.String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
