@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"sync"
 )
@@ -26,6 +27,8 @@ func NewTranscript(w io.Writer, secrets []string) *Transcript {
 	if w == nil {
 		return nil
 	}
+	secrets = append([]string(nil), secrets...)
+	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
 	return &Transcript{w: w, secrets: secrets, atBOL: true}
 }
 
@@ -35,7 +38,7 @@ const Mask = "******"
 func (t *Transcript) mask(p []byte) []byte {
 	for _, s := range t.secrets {
 		if s != "" && bytes.Contains(p, []byte(s)) {
-			p = bytes.ReplaceAll(p, []byte(s), []byte(Mask))
+			return []byte(MaskSecrets(string(p), t.secrets, Mask))
 		}
 	}
 	return p

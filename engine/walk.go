@@ -7,10 +7,10 @@ import (
 	"io"
 	"log/slog"
 	"net"
-	"strconv"
 	"os"
 	"path/filepath"
 	"runtime/debug"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -56,7 +56,7 @@ type Options struct {
 	// TranscriptDir, when set, receives one file per device with what was
 	// sent and received (secrets masked): DEVICE.log.
 	TranscriptDir string
-	Now     func() time.Time
+	Now           func() time.Time
 }
 
 // StepResult is one step on one device.
@@ -590,4 +590,3 @@ func firstLine(s string) string {
 	}
 	return s
 }
-

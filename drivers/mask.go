@@ -1,0 +1,56 @@
+package drivers
+
+import "strings"
+
+// MaskSecrets replaces each secret in s with mask where the secret stands as
+// a token of its own: between spaces, quotes, line ends or punctuation such
+// as '=' and ':'. That is how secrets appear in commands, configurations and
+// prompts ("enable secret s3cret", "password: s3cret"), while a lab password
+// such as "cisco" inside "www.cisco.com" is left alone: masking every
+// substring would corrupt device output and, worse, reveal the secret by
+// where the holes are. Pass secrets longest first when one contains another.
+func MaskSecrets(s string, secrets []string, mask string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			s = maskToken(s, sec, mask)
+		}
+	}
+	return s
+}
+
+func maskToken(s, secret, mask string) string {
+	var b strings.Builder
+	last, from := 0, 0
+	for {
+		j := strings.Index(s[from:], secret)
+		if j < 0 {
+			break
+		}
+		i := from + j
+		end := i + len(secret)
+		if !boundary(s, i-1) || !boundary(s, end) {
+			from = i + 1
+			continue
+		}
+		b.WriteString(s[last:i])
+		b.WriteString(mask)
+		last, from = end, end
+	}
+	if last == 0 {
+		return s
+	}
+	b.WriteString(s[last:])
+	return b.String()
+}
+
+// boundary reports whether s[i] separates tokens; outside s counts as one.
+func boundary(s string, i int) bool {
+	if i < 0 || i >= len(s) {
+		return true
+	}
+	switch s[i] {
+	case ' ', '\t', '\n', '\r', '"', '\'', '`', '=', ':', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>':
+		return true
+	}
+	return false
+}
