@@ -8,6 +8,11 @@ import (
 // Platform is what a driver must know of a device CLI, as data: prompts per
 // privilege level, the commands that make the session scriptable, and the
 // strings that mean the device rejected input.
+//
+// The built-in platforms come from scrapligo's own platform definitions (see
+// platforms.go), so the "ssh" and "scrapli" drivers read one source of truth;
+// what scrapligo's definitions lack (pager, commit, default answers) is
+// netrun's own data.
 type Platform struct {
 	Name string
 
@@ -17,12 +22,15 @@ type Platform struct {
 	PromptPattern string
 	// ExecPattern matches the unprivileged prompt (r1>), PrivPattern the
 	// privileged one (r1#), ConfigPattern any configuration mode prompt
-	// (r1(config)#, r1(config-if)#).
+	// (r1(config)#, r1(config-if)#). Platforms without enable (IOS-XR,
+	// Junos) log in privileged: ExecPattern is empty and PrivPattern is the
+	// login prompt.
 	ExecPattern   string
 	PrivPattern   string
 	ConfigPattern string
 
 	// EnableCommand raises privilege; PasswordPattern is the secret prompt.
+	// Both are empty on platforms without enable.
 	EnableCommand   string
 	PasswordPattern string
 
@@ -41,45 +49,52 @@ type Platform struct {
 	ExitConfigCommand string
 	// CommitCommand makes a candidate configuration active before leaving
 	// configuration mode (IOS-XR, Junos: "commit"); "" means lines apply at
-	// once. AbortConfigCommand discards the candidate after a failed line.
+	// once. AbortConfigCommand discards the candidate after a failed line
+	// or commit; a driver then leaves configuration mode with
+	// ExitConfigCommand if the prompt still is a configuration prompt
+	// (IOS-XR's "abort" leaves by itself, Junos's "rollback 0" does not).
 	CommitCommand      string
 	AbortConfigCommand string
+	// CommitFailedWhenContains marks a commit as failed, in addition to
+	// FailedWhenContains: devices report a rejected candidate in words of
+	// their own ("% Failed to commit", "error:").
+	CommitFailedWhenContains []string
 
 	// DefaultExpect answers questions any command may ask on this platform
 	// (such as a copy's destination file name); commands add their own.
 	DefaultExpect []Expect
+
+	// Privileges are the privilege levels netrun uses — exec (when the
+	// platform has enable), privilege-exec and configuration — as
+	// scrapligo's definitions spell them; DefaultPrivilege names the one
+	// commands run at ("privilege-exec", or "exec" on IOS-XR and Junos). The
+	// scrapli driver builds scrapligo's privilege graph from them.
+	Privileges       []Privilege
+	DefaultPrivilege string
 }
 
-var iosLike = Platform{
-	PromptPattern:   `(?m)^[\w.\-@/:]{1,63}(\([\w.\-@/:+]{0,32}\))?[>#]\s?$`,
-	ExecPattern:     `(?m)^[\w.\-@/:]{1,63}>\s?$`,
-	PrivPattern:     `(?m)^[\w.\-@/:]{1,63}#\s?$`,
-	ConfigPattern:   `(?m)^[\w.\-@/:]{1,63}\(conf[\w.\-@/:+]{0,32}\)#\s?$`,
-	EnableCommand:   "enable",
-	PasswordPattern: `(?im)^(enable )?password:\s?$`,
-	OnOpen:          []string{"terminal length 0", "terminal width 511"},
-	PagerPattern:    `(?i)\s*-+ ?more ?-+\s*$`,
-	FailedWhenContains: []string{
-		"% Invalid input detected",
-		"% Incomplete command",
-		"% Ambiguous command",
-		"% Unknown command",
-		"% Bad IP address",
-	},
-	ConfigCommand:     "configure terminal",
-	ExitConfigCommand: "end",
+// Privilege is one privilege level of a platform, in scrapligo's terms.
+type Privilege struct {
+	Name    string // "exec", "privilege-exec", "configuration"
+	Pattern string // matches this level's prompt
+	// NotContains rules a prompt out of this level when it contains any of
+	// these (IOS's tclsh prompt also matches the configuration pattern).
+	NotContains []string
+	// Previous is the level this one is entered from, with Escalate (and,
+	// when EscalateAuth, a secret asked by EscalatePrompt), and left to with
+	// Deescalate.
+	Previous       string
+	Escalate       string
+	EscalateAuth   bool
+	EscalatePrompt string
+	Deescalate     string
 }
 
-func named(p Platform, name string) Platform {
-	p.Name = name
-	return p
-}
-
-// Platforms holds the built-in platform data by name.
-var Platforms = map[string]Platform{
-	"cisco_iosxe": named(iosLike, "cisco_iosxe"),
-	"cisco_ios":   named(iosLike, "cisco_ios"),
-}
+// Platforms holds the built-in platform data by name: cisco_iosxe,
+// cisco_ios (an alias of cisco_iosxe), cisco_nxos, cisco_iosxr, arista_eos
+// and juniper_junos. It is built at package initialisation from scrapligo's
+// embedded definitions.
+var Platforms = builtinPlatforms()
 
 // DefaultPlatform is a device's platform when the runbook names none.
 const DefaultPlatform = "cisco_iosxe"

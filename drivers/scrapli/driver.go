@@ -1,0 +1,294 @@
+// Package scrapli is netrun's scrapligo driver (driver = "scrapli"): it runs
+// device sessions through scrapligo v1's network driver — privilege levels
+// and enable, on-open commands, SendCommand, SendConfigs, failed-when-contains
+// — with the platform data of drivers.Platforms, which is read from
+// scrapligo's own platform definitions.
+//
+// The SSH connection is netrun's, not scrapligo's: a custom scrapligo
+// transport opens it with drivers/sshconn, so host keys, jump hosts and
+// legacy algorithms obey the same settings as the ssh driver. scrapligo v1
+// takes no context, so cancellation closes that transport under it.
+//
+// It is not a second implementation of the CLI logic: prompts, privilege
+// changes and output cleaning are scrapligo's. Outputs match the ssh
+// driver's (scrapligo also trims the spaces that end lines), which is what
+// lets a runbook switch drivers.
+package scrapli
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
+	"regexp"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/scrapli/scrapligo/driver/network"
+	"github.com/scrapli/scrapligo/driver/options"
+	"github.com/scrapli/scrapligo/util"
+
+	"github.com/netrun/netrun/drivers"
+)
+
+// Driver opens scrapligo sessions. The zero value is not usable; call New. A
+// Driver is safe for concurrent use by many goroutines.
+type Driver struct {
+	cols, rows int
+	readDelay  time.Duration
+}
+
+// Option configures a Driver.
+type Option func(*Driver) error
+
+// WithTerminalSize sets the PTY size requested from the device (default
+// 511x24, as the ssh driver asks). Wide lines keep the device from wrapping
+// long output and echoed commands.
+func WithTerminalSize(cols, rows int) Option {
+	return func(d *Driver) error {
+		if cols <= 0 || rows <= 0 {
+			return fmt.Errorf("scrapli: terminal size %dx%d must be positive", cols, rows)
+		}
+		d.cols, d.rows = cols, rows
+		return nil
+	}
+}
+
+// WithReadDelay sets scrapligo's pause between polls of its read queue
+// (scrapligo's default: 250µs). Longer saves CPU across many idle sessions
+// and costs latency per command.
+func WithReadDelay(delay time.Duration) Option {
+	return func(d *Driver) error {
+		if delay <= 0 {
+			return fmt.Errorf("scrapli: read delay %s must be positive", delay)
+		}
+		d.readDelay = delay
+		return nil
+	}
+}
+
+// New returns a Driver configured by opts.
+func New(opts ...Option) (*Driver, error) {
+	d := &Driver{cols: 511, rows: 24}
+	for _, o := range opts {
+		if err := o(d); err != nil {
+			return nil, err
+		}
+	}
+	return d, nil
+}
+
+var _ drivers.Driver = (*Driver)(nil)
+
+var discard = slog.New(slog.DiscardHandler)
+
+// Open connects to t, waits for the first prompt, acquires the platform's
+// default privilege level (enable with the credentials' enable secret) and
+// runs the platform's on-open commands, as scrapligo's network on-open does.
+// The connection is bounded by t.Timeout (or drivers.DefaultTimeout), each
+// login step by it again, and all of it by ctx.
+func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, error) {
+	name := t.Name
+	if name == "" {
+		name = t.Host
+	}
+	t.Name = name
+	plat, err := drivers.LookupPlatform(t.Platform)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	if t.Prompt != "" {
+		plat.PromptPattern = t.Prompt
+	}
+	pat, err := compile(plat)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	timeout := t.Timeout
+	if timeout <= 0 {
+		timeout = drivers.DefaultTimeout
+	}
+	log := t.Logger
+	if log == nil {
+		log = discard
+	}
+	port := t.Port
+	if port == 0 {
+		port = 22
+	}
+
+	sh := &shell{
+		ctx: ctx, target: t, cols: d.cols, rows: d.rows,
+		pager: pat.pager, password: pat.password,
+		tr: drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
+	}
+	s := &session{
+		name: name, addr: net.JoinHostPort(t.Host, strconv.Itoa(port)),
+		plat: plat, pat: pat, sh: sh, creds: t.Credentials, timeout: timeout, log: log,
+	}
+
+	levels := make(network.PrivilegeLevels, len(plat.Privileges))
+	for _, l := range plat.Privileges {
+		levels[l.Name] = &network.PrivilegeLevel{
+			Name: l.Name, Pattern: l.Pattern, NotContains: l.NotContains,
+			PreviousPriv: l.Previous, Deescalate: l.Deescalate, Escalate: l.Escalate,
+			EscalateAuth: l.EscalateAuth, EscalatePrompt: l.EscalatePrompt,
+		}
+	}
+	opts := []util.Option{
+		options.WithCustomTransport(sh),
+		options.WithPort(port),
+		// The password stays with sshconn: scrapligo needs only the enable
+		// secret, and its logger stays off.
+		options.WithAuthSecondary(t.Credentials.Enable),
+		options.WithTimeoutOps(timeout),
+		options.WithPrivilegeLevels(levels),
+		options.WithDefaultDesiredPriv(plat.DefaultPrivilege),
+		options.WithFailedWhenContains(plat.FailedWhenContains),
+		options.WithNetworkOnOpen(s.onOpen),
+	}
+	if d.readDelay > 0 {
+		opts = append(opts, options.WithReadDelay(d.readDelay))
+	}
+	drv, err := network.NewDriver(t.Host, opts...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: scrapligo: %v", name, err)
+	}
+	if t.Prompt != "" {
+		// Reads end at the override; privilege levels stay the platform's.
+		drv.Channel.PromptPattern = pat.prompt
+	}
+	s.drv = drv
+
+	stop := context.AfterFunc(ctx, func() { sh.abort(ctx.Err()) })
+	err = drv.Open()
+	stop()
+	if err != nil {
+		s.Close()
+		return nil, s.openErr(ctx, err)
+	}
+	log.Debug("scrapli session open", "device", name, "addr", s.addr, "user", t.Credentials.Username, "platform", plat.Name)
+	return s, nil
+}
+
+// patterns are a platform's regular expressions, compiled once per process.
+type patterns struct {
+	prompt, password, pager *regexp.Regexp
+	expect                  []expect // the platform's DefaultExpect
+}
+
+type expect struct {
+	re     *regexp.Regexp
+	answer string
+}
+
+var compiled sync.Map // platform data key -> *patterns
+
+func compile(p drivers.Platform) (*patterns, error) {
+	key := p.Name + "\x00" + p.PromptPattern
+	if v, ok := compiled.Load(key); ok {
+		return v.(*patterns), nil
+	}
+	pt := &patterns{}
+	var err error
+	if pt.prompt, err = compileField("prompt", p.PromptPattern); err != nil {
+		return nil, err
+	}
+	if pt.prompt == nil {
+		return nil, fmt.Errorf("platform %q has no prompt pattern", p.Name)
+	}
+	if pt.password, err = compileField("password prompt", p.PasswordPattern); err != nil {
+		return nil, err
+	}
+	if pt.pager, err = compileField("pager", p.PagerPattern); err != nil {
+		return nil, err
+	}
+	if pt.expect, err = compileExpect(p.DefaultExpect); err != nil {
+		return nil, err
+	}
+	compiled.Store(key, pt)
+	return pt, nil
+}
+
+func compileField(field, src string) (*regexp.Regexp, error) {
+	if src == "" {
+		return nil, nil
+	}
+	re, err := regexp.Compile(src)
+	if err != nil {
+		return nil, fmt.Errorf("invalid %s pattern %q: %v", field, src, err)
+	}
+	return re, nil
+}
+
+// compileExpect anchors each question at the end of the output: a device
+// asks and then waits, so a question is what the output ends with.
+func compileExpect(list []drivers.Expect) ([]expect, error) {
+	out := make([]expect, 0, len(list))
+	for _, e := range list {
+		re, err := regexp.Compile(`(?:` + e.Prompt + `)[ \t]*$`)
+		if err != nil {
+			return nil, fmt.Errorf("invalid expect pattern %q: %v", e.Prompt, err)
+		}
+		out = append(out, expect{re: re, answer: e.Answer})
+	}
+	return out, nil
+}
+
+// openErr explains why Open failed.
+func (s *session) openErr(ctx context.Context, err error) error {
+	switch {
+	case s.sh.dialErr != nil:
+		return s.sh.dialErr // sshconn's errors name the device and wrap the sentinels
+	case s.enableErr != nil:
+		return s.enableErr
+	}
+	return s.opErr(ctx, err)
+}
+
+// onOpen is scrapligo's network on-open, done by netrun so that each step's
+// failure is explained: wait for the first prompt, acquire the default
+// privilege level, run the platform's on-open commands.
+func (s *session) onOpen(d *network.Driver) error {
+	s.what = "waiting for the first prompt"
+	if _, err := d.GetPrompt(); err != nil {
+		return err
+	}
+	s.what = fmt.Sprintf("acquiring privilege level %q", d.DefaultDesiredPriv)
+	if err := d.AcquirePriv(d.DefaultDesiredPriv); err != nil {
+		s.enableErr = s.explainEnable(err)
+		return err
+	}
+	for _, c := range s.plat.OnOpen {
+		s.what = fmt.Sprintf("command %q", c)
+		s.sh.mark()
+		r, err := d.SendCommand(c)
+		if err != nil {
+			return err
+		}
+		if r.Failed != nil {
+			s.log.Warn("on-open command rejected", "device", s.name, "command", c, "output", s.mask(r.Result))
+		}
+	}
+	return nil
+}
+
+// explainEnable turns a failure to acquire the default privilege level into
+// an ErrEnable error.
+func (s *session) explainEnable(err error) error {
+	enable := s.plat.EnableCommand
+	if why := s.sh.closeReason(); errors.Is(why, errEnableRejected) {
+		return fmt.Errorf("%s: %w: %v", s.name, drivers.ErrEnable, errEnableRejected)
+	}
+	last, _ := s.sh.lastBytes()
+	if s.creds.Enable == "" && s.pat.password != nil && s.pat.password.MatchString(lastLine(last)) {
+		return fmt.Errorf("%s: %w: %q asks for a secret and the credentials have no enable secret", s.name, drivers.ErrEnable, enable)
+	}
+	if errors.Is(err, util.ErrTimeoutError) || errors.Is(err, util.ErrPrivilegeError) {
+		return fmt.Errorf("%s: %w: could not reach privilege level %q with %q (%v); device answered %q",
+			s.name, drivers.ErrEnable, s.plat.DefaultPrivilege, enable, scrapliReason(err), s.excerpt())
+	}
+	return nil // an I/O error or a cancellation: opErr explains it
+}
