@@ -15,18 +15,16 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"os"
 	"strconv"
-	"strings"
-	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/sshconn"
 )
 
 // Driver opens raw SSH sessions. The zero value is not usable; call New. A
@@ -35,7 +33,6 @@ type Driver struct {
 	cols, rows int
 	chunk      int
 	dial       func(ctx context.Context, network, addr string) (net.Conn, error)
-	knownHosts knownHostsCache
 }
 
 // Option configures a Driver.
@@ -123,19 +120,21 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	}
 	addr := net.JoinHostPort(t.Host, strconv.Itoa(port))
 
+	if t.Dial == nil {
+		t.Dial = d.dial
+	}
+	// One window for connect, handshake and shell: sshconn bounds its part
+	// by the same timeout, the shell gets what is left.
 	cctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 
-	conn, err := d.dial(cctx, "tcp", addr)
+	sc, chans, reqs, err := sshconn.Handshake(ctx, t)
 	if err != nil {
-		return nil, connectError(ctx, cctx, name, addr, timeout, err)
+		return nil, err
 	}
-	sc, ch, err := d.handshake(cctx, conn, t, name, addr, log)
+	ch, err := d.startShell(cctx, sc, chans, reqs)
 	if err != nil {
-		conn.Close()
-		if errors.Is(err, drivers.ErrAuth) || errors.Is(err, drivers.ErrHostKey) {
-			return nil, err
-		}
+		sc.Close()
 		return nil, connectError(ctx, cctx, name, addr, timeout, err)
 	}
 	log.Debug("ssh shell started", "device", name, "addr", addr, "user", t.Credentials.Username)
@@ -161,73 +160,30 @@ func connectError(ctx, cctx context.Context, name, addr string, timeout time.Dur
 	return fmt.Errorf("%s: %w to %s: %v", name, drivers.ErrConnect, addr, err)
 }
 
-// aLongTimeAgo is a deadline in the past, set to unblock reads at once.
-var aLongTimeAgo = time.Unix(1, 0)
-
-// handshake runs the SSH handshake and authentication on conn and starts a
-// PTY shell. x/crypto/ssh does not take a context, so the context's deadline
-// is put on the connection and cancellation moves it to the past.
-func (d *Driver) handshake(ctx context.Context, conn net.Conn, t drivers.Target, name, addr string, log *slog.Logger) (ssh.Conn, ssh.Channel, error) {
-	if dl, ok := ctx.Deadline(); ok {
-		conn.SetDeadline(dl)
-	}
-	stop := context.AfterFunc(ctx, func() { conn.SetDeadline(aLongTimeAgo) })
+// startShell opens a session channel with a PTY and a shell on sc.
+// x/crypto/ssh takes no context: when ctx ends first the connection is
+// closed, which ends the requests in flight.
+func (d *Driver) startShell(ctx context.Context, sc ssh.Conn, chans <-chan ssh.NewChannel, reqs <-chan *ssh.Request) (ssh.Channel, error) {
+	stop := context.AfterFunc(ctx, func() { sc.Close() })
 	defer stop()
-
-	// The host key callback runs on x/crypto's key exchange goroutine.
-	var hkErr atomic.Pointer[error]
-	hk, algos, err := d.hostKeyCallback(t, name, addr, conn.RemoteAddr(), log)
-	if err != nil {
-		return nil, nil, err
-	}
-	auth, tried, err := authMethods(t.Credentials, name)
-	if err != nil {
-		return nil, nil, err
-	}
-	cfg := &ssh.ClientConfig{
-		User: t.Credentials.Username,
-		Auth: auth,
-		HostKeyCallback: func(host string, remote net.Addr, key ssh.PublicKey) error {
-			err := hk(host, remote, key)
-			if err != nil {
-				hkErr.Store(&err)
-			}
-			return err
-		},
-		HostKeyAlgorithms: algos,
-	}
-	sc, chans, reqs, err := ssh.NewClientConn(conn, addr, cfg)
-	if err != nil {
-		if e := hkErr.Load(); e != nil {
-			return nil, nil, *e
-		}
-		if isAuthFailure(err, *tried) {
-			return nil, nil, fmt.Errorf("%s: %w for user %q at %s (%s)", name, drivers.ErrAuth, t.Credentials.Username, addr, strings.TrimPrefix(err.Error(), "ssh: handshake failed: "))
-		}
-		return nil, nil, err
-	}
 	ch, creqs, err := sc.OpenChannel("session", nil)
 	if err != nil {
-		sc.Close()
-		return nil, nil, fmt.Errorf("opening session: %w", err)
+		go serve(chans, reqs, nil)
+		return nil, fmt.Errorf("opening session: %w", err)
 	}
 	go serve(chans, reqs, creqs)
 
 	pty := ssh.Marshal(&ptyRequest{Term: "vt100", Columns: uint32(d.cols), Rows: uint32(d.rows), Modes: "\x00"})
 	if err := request(ch, "pty-req", pty); err != nil {
-		sc.Close()
-		return nil, nil, fmt.Errorf("requesting a PTY: %w", err)
+		return nil, fmt.Errorf("requesting a PTY: %w", err)
 	}
 	if err := request(ch, "shell", nil); err != nil {
-		sc.Close()
-		return nil, nil, fmt.Errorf("starting a shell: %w", err)
+		return nil, fmt.Errorf("starting a shell: %w", err)
 	}
 	if !stop() {
-		sc.Close()
-		return nil, nil, ctx.Err()
+		return nil, ctx.Err()
 	}
-	conn.SetDeadline(time.Time{})
-	return sc, ch, nil
+	return ch, nil
 }
 
 // ptyRequest is the RFC 4254 section 6.2 "pty-req" payload.
@@ -280,57 +236,4 @@ func serve(chans <-chan ssh.NewChannel, reqs, creqs <-chan *ssh.Request) {
 			}
 		}
 	}
-}
-
-// authMethods offers the private key first, then the password both as
-// "password" and as "keyboard-interactive" (which IOS uses). tried records
-// whether the server got as far as asking, to tell an auth failure that ends
-// in a dropped connection from a network failure.
-func authMethods(c drivers.Credentials, name string) ([]ssh.AuthMethod, *bool, error) {
-	tried := new(bool)
-	var methods []ssh.AuthMethod
-	if c.PrivateKey != "" {
-		signer, err := ssh.ParsePrivateKey([]byte(c.PrivateKey))
-		if err != nil {
-			var pm *ssh.PassphraseMissingError
-			if errors.As(err, &pm) {
-				return nil, nil, fmt.Errorf("%s: %w: the private key is protected by a passphrase, which netrun does not support; use a key without a passphrase", name, drivers.ErrAuth)
-			}
-			// The parse error never quotes key material.
-			return nil, nil, fmt.Errorf("%s: %w: cannot parse private key: %v", name, drivers.ErrAuth, err)
-		}
-		methods = append(methods, ssh.PublicKeysCallback(func() ([]ssh.Signer, error) {
-			*tried = true
-			return []ssh.Signer{signer}, nil
-		}))
-	}
-	if c.Password != "" {
-		pw := c.Password
-		methods = append(methods,
-			ssh.PasswordCallback(func() (string, error) {
-				*tried = true
-				return pw, nil
-			}),
-			ssh.KeyboardInteractive(func(_, _ string, questions []string, _ []bool) ([]string, error) {
-				*tried = true
-				answers := make([]string, len(questions))
-				for i := range answers {
-					answers[i] = pw
-				}
-				return answers, nil
-			}),
-		)
-	}
-	if len(methods) == 0 {
-		return nil, nil, fmt.Errorf("%s: %w: credentials have neither a password nor a private key", name, drivers.ErrAuth)
-	}
-	return methods, tried, nil
-}
-
-func isAuthFailure(err error, tried bool) bool {
-	if strings.Contains(err.Error(), "unable to authenticate") {
-		return true
-	}
-	// Some devices drop the connection after a failed attempt.
-	return tried && (errors.Is(err, io.EOF) || strings.Contains(err.Error(), "connection reset"))
 }

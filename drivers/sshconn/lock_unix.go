@@ -1,0 +1,21 @@
+//go:build unix
+
+package sshconn
+
+import (
+	"os"
+	"syscall"
+)
+
+// lockFile takes an exclusive advisory lock, so that netrun processes
+// sharing a known_hosts file append one at a time.
+func lockFile(f *os.File) error {
+	for {
+		err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX)
+		if err != syscall.EINTR {
+			return err
+		}
+	}
+}
+
+func unlockFile(f *os.File) { _ = syscall.Flock(int(f.Fd()), syscall.LOCK_UN) }
