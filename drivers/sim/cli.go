@@ -38,6 +38,12 @@ type cli struct {
 	section string // header of the section being configured in modeLine/modeRouter
 	termLen int    // lines per page; 0 = no paging
 	quit    bool   // exit/logout: end the session after this reply
+	noMore  bool   // this command's output is not paged (Junos | no-more)
+	// displaySet asks Junos show configuration for set commands.
+	displaySet bool
+	// cand is the candidate configuration on platforms that commit
+	// (IOS-XR, Junos); nil outside configuration mode.
+	cand *model
 
 	rbuf       [256]byte
 	rpos, rlen int
@@ -57,13 +63,24 @@ func newCLI(s *Server, sc *ssh.ServerConn, ch ssh.Channel, connDone <-chan struc
 		user:     sc.User(),
 		remote:   sc.RemoteAddr().String(),
 		line:     int(s.lines.Add(1)) - 1,
-		priv:     1,
+		priv:     s.plat.loginPriv(s.dev),
 		termLen:  s.dev.PageLength,
 	}
-	if s.dev.StartPrivileged {
-		c.priv = 15
-	}
 	return c
+}
+
+// cfg is the configuration that config commands change: the candidate on
+// platforms that commit, the running config elsewhere.
+func (c *cli) cfg() *model {
+	if c.cand != nil {
+		return c.cand
+	}
+	return c.srv.model
+}
+
+// dirty reports whether the candidate differs from the running config.
+func (c *cli) dirty() bool {
+	return c.cand != nil && c.cand.render() != c.srv.model.render()
 }
 
 // shell runs the interactive CLI until exit, EOF or Close.
@@ -72,6 +89,9 @@ func (c *cli) shell() {
 		return
 	}
 	c.put("\r\n")
+	if b := c.srv.plat.banner; b != "" {
+		c.putText(b)
+	}
 	if b := c.srv.model.motd(); b != "" {
 		c.putText(b + "\n\n")
 	}
@@ -106,7 +126,7 @@ func (c *cli) exec(command string) {
 // handleLine runs one typed line and queues its reply and the next prompt.
 // It returns false when the session is over.
 func (c *cli) handleLine(l string) bool {
-	if l == "\x1a" { // Ctrl-Z leaves configuration mode
+	if l == "\x1a" && !c.srv.plat.candidate { // Ctrl-Z leaves configuration mode
 		if c.mode != modeExec {
 			c.mode = modeExec
 		}
@@ -125,6 +145,7 @@ func (c *cli) handleLine(l string) bool {
 		}
 	}
 	c.promptUsed = c.prompt()
+	c.noMore, c.displaySet = false, false
 	p, out := c.dispatch(l)
 	if c.fault(l, p, out) || c.err != nil {
 		return false
@@ -165,7 +186,10 @@ func (c *cli) fault(line string, p parsed, out string) bool {
 	}
 }
 
-func (c *cli) prompt() string {
+func (c *cli) prompt() string { return c.srv.plat.prompt(c) }
+
+// iosPrompt is r1>, r1#, r1(config)#, r1(config-if)#...
+func iosPrompt(c *cli) string {
 	h := c.srv.model.host()
 	switch c.mode {
 	case modeConfig:

@@ -6,11 +6,32 @@ import (
 	"strings"
 )
 
-// The command trees, one per mode. They are built in init because their
+// IOS's command trees, one per mode. They are built in init because their
 // handlers reach the cli, whose dispatch reaches the trees.
 var execTree, configTree, ifTree, lineTree, routerTree, filterTree *node
 
 func init() {
+	buildIOSTrees()
+	for _, p := range []*platform{
+		{name: "cisco_iosxe", version: "17.3", ifNumbers: []string{"1", "2", "3", "4"}, showVerFmt: showVersionXE},
+		{name: "cisco_ios", version: "15.9", ifNumbers: []string{"0/0", "0/1", "0/2", "0/3"}, showVerFmt: showVersionIOS},
+	} {
+		p.ifPrefix, p.loopback, p.ifTypes = "GigabitEthernet", "Loopback0", iosIfTypes
+		p.exec, p.filters = execTree, filterTree
+		p.modes = map[mode]*node{modeConfig: configTree, modeIf: ifTree, modeLine: lineTree, modeRouter: routerTree}
+		p.loginPriv = func(d Device) int {
+			if d.StartPrivileged {
+				return 15
+			}
+			return 1
+		}
+		p.prompt = iosPrompt
+		p.render = renderIOS
+		register(p)
+	}
+}
+
+func buildIOSTrees() {
 	execTree = kw("",
 		kw("enable").does(cmdEnable),
 		kw("disable").does(cmdDisable),
@@ -33,6 +54,12 @@ func init() {
 		kw("configure", kw("terminal").does(cmdConfT)).does(cmdConfigure).enabled(),
 		kw("ping", arg(ipv4).does(cmdPing)),
 		kw("write", kw("memory").does(cmdWrite)).does(cmdWrite).enabled(),
+		kw("copy", kw("running-config", kw("startup-config").does(cmdCopyRunStart))).enabled(),
+		kw("reload",
+			kw("in", arg(number(1, 14400)).does(cmdReloadIn)),
+			kw("cancel").does(cmdReloadCancel),
+		).enabled(),
+		kw("clear", kw("counters").does(cmdClearCounters)).enabled(),
 	)
 
 	secret := func(h handler) *node { // "secret X" or "secret 0 X"
@@ -120,21 +147,25 @@ func init() {
 // dispatch resolves and runs one line in the session's current mode.
 func (c *cli) dispatch(line string) (parsed, string) {
 	toks := tokenize(line)
+	if d := c.srv.plat.dispatch; d != nil {
+		return d(c, line, toks)
+	}
 	if c.mode == modeExec || len(toks) == 0 {
-		return c.runExec(line, toks)
+		return c.srv.plat.runExec(c, line, toks)
 	}
 	if strings.EqualFold(toks[0].s, "do") {
 		if len(toks) == 1 {
 			return parsed{err: errIncomplete}, c.errorText(parsed{err: errIncomplete}, line)
 		}
-		return c.runExec(line, toks[1:])
+		return c.srv.plat.runExec(c, line, toks[1:])
 	}
+	top := c.srv.plat.modes[modeConfig]
 	tree := c.modeTree()
 	p := parse(tree, line, toks, c.priv)
-	if p.err == errInvalid && tree != configTree {
+	if p.err == errInvalid && tree != top {
 		// IOS tries a command the sub-mode does not know in global
 		// configuration, and stays there if it works (hostname in config-if).
-		if g := parse(configTree, line, toks, c.priv); g.err == errNone {
+		if g := parse(top, line, toks, c.priv); g.err == errNone {
 			c.mode = modeConfig
 			p = g
 		}
@@ -146,19 +177,14 @@ func (c *cli) dispatch(line string) (parsed, string) {
 }
 
 func (c *cli) modeTree() *node {
-	switch c.mode {
-	case modeIf:
-		return ifTree
-	case modeLine:
-		return lineTree
-	case modeRouter:
-		return routerTree
+	if t := c.srv.plat.modes[c.mode]; t != nil {
+		return t
 	}
-	return configTree
+	return c.srv.plat.modes[modeConfig]
 }
 
-// runExec runs an exec command, with an output filter after "|" for show.
-func (c *cli) runExec(line string, toks []token) (parsed, string) {
+// iosRunExec runs an exec command, with an output filter after "|" for show.
+func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 	cmd, filt := toks, []token(nil)
 	for i, t := range toks {
 		if t.s == "|" {
@@ -166,7 +192,7 @@ func (c *cli) runExec(line string, toks []token) (parsed, string) {
 			break
 		}
 	}
-	p := parse(execTree, line, cmd, c.priv)
+	p := parse(c.srv.plat.exec, line, cmd, c.priv)
 	if p.err != errNone {
 		return p, c.errorText(p, line)
 	}
@@ -176,7 +202,7 @@ func (c *cli) runExec(line string, toks []token) (parsed, string) {
 			p.err, p.at = errInvalid, toks[len(cmd)].pos
 			return p, c.errorText(p, line)
 		}
-		if fp = parse(filterTree, line, filt, c.priv); fp.err != errNone {
+		if fp = parse(c.srv.plat.filters, line, filt, c.priv); fp.err != errNone {
 			return fp, c.errorText(fp, line)
 		}
 	}
@@ -188,9 +214,14 @@ func (c *cli) runExec(line string, toks []token) (parsed, string) {
 }
 
 func (c *cli) errorText(p parsed, line string) string {
+	return c.srv.plat.errText(c, p, line)
+}
+
+// iosErrText is how IOS and IOS-XR reject a line.
+func iosErrText(c *cli, p parsed, line string) string {
 	switch p.err {
 	case errInvalid:
-		return c.invalid(p.at)
+		return c.caretAt(p.at) + "% Invalid input detected at '^' marker.\n\n"
 	case errAmbiguous:
 		return "% Ambiguous command:  \"" + strings.TrimSpace(line) + "\"\n"
 	case errIncomplete:
@@ -199,9 +230,10 @@ func (c *cli) errorText(p parsed, line string) string {
 	return ""
 }
 
-// invalid is IOS's rejection with the caret under column at of the line.
+// invalid is the platform's rejection with the caret under column at of
+// the line.
 func (c *cli) invalid(at int) string {
-	return strings.Repeat(" ", len(c.promptUsed)+at) + "^\n% Invalid input detected at '^' marker.\n\n"
+	return c.srv.plat.errText(c, parsed{err: errInvalid, at: at}, "")
 }
 
 // filter applies "| include" and friends to show output.
@@ -339,9 +371,9 @@ func cfgEnd(c *cli, _ input) string {
 
 func cfgHostname(c *cli, in input) string {
 	if in.neg {
-		c.srv.model.setHost("Router")
+		c.cfg().setHost("Router")
 	} else {
-		c.srv.model.setHost(in.args[0])
+		c.cfg().setHost(in.args[0])
 	}
 	return ""
 }
@@ -349,16 +381,16 @@ func cfgHostname(c *cli, in input) string {
 func cfgInterface(c *cli, in input) string {
 	name := in.args[0]
 	typ, _ := splitIfName(name)
-	exists := c.srv.model.hasIface(name)
+	exists := c.cfg().hasIface(name)
 	if !exists && !virtualIf(typ) {
 		return c.invalid(in.pos[0]) // no such port on the chassis
 	}
 	if in.neg {
-		c.srv.model.removeIface(name)
+		c.cfg().removeIface(name)
 		return ""
 	}
 	if !exists {
-		c.srv.model.editIface(name, func(*iface) {})
+		c.cfg().editIface(name, func(*iface) {})
 	}
 	c.mode, c.ifName = modeIf, name
 	return ""
@@ -370,9 +402,9 @@ func globalLine(k int) handler {
 	return func(c *cli, in input) string {
 		key := strings.Join(in.words[:min(k, len(in.words))], " ")
 		if in.neg {
-			c.srv.model.unsetGlobal(key)
+			c.cfg().unsetGlobal(key)
 		} else {
-			c.srv.model.setGlobal(key, strings.Join(in.words, " "))
+			c.cfg().setGlobal(key, strings.Join(in.words, " "))
 		}
 		return ""
 	}
@@ -383,7 +415,7 @@ func sectionLine(k int) handler {
 	return func(c *cli, in input) string {
 		key := strings.Join(in.words[:min(k, len(in.words))], " ")
 		line := strings.Join(in.words, " ")
-		c.srv.model.editSection(c.section, func(s *section) {
+		c.cfg().editSection(c.section, func(s *section) {
 			if in.neg {
 				s.unset(key)
 			} else {
@@ -396,9 +428,9 @@ func sectionLine(k int) handler {
 
 func cfgDomain(c *cli, in input) string {
 	if in.neg {
-		c.srv.model.unsetGlobal("ip domain name")
+		c.cfg().unsetGlobal("ip domain name")
 	} else {
-		c.srv.model.setGlobal("ip domain name", "ip domain name "+in.args[0])
+		c.cfg().setGlobal("ip domain name", "ip domain name "+in.args[0])
 	}
 	return ""
 }
@@ -407,7 +439,7 @@ func cfgDomain(c *cli, in input) string {
 func cfgUser(c *cli, in input) string {
 	key := "username " + in.args[0]
 	if in.neg {
-		c.srv.model.unsetGlobal(key)
+		c.cfg().unsetGlobal(key)
 		return ""
 	}
 	line := key
@@ -422,15 +454,15 @@ func cfgUser(c *cli, in input) string {
 	} else {
 		line += " secret 9 " + fakeHash(secret)
 	}
-	c.srv.model.setGlobal(key, line)
+	c.cfg().setGlobal(key, line)
 	return ""
 }
 
 func cfgEnable(c *cli, in input) string {
 	if in.neg {
-		c.srv.model.setEnable("")
+		c.cfg().setEnable("")
 	} else {
-		c.srv.model.setEnable(in.args[len(in.args)-1])
+		c.cfg().setEnable(in.args[len(in.args)-1])
 	}
 	return ""
 }
@@ -438,7 +470,7 @@ func cfgEnable(c *cli, in input) string {
 // cfgBanner takes a one-line banner between delimiters: banner motd ^text^.
 func cfgBanner(c *cli, in input) string {
 	if in.neg {
-		c.srv.model.setBanner("")
+		c.cfg().setBanner("")
 		return ""
 	}
 	text := in.args[0]
@@ -450,7 +482,7 @@ func cfgBanner(c *cli, in input) string {
 	if i := strings.Index(body, delim); i >= 0 {
 		body = body[:i]
 	}
-	c.srv.model.setBanner(body)
+	c.cfg().setBanner(body)
 	return ""
 }
 
@@ -459,7 +491,7 @@ func cfgLine(c *cli, in input) string {
 	if in.words[1] == "console" {
 		header = "line con " + in.args[0]
 	}
-	c.srv.model.editSection(header, func(*section) {})
+	c.cfg().editSection(header, func(*section) {})
 	c.mode, c.section = modeLine, header
 	return ""
 }
@@ -467,10 +499,10 @@ func cfgLine(c *cli, in input) string {
 func cfgRouter(c *cli, in input) string {
 	header := strings.Join(in.words, " ")
 	if in.neg {
-		c.srv.model.removeSection(header)
+		c.cfg().removeSection(header)
 		return ""
 	}
-	c.srv.model.editSection(header, func(*section) {})
+	c.cfg().editSection(header, func(*section) {})
 	c.mode, c.section = modeRouter, header
 	return ""
 }
@@ -478,7 +510,7 @@ func cfgRouter(c *cli, in input) string {
 // Interface handlers.
 
 func ifDesc(c *cli, in input) string {
-	c.srv.model.editIface(c.ifName, func(i *iface) {
+	c.cfg().editIface(c.ifName, func(i *iface) {
 		if in.neg {
 			i.desc = ""
 		} else {
@@ -489,7 +521,7 @@ func ifDesc(c *cli, in input) string {
 }
 
 func ifAddr(c *cli, in input) string {
-	c.srv.model.editIface(c.ifName, func(i *iface) {
+	c.cfg().editIface(c.ifName, func(i *iface) {
 		if in.neg {
 			i.addr, i.mask, i.method = "", "", "unset"
 		} else {
@@ -500,13 +532,13 @@ func ifAddr(c *cli, in input) string {
 }
 
 func ifShutdown(c *cli, in input) string {
-	c.srv.model.editIface(c.ifName, func(i *iface) { i.shutdown = !in.neg })
+	c.cfg().editIface(c.ifName, func(i *iface) { i.shutdown = !in.neg })
 	return ""
 }
 
 // canonicalSet resolves fault-knob commands to their canonical form, so
 // "sh ver" in HangOn matches a typed "show version" and the other way round.
-func canonicalSet(cmds []string) map[string]bool {
+func canonicalSet(plat *platform, cmds []string) map[string]bool {
 	set := make(map[string]bool, len(cmds))
 	for _, cmd := range cmds {
 		set[rawKey(cmd)] = true
@@ -514,7 +546,7 @@ func canonicalSet(cmds []string) map[string]bool {
 		if len(toks) == 0 {
 			continue
 		}
-		for _, tree := range []*node{execTree, configTree, ifTree, lineTree, routerTree} {
+		for _, tree := range plat.trees() {
 			if p := parse(tree, cmd, toks, 15); p.err == errNone {
 				set[p.canonical()] = true
 			}

@@ -3,50 +3,14 @@ package sim
 import (
 	"crypto/sha256"
 	"encoding/base64"
-	"fmt"
+	"net"
 	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 	"sync"
+	"time"
 )
-
-// platform is what differs between the IOS flavours the simulator plays.
-type platform struct {
-	name       string
-	version    string   // the "version" line of the running config
-	ifPrefix   string   // physical interfaces are ifPrefix + "1".."4" or "0/0".."0/3"
-	ifNumbers  []string // the physical interface numbers
-	showVerFmt func(host, uptime, board string, nIfaces int) string
-}
-
-var platforms = map[string]*platform{
-	"cisco_iosxe": {
-		name:       "cisco_iosxe",
-		version:    "17.3",
-		ifPrefix:   "GigabitEthernet",
-		ifNumbers:  []string{"1", "2", "3", "4"},
-		showVerFmt: showVersionXE,
-	},
-	"cisco_ios": {
-		name:       "cisco_ios",
-		version:    "15.9",
-		ifPrefix:   "GigabitEthernet",
-		ifNumbers:  []string{"0/0", "0/1", "0/2", "0/3"},
-		showVerFmt: showVersionIOS,
-	},
-}
-
-func lookupPlatform(name string) (*platform, error) {
-	if name == "" {
-		name = "cisco_iosxe"
-	}
-	p, ok := platforms[name]
-	if !ok {
-		return nil, fmt.Errorf("sim: unsupported platform %q (cisco_iosxe, cisco_ios)", name)
-	}
-	return p, nil
-}
 
 // iface is one interface of the running config.
 type iface struct {
@@ -103,28 +67,66 @@ type model struct {
 	routers  []*section
 	lines    []*section
 	banner   string
+	reloadAt time.Time // a scheduled reload; zero when none
 }
 
 func newModel(d Device, p *platform) *model {
 	m := &model{plat: p, hostname: d.Hostname, enable: d.Enable}
-	if d.Username != "" {
-		m.globals.set("username "+d.Username, "username "+d.Username+" privilege 15 secret 9 "+fakeHash(d.Password))
+	if p.name == "cisco_iosxe" || p.name == "cisco_ios" {
+		if d.Username != "" {
+			m.globals.set("username "+d.Username, "username "+d.Username+" privilege 15 secret 9 "+fakeHash(d.Password))
+		}
+		m.globals.set("ip domain name", "ip domain name lab.local")
+		m.lines = []*section{
+			{header: "line con 0", lines: []string{"stopbits 1"}},
+			{header: "line vty 0 4", lines: []string{"login local", "transport input ssh"}},
+		}
 	}
-	m.globals.set("ip domain name", "ip domain name lab.local")
 	n := p.ifNumbers
 	m.ifaces = []*iface{
-		{name: "Loopback0", addr: "10.255.255.1", mask: "255.255.255.255", method: "NVRAM"},
+		{name: p.loopback, addr: "10.255.255.1", mask: "255.255.255.255", method: "NVRAM"},
 		{name: p.ifPrefix + n[0], desc: "uplink to core", addr: "192.168.100.1", mask: "255.255.255.0", method: "NVRAM", physical: true},
 		{name: p.ifPrefix + n[1], addr: "10.0.12.1", mask: "255.255.255.0", method: "NVRAM", physical: true},
 		{name: p.ifPrefix + n[2], method: "unset", physical: true, shutdown: true},
 		{name: p.ifPrefix + n[3], method: "unset", physical: true},
 	}
-	m.sortIfaces()
-	m.lines = []*section{
-		{header: "line con 0", lines: []string{"stopbits 1"}},
-		{header: "line vty 0 4", lines: []string{"login local", "transport input ssh"}},
+	if p.mgmt != "" {
+		m.ifaces = append(m.ifaces, &iface{name: p.mgmt, method: "unset", physical: true})
 	}
+	m.sortIfaces()
 	return m
+}
+
+// clone is a deep copy: a candidate configuration (IOS-XR, Junos) that a
+// session edits until commit.
+func (m *model) clone() *model {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	c := &model{plat: m.plat, hostname: m.hostname, enable: m.enable, banner: m.banner}
+	c.globals.lines = append([]string(nil), m.globals.lines...)
+	for _, i := range m.ifaces {
+		cp := *i
+		c.ifaces = append(c.ifaces, &cp)
+	}
+	copySections := func(in []*section) []*section {
+		out := make([]*section, 0, len(in))
+		for _, s := range in {
+			out = append(out, &section{header: s.header, lines: append([]string(nil), s.lines...)})
+		}
+		return out
+	}
+	c.routers = copySections(m.routers)
+	c.lines = copySections(m.lines)
+	return c
+}
+
+// commit makes the candidate the running configuration.
+func (m *model) commit(cand *model) {
+	c := cand.clone()
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	m.hostname, m.enable, m.banner = c.hostname, c.enable, c.banner
+	m.globals, m.ifaces, m.routers, m.lines = c.globals, c.ifaces, c.routers, c.lines
 }
 
 func (m *model) host() string {
@@ -269,6 +271,8 @@ func (m *model) removeSection(header string) {
 var ifTypeOrder = map[string]int{
 	"Loopback": 0, "Tunnel": 1, "Port-channel": 2, "FastEthernet": 3, "GigabitEthernet": 4,
 	"TenGigabitEthernet": 5, "Ethernet": 6, "Serial": 7, "Vlan": 8,
+	"loopback": 0, "port-channel": 2, "Port-Channel": 2, "Management": 9, "mgmt": 10,
+	"MgmtEth": 3, "Bundle-Ether": 2, "TenGigE": 5, "ge-": 4, "xe-": 5, "lo": 20,
 }
 
 func (m *model) sortIfaces() {
@@ -325,20 +329,33 @@ func globalRank(line string) int {
 	return 50
 }
 
-// render writes the running config the way IOS shows it after the
-// "Current configuration" line.
+// render writes the running config as the platform shows it (IOS: after
+// the "Current configuration" line).
 func (m *model) render() string {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	var b strings.Builder
+	m.plat.render(m, &b)
+	return b.String()
+}
+
+// globalsSorted are the top-level lines in IOS's order.
+func (m *model) globalsSorted() []string {
+	globals := append([]string(nil), m.globals.lines...)
+	sort.SliceStable(globals, func(a, c int) bool { return globalRank(globals[a]) < globalRank(globals[c]) })
+	return globals
+}
+
+// renderIOS writes the running config the way IOS shows it after the
+// "Current configuration" line.
+func renderIOS(m *model, b *strings.Builder) {
 	w := func(lines ...string) {
 		for _, l := range lines {
 			b.WriteString(l)
 			b.WriteByte('\n')
 		}
 	}
-	globals := append([]string(nil), m.globals.lines...)
-	sort.SliceStable(globals, func(a, c int) bool { return globalRank(globals[a]) < globalRank(globals[c]) })
+	globals := m.globalsSorted()
 	rank := func(lo, hi int) {
 		any := false
 		for _, g := range globals {
@@ -405,7 +422,6 @@ func (m *model) render() string {
 	w("!")
 	rank(90, 100)
 	w("end")
-	return b.String()
 }
 
 // fakeHash stands in for IOS's type-9 scrypt hash: stable for a secret, so
@@ -418,15 +434,16 @@ func fakeHash(secret string) string {
 
 var ifNumberRE = regexp.MustCompile(`^\d+(/\d+)*$`)
 
-// ifTypes are the interface types config mode knows, by full name.
-var ifTypes = []string{"GigabitEthernet", "TenGigabitEthernet", "FastEthernet", "Ethernet",
+// iosIfTypes are the interface types IOS config mode knows, by full name.
+var iosIfTypes = []string{"GigabitEthernet", "TenGigabitEthernet", "FastEthernet", "Ethernet",
 	"Loopback", "Tunnel", "Port-channel", "Serial", "Vlan"}
 
 // virtualIf says which types config mode may create.
 func virtualIf(typ string) bool {
-	switch typ {
-	case "Loopback", "Tunnel", "Port-channel", "Vlan":
-		return true
+	for _, v := range []string{"Loopback", "Tunnel", "Port-channel", "Vlan", "Bundle-Ether"} {
+		if strings.EqualFold(typ, v) {
+			return true
+		}
 	}
 	return false
 }
@@ -434,6 +451,11 @@ func virtualIf(typ string) bool {
 // normalizeIf expands an abbreviated interface name ("gi1", "Gi0/1",
 // "lo 0") to IOS's full form. n is how many tokens it used (1 or 2).
 func normalizeIf(toks []token) (name string, n int, ok bool) {
+	return normalizeIfTypes(toks, iosIfTypes)
+}
+
+// normalizeIfTypes is normalizeIf for a platform's own interface types.
+func normalizeIfTypes(toks []token, types []string) (name string, n int, ok bool) {
 	if len(toks) == 0 {
 		return "", 0, false
 	}
@@ -448,7 +470,7 @@ func normalizeIf(toks []token) (name string, n int, ok bool) {
 		return "", 0, false
 	}
 	full := ""
-	for _, cand := range ifTypes {
+	for _, cand := range types {
 		if strings.EqualFold(cand, typ) {
 			full = cand
 			break
@@ -464,4 +486,26 @@ func normalizeIf(toks []token) (name string, n int, ok bool) {
 		return "", 0, false
 	}
 	return full + num, n, true
+}
+
+// prefixLen turns a dotted mask into a prefix length ("255.255.255.0": 24).
+func prefixLen(mask string) int {
+	ip := net.ParseIP(mask).To4()
+	if ip == nil {
+		return 0
+	}
+	ones, _ := net.IPMask(ip).Size()
+	return ones
+}
+
+// cidr is the interface address as NX-OS, EOS and Junos show it.
+func (i iface) cidr() string { return i.addr + "/" + strconv.Itoa(prefixLen(i.mask)) }
+
+// parseCIDR splits "10.0.0.1/24" into address and dotted mask.
+func parseCIDR(s string) (addr, mask string, ok bool) {
+	ip, n, err := net.ParseCIDR(s)
+	if err != nil || ip.To4() == nil {
+		return "", "", false
+	}
+	return ip.String(), net.IP(n.Mask).String(), true
 }

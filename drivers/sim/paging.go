@@ -15,7 +15,7 @@ const (
 // return one more line, anything else (q) drops the rest. It returns false
 // if the connection went away while waiting.
 func (c *cli) page(text string) bool {
-	if c.termLen <= 0 || strings.Count(text, "\n") <= c.termLen {
+	if c.termLen <= 0 || c.noMore || strings.Count(text, "\n") <= c.termLen {
 		c.putText(text)
 		return true
 	}
@@ -32,12 +32,12 @@ func (c *cli) page(text string) bool {
 		if text == "" {
 			break
 		}
-		c.put(morePrompt)
+		c.put(c.srv.plat.more)
 		key, ok := c.readKey()
 		if !ok {
 			return false
 		}
-		c.put(moreErase)
+		c.put(c.srv.plat.moreErase)
 		switch key {
 		case ' ':
 			limit = c.termLen

@@ -144,7 +144,7 @@ func parse(root *node, line string, toks []token, priv int) parsed {
 			pick, matches = exact, 1
 		}
 		if matches > 1 {
-			p.err = errAmbiguous
+			p.err, p.at = errAmbiguous, t.pos
 			return p
 		}
 		if matches == 1 {

@@ -1,9 +1,13 @@
-// Package sim serves simulated network devices over real SSH, in-process: an
-// IOS-like CLI with hostname prompts, enable with a secret, abbreviations,
-// --More-- paging, a running configuration that config mode really changes,
-// and fault knobs (latency, hangs, dropped connections, slow banners).
-// Drivers are tested against it, benchmarks run fleets of it, and
-// `netrun apply -sim` talks to it.
+// Package sim serves simulated network devices over real SSH, in-process:
+// IOS, IOS-XE, NX-OS, IOS-XR, EOS and Junos CLIs with their prompts,
+// privilege levels, abbreviations, pagers, error texts and configuration
+// modes (IOS-XR and Junos with a candidate and commit), a running
+// configuration that configuration really changes, questions that wait for
+// an answer ([confirm]), legacy-only SSH algorithms, bastions that reach
+// devices with no listener of their own (Network), and fault knobs
+// (latency, hangs, dropped connections, slow banners). Drivers are tested
+// against it, benchmarks run fleets of it, and `netrun apply -sim` talks
+// to it; scrapligo's own platform definitions work against it unmodified.
 //
 // It is not a device emulator: it implements the handful of commands that
 // runbooks and netmiko-style clients exercise, faithfully enough on the wire
@@ -19,17 +23,22 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strconv"
 	"sync"
 	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/netrun/netrun/drivers"
 )
 
 // Device describes one simulated device.
 type Device struct {
 	Hostname string // prompt name: "r1" gives r1> r1# r1(config)#
-	Platform string // "", "cisco_iosxe" or "cisco_ios"
+	// Platform is "" or "cisco_iosxe", "cisco_ios", "cisco_nxos",
+	// "cisco_iosxr", "arista_eos" or "juniper_junos".
+	Platform string
 	Username string // "" accepts any user name
 	Password string // password and keyboard-interactive auth; "" disables both
 	Enable   string // enable secret; "" = enable needs no secret
@@ -53,15 +62,24 @@ type Device struct {
 	// PageLength is the default terminal length: lines of output shown
 	// before --More--. 0 means 24.
 	PageLength int
+
+	// Algorithms, when not empty, are the only SSH algorithms the device
+	// offers in each list that is set, as an old IOS box does
+	// (diffie-hellman-group1-sha1, aes128-cbc, ssh-rsa, hmac-sha1). An RSA
+	// host key is added when an RSA algorithm is asked for.
+	Algorithms drivers.Algorithms
 }
 
-// Server is one simulated device listening on a loopback port.
+// Server is one simulated device listening on a loopback port, or reachable
+// only through a bastion of a Network.
 type Server struct {
 	dev     Device
 	plat    *platform
 	hostKey ssh.Signer
 	cfg     *ssh.ServerConfig
-	ln      net.Listener
+	ln      net.Listener // nil on a Network
+	net     *Network     // set for a device served on a Network
+	vaddr   string       // its address there
 	model   *model
 	started time.Time
 	hang    map[string]bool // canonical forms of Device.HangOn
@@ -98,6 +116,21 @@ func NewHostKey() (ssh.Signer, error) {
 // Start listens on addr (for example "127.0.0.1:0") and serves the device in
 // goroutines until Close. A nil hostKey gets a fresh one.
 func Start(addr string, d Device, hostKey ssh.Signer) (*Server, error) {
+	s, err := newServer(d, hostKey)
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return nil, fmt.Errorf("sim: %s: %w", s.dev.Hostname, err)
+	}
+	s.ln = ln
+	s.wg.Add(1)
+	go s.accept()
+	return s, nil
+}
+
+func newServer(d Device, hostKey ssh.Signer) (*Server, error) {
 	plat, err := lookupPlatform(d.Platform)
 	if err != nil {
 		return nil, err
@@ -119,27 +152,44 @@ func Start(addr string, d Device, hostKey ssh.Signer) (*Server, error) {
 		hostKey: hostKey,
 		model:   newModel(d, plat),
 		started: time.Now(),
-		hang:    canonicalSet(d.HangOn),
-		drop:    canonicalSet(d.DropOn),
+		hang:    canonicalSet(plat, d.HangOn),
+		drop:    canonicalSet(plat, d.DropOn),
 		done:    make(chan struct{}),
 		conns:   make(map[net.Conn]struct{}),
 	}
-	s.cfg = s.serverConfig()
-	ln, err := net.Listen("tcp", addr)
-	if err != nil {
-		return nil, fmt.Errorf("sim: %s: %w", d.Hostname, err)
+	// IOS announces itself this way; some clients key quirks off it.
+	s.cfg = authConfig("SSH-2.0-Cisco-1.25", d.Username, d.Password, d.AuthorizedKeys)
+	keys := []ssh.Signer{hostKey}
+	if !d.Algorithms.Empty() {
+		if keys, err = restrictAlgorithms(s.cfg, hostKey, d.Algorithms); err != nil {
+			return nil, fmt.Errorf("sim: %s: %w", d.Hostname, err)
+		}
+		s.hostKey = keys[0]
 	}
-	s.ln = ln
-	s.wg.Add(1)
-	go s.accept()
+	for _, k := range keys {
+		s.cfg.AddHostKey(k)
+	}
 	return s, nil
 }
 
-// Addr is the listening address, "127.0.0.1:PORT".
-func (s *Server) Addr() string { return s.ln.Addr().String() }
+// Addr is the listening address, "127.0.0.1:PORT", or the virtual address
+// on a Network ("r1.dc1.sim:22").
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return s.vaddr
+	}
+	return s.ln.Addr().String()
+}
 
-// Port is the listening TCP port.
-func (s *Server) Port() int { return s.ln.Addr().(*net.TCPAddr).Port }
+// Port is the listening TCP port (on a Network, the virtual address's).
+func (s *Server) Port() int {
+	if s.ln == nil {
+		_, p, _ := net.SplitHostPort(s.vaddr)
+		n, _ := strconv.Atoi(p)
+		return n
+	}
+	return s.ln.Addr().(*net.TCPAddr).Port
+}
 
 // HostKey is the public host key clients should trust.
 func (s *Server) HostKey() ssh.PublicKey { return s.hostKey.PublicKey() }
@@ -177,10 +227,15 @@ func (s *Server) logCommand(line string) {
 func (s *Server) Close() error {
 	var err error
 	s.closeOnce.Do(func() {
+		if s.net != nil {
+			s.net.unregister(s.vaddr, s)
+		}
 		s.mu.Lock()
 		s.closed = true
 		close(s.done)
-		err = s.ln.Close()
+		if s.ln != nil {
+			err = s.ln.Close()
+		}
 		for c := range s.conns {
 			c.Close()
 		}
@@ -190,18 +245,18 @@ func (s *Server) Close() error {
 	return err
 }
 
-func (s *Server) serverConfig() *ssh.ServerConfig {
-	// IOS announces itself this way; some clients key quirks off it.
-	cfg := &ssh.ServerConfig{ServerVersion: "SSH-2.0-Cisco-1.25"}
-	cfg.AddHostKey(s.hostKey)
-	d := s.dev
+// authConfig accepts password and keyboard-interactive logins with password
+// (when set) and public keys from keys; with neither it accepts anyone.
+// An empty username accepts any user name.
+func authConfig(version, username, password string, keys []ssh.PublicKey) *ssh.ServerConfig {
+	cfg := &ssh.ServerConfig{ServerVersion: version}
 	userOK := func(u string) bool {
-		return d.Username == "" || subtle.ConstantTimeCompare([]byte(u), []byte(d.Username)) == 1
+		return username == "" || subtle.ConstantTimeCompare([]byte(u), []byte(username)) == 1
 	}
 	errDenied := errors.New("sim: access denied")
-	if d.Password != "" {
+	if password != "" {
 		pwOK := func(user string, pw []byte) bool {
-			return userOK(user) && subtle.ConstantTimeCompare(pw, []byte(d.Password)) == 1
+			return userOK(user) && subtle.ConstantTimeCompare(pw, []byte(password)) == 1
 		}
 		cfg.PasswordCallback = func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if pwOK(c.User(), pw) {
@@ -222,11 +277,11 @@ func (s *Server) serverConfig() *ssh.ServerConfig {
 			return nil, errDenied
 		}
 	}
-	if len(d.AuthorizedKeys) > 0 {
+	if len(keys) > 0 {
 		cfg.PublicKeyCallback = func(c ssh.ConnMetadata, key ssh.PublicKey) (*ssh.Permissions, error) {
 			if userOK(c.User()) {
 				m := key.Marshal()
-				for _, k := range d.AuthorizedKeys {
+				for _, k := range keys {
 					if bytes.Equal(m, k.Marshal()) {
 						return nil, nil
 					}
@@ -235,7 +290,7 @@ func (s *Server) serverConfig() *ssh.ServerConfig {
 			return nil, errDenied
 		}
 	}
-	if d.Password == "" && len(d.AuthorizedKeys) == 0 {
+	if password == "" && len(keys) == 0 {
 		cfg.NoClientAuth = true
 	}
 	return cfg
@@ -259,17 +314,25 @@ func (s *Server) accept() {
 			continue
 		}
 		backoff = 0
-		s.mu.Lock()
-		if s.closed {
-			s.mu.Unlock()
-			nc.Close()
+		if !s.handoff(nc) {
 			return
 		}
-		s.conns[nc] = struct{}{}
-		s.wg.Add(1)
-		s.mu.Unlock()
-		go s.serveConn(nc)
 	}
+}
+
+// handoff serves an accepted or forwarded connection; false (and the
+// connection closed) once the server is closed.
+func (s *Server) handoff(nc net.Conn) bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		nc.Close()
+		return false
+	}
+	s.conns[nc] = struct{}{}
+	s.wg.Add(1)
+	go s.serveConn(nc)
+	return true
 }
 
 // pause waits d unless the server closes first.

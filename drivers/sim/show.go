@@ -208,6 +208,7 @@ func shortIf(name string) string {
 	short := map[string]string{
 		"GigabitEthernet": "Gi", "TenGigabitEthernet": "Te", "FastEthernet": "Fa", "Ethernet": "Et",
 		"Loopback": "Lo", "Tunnel": "Tu", "Port-channel": "Po", "Serial": "Se", "Vlan": "Vl",
+		"Management": "Ma", "Port-Channel": "Po",
 	}[typ]
 	if short == "" {
 		return name

@@ -782,7 +782,7 @@ func TestPlatforms(t *testing.T) {
 			}
 		})
 	}
-	if _, err := sim.Start("127.0.0.1:0", sim.Device{Platform: "juniper_junos"}, hostKey(t)); err == nil {
+	if _, err := sim.Start("127.0.0.1:0", sim.Device{Platform: "nokia_sros"}, hostKey(t)); err == nil {
 		t.Error("unsupported platform started")
 	}
 }

@@ -1,0 +1,154 @@
+package sim
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// platform is what differs between the CLIs the simulator plays: prompts,
+// command trees, error texts, pager and how the running config reads. All
+// platforms share one model of the device (hostname, interfaces, global
+// lines) and the command-tree machinery; a platform is data plus a few hooks.
+type platform struct {
+	name      string
+	version   string   // software version shown in the running config
+	ifPrefix  string   // physical interfaces are ifPrefix + ifNumbers
+	ifNumbers []string // the physical interface numbers
+	loopback  string   // the loopback the model starts with
+	mgmt      string   // a management interface, "" for none
+	ifTypes   []string // interface types config mode knows, full names
+
+	showVerFmt func(host, uptime, board string, nIfaces int) string
+
+	exec    *node          // exec-mode tree
+	modes   map[mode]*node // configuration-mode trees
+	filters *node          // what may follow "|" on a show command
+
+	// loginPriv is the privilege a session starts at.
+	loginPriv func(d Device) int
+	// prompt is the prompt for the session's mode and privilege.
+	prompt func(c *cli) string
+	// errText renders a line that did not parse.
+	errText func(c *cli, p parsed, line string) string
+	// runExec runs an exec line, pipes included; nil means IOS's.
+	runExec func(c *cli, line string, toks []token) (parsed, string)
+	// dispatch, when set, runs every line in every mode (Junos).
+	dispatch func(c *cli, line string, toks []token) (parsed, string)
+	// render writes the running configuration as the platform shows it.
+	render func(m *model, b *strings.Builder)
+	// banner is printed once at login, before the first prompt.
+	banner string
+
+	// more is the pager prompt, moreErase what wipes it.
+	more, moreErase string
+	// candidate: configuration changes go to a per-session candidate that
+	// commit makes running (IOS-XR, Junos).
+	candidate bool
+}
+
+var platforms = map[string]*platform{}
+
+func register(p *platform) {
+	if p.more == "" {
+		p.more, p.moreErase = morePrompt, moreErase
+	}
+	if p.errText == nil {
+		p.errText = iosErrText
+	}
+	if p.runExec == nil {
+		p.runExec = iosRunExec
+	}
+	platforms[p.name] = p
+}
+
+func lookupPlatform(name string) (*platform, error) {
+	if name == "" {
+		name = "cisco_iosxe"
+	}
+	p, ok := platforms[name]
+	if !ok {
+		names := make([]string, 0, len(platforms))
+		for n := range platforms {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		return nil, fmt.Errorf("sim: unsupported platform %q (%s)", name, strings.Join(names, ", "))
+	}
+	return p, nil
+}
+
+// trees lists every tree of the platform, for fault-knob matching.
+func (p *platform) trees() []*node {
+	out := []*node{p.exec}
+	for _, m := range []mode{modeConfig, modeIf, modeLine, modeRouter} {
+		if t := p.modes[m]; t != nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// ifArg is an interface-name argument resolved against the platform's types.
+func ifArg(types []string) func([]token) (string, int, bool) {
+	return func(toks []token) (string, int, bool) { return normalizeIfTypes(toks, types) }
+}
+
+// caretAt is the column of position at of the typed line: the caret goes
+// under it, counting the prompt's last line.
+func (c *cli) caretAt(at int) string {
+	p := c.promptUsed
+	if i := strings.LastIndexByte(p, '\n'); i >= 0 {
+		p = p[i+1:]
+	}
+	return strings.Repeat(" ", len(p)+at) + "^\n"
+}
+
+// Handlers shared by the platforms other than IOS.
+
+// cidrArg is an address with a prefix length, "10.0.0.1/24".
+func cidrArg(toks []token) (string, int, bool) {
+	_, _, ok := parseCIDR(toks[0].s)
+	return toks[0].s, 1, ok
+}
+
+// addressArgs accepts "A.B.C.D/LEN" or "A.B.C.D MASK" and runs h.
+func addressArgs(h handler) []*node {
+	return []*node{arg(cidrArg).does(h), arg(ipv4, arg(ipv4).does(h))}
+}
+
+// ifAddrAny sets the interface address from either form of addressArgs.
+func ifAddrAny(c *cli, in input) string {
+	var addr, mask string
+	switch len(in.args) {
+	case 1:
+		addr, mask, _ = parseCIDR(in.args[0])
+	case 2:
+		addr, mask = in.args[0], in.args[1]
+	}
+	c.cfg().editIface(c.ifName, func(i *iface) {
+		if in.neg {
+			i.addr, i.mask, i.method = "", "", "unset"
+		} else {
+			i.addr, i.mask, i.method = addr, mask, "manual"
+		}
+	})
+	return ""
+}
+
+// showRunPlain is show running-config on platforms that print the
+// configuration with no preamble (NX-OS, EOS).
+func showRunPlain(c *cli, _ input) string { return c.srv.model.render() }
+
+// cmdConfigQuiet enters configuration mode without a word (EOS, IOS-XR).
+func cmdConfigQuiet(c *cli, _ input) string {
+	if c.srv.plat.candidate {
+		c.cand = c.srv.model.clone()
+	}
+	c.mode = modeConfig
+	return ""
+}
+
+// globalLines are the top-level lines ("ntp server ...") in IOS's order;
+// NX-OS and EOS print them as typed.
+func globalLines(m *model) []string { return m.globalsSorted() }

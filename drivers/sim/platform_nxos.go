@@ -1,0 +1,223 @@
+package sim
+
+import (
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Cisco NX-OS: "r1# " prompts with a trailing space, login straight at "#"
+// unless an enable secret is set, 2-space indented configuration with
+// prefix-length addresses, "% Invalid command at '^' marker.".
+
+var nxosIfTypes = []string{"Ethernet", "loopback", "mgmt", "port-channel", "Vlan"}
+
+func init() {
+	ifn := ifArg(nxosIfTypes)
+	exec := kw("",
+		kw("enable").does(cmdEnable),
+		kw("disable").does(cmdDisable),
+		kw("exit").does(cmdQuit),
+		kw("terminal",
+			kw("length", arg(number(0, 511)).does(cmdTermLength)),
+			kw("width", arg(number(24, 511)).does(cmdNothing)),
+		),
+		kw("show",
+			kw("clock").does(showClockNXOS),
+			kw("version").does(showVersion),
+			kw("users").does(showUsers),
+			kw("running-config").does(showRunPlain).enabled(),
+			kw("ip", kw("interface", kw("brief").does(showIPIntBriefNXOS))),
+		),
+		kw("configure", kw("terminal").does(nxosConfT)).does(nxosConfT).enabled(),
+		kw("copy", kw("running-config", kw("startup-config").does(nxosCopyRunStart))).enabled(),
+		kw("ping", arg(ipv4).does(cmdPing)),
+	)
+	config := kw("",
+		kw("no").negated(),
+		kw("hostname", arg(word).does(cfgHostname)).undoes(cfgHostname),
+		kw("switchname", arg(word).does(cfgHostname)).undoes(cfgHostname),
+		kw("interface", arg(ifn).does(cfgInterface)),
+		kw("ntp", kw("server", arg(word).does(globalLine(3)))),
+		kw("logging", kw("server", arg(word).does(globalLine(3)))),
+		kw("feature", arg(word).does(globalLine(2))),
+		kw("exit").does(cfgExit),
+		kw("end").does(cfgEnd),
+	)
+	ifc := kw("",
+		kw("no").negated(),
+		kw("description", restOfLine().does(ifDesc)).undoes(ifDesc),
+		kw("ip", kw("address", addressArgs(ifAddrAny)...).undoes(ifAddrAny)),
+		kw("shutdown").does(ifShutdown),
+		kw("switchport").does(cmdNothing),
+		kw("mtu", arg(number(576, 9216)).does(cmdNothing)),
+		kw("exit").does(cfgExit),
+		kw("end").does(cfgEnd),
+	)
+	register(&platform{
+		name:       "cisco_nxos",
+		version:    "9.3(8)",
+		ifPrefix:   "Ethernet",
+		ifNumbers:  []string{"1/1", "1/2", "1/3", "1/4"},
+		loopback:   "loopback0",
+		mgmt:       "mgmt0",
+		ifTypes:    nxosIfTypes,
+		showVerFmt: showVersionNXOS,
+		exec:       exec,
+		modes:      map[mode]*node{modeConfig: config, modeIf: ifc},
+		filters:    filterTree,
+		loginPriv: func(d Device) int {
+			if d.Enable != "" && !d.StartPrivileged {
+				return 1
+			}
+			return 15
+		},
+		prompt:  nxosPrompt,
+		errText: nxosErrText,
+		render:  renderNXOS,
+	})
+}
+
+func nxosPrompt(c *cli) string {
+	h := c.srv.model.host()
+	switch c.mode {
+	case modeConfig:
+		return h + "(config)# "
+	case modeIf:
+		return h + "(config-if)# "
+	}
+	if c.priv >= 15 {
+		return h + "# "
+	}
+	return h + "> "
+}
+
+func nxosErrText(c *cli, p parsed, line string) string {
+	switch p.err {
+	case errInvalid:
+		return c.caretAt(p.at) + "% Invalid command at '^' marker.\n"
+	case errAmbiguous:
+		return c.caretAt(p.at) + "% Ambiguous command at '^' marker.\n"
+	case errIncomplete:
+		return c.caretAt(len(strings.TrimRight(line, " "))) + "% Incomplete command at '^' marker.\n"
+	}
+	return ""
+}
+
+func nxosConfT(c *cli, _ input) string {
+	c.mode = modeConfig
+	return "Enter configuration commands, one per line. End with CNTL/Z.\n"
+}
+
+// nxosCopyRunStart saves without asking, as NX-OS does.
+func nxosCopyRunStart(*cli, input) string {
+	return "[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n"
+}
+
+func showClockNXOS(*cli, input) string {
+	return time.Now().UTC().Format("15:04:05.000 MST Mon Jan 02 2006") + "\nTime source is NTP\n"
+}
+
+func showIPIntBriefNXOS(c *cli, _ input) string {
+	var b strings.Builder
+	b.WriteString("IP Interface Status for VRF \"default\"(1)\nInterface            IP Address      Interface Status\n")
+	for _, i := range c.srv.model.snapshotIfaces() {
+		if i.addr == "" || i.name == "mgmt0" {
+			continue
+		}
+		status := "protocol-up/link-up/admin-up"
+		if i.shutdown {
+			status = "protocol-down/link-down/admin-down"
+		}
+		typ, num := splitIfName(i.name)
+		short := map[string]string{"Ethernet": "Eth", "loopback": "Lo", "port-channel": "Po", "Vlan": "Vlan"}[typ]
+		if short == "" {
+			short = typ
+		}
+		fmt.Fprintf(&b, "%-20s %-15s %s\n", short+num, i.addr, status)
+	}
+	return b.String()
+}
+
+func renderNXOS(m *model, b *strings.Builder) {
+	w := func(lines ...string) {
+		for _, l := range lines {
+			b.WriteString(l)
+			b.WriteByte('\n')
+		}
+	}
+	w("", "!Command: show running-config", "!No configuration change since last restart", "!", "",
+		"version "+m.plat.version+" Bios:version", "hostname "+m.hostname)
+	for _, g := range globalLines(m) {
+		w(g)
+	}
+	w("", "vrf context management", "")
+	for _, i := range m.ifaces {
+		w("interface " + i.name)
+		if i.desc != "" {
+			w("  description " + i.desc)
+		}
+		if i.name == "mgmt0" {
+			w("  vrf member management", "")
+			continue
+		}
+		if i.physical {
+			w("  no switchport")
+		}
+		if i.addr != "" {
+			w("  ip address " + i.cidr())
+		}
+		if i.physical {
+			if i.shutdown {
+				w("  shutdown")
+			} else {
+				w("  no shutdown")
+			}
+		}
+		w("")
+	}
+	w("line console", "line vty", "")
+}
+
+func showVersionNXOS(host, up, board string, _ int) string {
+	return `Cisco Nexus Operating System (NX-OS) Software
+TAC support: http://www.cisco.com/tac
+Documents: http://www.cisco.com/en/US/products/ps9372/tsd_products_support_series_home.html
+Copyright (c) 2002-2021, Cisco Systems, Inc. All rights reserved.
+The copyrights to certain works contained herein are owned by
+other third parties and are used and distributed under license.
+Some parts of this software are covered under the GNU Public
+License. A copy of the license is available at
+http://www.gnu.org/licenses/gpl.html.
+
+Nexus 9000v is a demo version of the Nexus Operating System
+
+Software
+  BIOS: version 
+ NXOS: version 9.3(8)
+  BIOS compile time:  
+  NXOS image file is: bootflash:///nxos.9.3.8.bin
+  NXOS compile time:  8/18/2021 9:00:00 [08/18/2021 18:49:03]
+
+
+Hardware
+  cisco Nexus9000 C9300v Chassis 
+  Intel(R) Xeon(R) CPU E5-2690 v4 @ 2.60GHz with 16409064 kB of memory.
+  Processor Board ID ` + board + `
+
+  Device name: ` + host + `
+  bootflash: 4287040 kB
+Kernel uptime is ` + up + `
+
+Last reset 
+  Reason: Unknown
+  System version: 
+  Service: 
+
+plugin
+  Core Plugin, Ethernet Plugin
+
+Active Package(s):
+ 
+`
+}
