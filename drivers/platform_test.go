@@ -134,13 +134,13 @@ func TestPlatformData(t *testing.T) {
 			OnOpen: []string{"terminal width 512", "terminal length 0"}, Enable: true, Password: true,
 			Config: "configure terminal", Exit: "end", DefaultPrivilege: "privilege-exec",
 			Privileges:            []string{"exec", "privilege-exec", "configuration"},
-			FailedContainsInvalid: true, ExpectsCopyDestinations: true,
+			FailedContainsInvalid: true,
 		}},
 		{"cisco_ios", data{
 			OnOpen: []string{"terminal width 512", "terminal length 0"}, Enable: true, Password: true,
 			Config: "configure terminal", Exit: "end", DefaultPrivilege: "privilege-exec",
 			Privileges:            []string{"exec", "privilege-exec", "configuration"},
-			FailedContainsInvalid: true, ExpectsCopyDestinations: true,
+			FailedContainsInvalid: true,
 		}},
 		{"cisco_nxos", data{
 			OnOpen: []string{"terminal width 511", "terminal length 0"}, Enable: true, Password: true,

@@ -29,13 +29,12 @@ const (
 	junosPager = `\s*---\(more( \d+%)?\)---\s*$`
 )
 
-// copyDestination is the question "copy running-config startup-config"
-// asks on IOS; Enter takes the default shown in brackets.
-var copyDestination = Expect{Prompt: `Destination filename \[[^\]]*\]\?\s*$`, Answer: ""}
-
 var builtins = []builtin{
-	{name: "cisco_iosxe", definition: "cisco_iosxe", pager: morePager, expect: []Expect{copyDestination}},
-	{name: "cisco_ios", definition: "cisco_iosxe", pager: morePager, expect: []Expect{copyDestination}},
+	// No built-in platform answers questions by default: a copy or a reload
+	// asks for a reason, and netmiko users know the pain of answers they
+	// did not choose. Runbooks declare expect on the command.
+	{name: "cisco_iosxe", definition: "cisco_iosxe", pager: morePager},
+	{name: "cisco_ios", definition: "cisco_iosxe", pager: morePager},
 	{name: "cisco_nxos", definition: "cisco_nxos", pager: morePager},
 	{name: "arista_eos", definition: "arista_eos", pager: morePager},
 	{name: "cisco_iosxr", definition: "cisco_iosxr", pager: morePager,

@@ -27,9 +27,9 @@ const (
 // Test-only platforms: IOS without on-open commands, so paging stays on,
 // and IOS without default answers, so copy's question goes unanswered.
 const (
-	pagedPlatform    = "scrapli_test_paged"
-	noExpectPlatform = "scrapli_test_noexpect"
-	pagedSuffix      = "_scrapli_test_paged"
+	pagedPlatform  = "scrapli_test_paged"
+	expectPlatform = "scrapli_test_expect"
+	pagedSuffix    = "_scrapli_test_paged"
 )
 
 func TestMain(m *testing.M) {
@@ -41,9 +41,12 @@ func TestMain(m *testing.M) {
 		p.Name, p.OnOpen = tc.platform+pagedSuffix, nil
 		drivers.Platforms[p.Name] = p
 	}
+	// A platform whose default answers the copy's question, for the test of
+	// DefaultExpect (no built-in platform has one).
 	p = drivers.Platforms["cisco_iosxe"]
-	p.Name, p.DefaultExpect = noExpectPlatform, nil
-	drivers.Platforms[noExpectPlatform] = p
+	p.Name = expectPlatform
+	p.DefaultExpect = []drivers.Expect{{Prompt: `Destination filename \[[^\]]*\]\?`, Answer: ""}}
+	drivers.Platforms[expectPlatform] = p
 	os.Exit(m.Run())
 }
 
@@ -532,7 +535,7 @@ func TestTranscript(t *testing.T) {
 func TestExpect(t *testing.T) {
 	t.Parallel()
 	s := startSim(t, sim.Device{})
-	sess := open(t, newDriver(t), target(s, ""))
+	sess := open(t, newDriver(t), target(s, expectPlatform))
 	res := run(t, sess, "copy running-config startup-config")
 	if res.Failed && strings.Contains(res.Output, "Invalid input") {
 		t.Skip("simulator does not play copy running-config startup-config yet")
@@ -552,7 +555,7 @@ func TestExpect(t *testing.T) {
 	}
 
 	// Unanswered: a timeout showing the question.
-	tg := target(s, noExpectPlatform)
+	tg := target(s, "")
 	tg.Timeout = 300 * time.Millisecond
 	sess = open(t, newDriver(t), tg)
 	_, err := sess.Run(context.Background(), "copy running-config startup-config")

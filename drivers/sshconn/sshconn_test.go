@@ -495,8 +495,26 @@ func TestLegacyAlgorithms(t *testing.T) {
 	}
 }
 
-// TestLegacySimDevice uses the simulator's legacy-only devices once it has
-// them.
+// TestLegacySimDevice: a simulated device that offers only what a 2010
+// IOS image does needs the opt-in, and works with it.
 func TestLegacySimDevice(t *testing.T) {
-	t.Skip("waiting for sim.Device.Algorithms")
+	t.Parallel()
+	legacy := drivers.Algorithms{
+		KeyExchanges:      []string{"diffie-hellman-group1-sha1"},
+		Ciphers:           []string{"aes128-cbc"},
+		HostKeyAlgorithms: []string{"ssh-rsa"},
+		MACs:              []string{"hmac-sha1"},
+	}
+	s, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "old", Username: user, Password: password, Algorithms: legacy}, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	tg := target(s)
+	tg.InsecureSkipHostKey = true
+	wantErr(t, dial(t, tg), drivers.ErrConnect, "no common algorithm")
+	tg.Algorithms = legacy
+	if err := dial(t, tg); err != nil {
+		t.Fatal(err)
+	}
 }

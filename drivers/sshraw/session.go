@@ -325,7 +325,28 @@ func (s *session) body(echo bool) []byte {
 		}
 		b = b[i+1:]
 	}
-	return b
+	return trimLineEnds(b)
+}
+
+// trimLineEnds drops the spaces that end lines (devices pad columns), in
+// place: outputs then compare equal whatever driver read them, as scrapligo
+// trims them too.
+func trimLineEnds(b []byte) []byte {
+	out := b[:0]
+	for len(b) > 0 {
+		i := bytes.IndexByte(b, '\n')
+		line := b
+		if i >= 0 {
+			line, b = b[:i], b[i+1:]
+		} else {
+			b = nil
+		}
+		out = append(out, bytes.TrimRight(line, " \t")...)
+		if i >= 0 {
+			out = append(out, '\n')
+		}
+	}
+	return out
 }
 
 // echoEnd is where the output after the echoed command starts: after the
@@ -347,7 +368,11 @@ func (s *session) echoEnd() int {
 }
 
 func (s *session) failed(out []byte) bool {
-	for _, f := range s.pat.FailedWhenContains {
+	return containsAny(out, s.pat.FailedWhenContains)
+}
+
+func containsAny(out []byte, subs []string) bool {
+	for _, f := range subs {
 		if bytes.Contains(out, []byte(f)) {
 			return true
 		}
@@ -481,7 +506,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 			return res, err
 		}
 		out := s.body(true)
-		if s.failed(out) || (s.pat.config != nil && !match(s.pat.config, lastLine(s.buf)) && !match(s.pat.prompt, lastLine(s.buf))) {
+		if s.failed(out) || containsAny(out, s.pat.CommitFailedWhenContains) {
 			res.Failed = true
 		}
 		if len(out) > 0 {
@@ -491,6 +516,9 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 	if res.Failed && s.pat.AbortConfigCommand != "" {
 		if _, err := s.exchange(ctx, s.pat.AbortConfigCommand, true, true, s.pat.prompt); err != nil {
 			return res, err
+		}
+		if out := s.body(true); len(out) > 0 {
+			s.cfg = append(append(s.cfg, '\n'), out...)
 		}
 	}
 	res.Output = string(bytes.TrimLeft(s.cfg, "\n"))
