@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/scrapli"
 	"github.com/netrun/netrun/drivers/sshraw"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
@@ -22,7 +23,11 @@ func builtinDrivers() (drivers.Registry, error) {
 	if err != nil {
 		return nil, err
 	}
-	return drivers.Registry{"ssh": ssh}, nil
+	sc, err := scrapli.New()
+	if err != nil {
+		return nil, err
+	}
+	return drivers.Registry{"ssh": ssh, "scrapli": sc}, nil
 }
 
 // load parses and evaluates the runbook in dir. The parser is returned so
