@@ -57,6 +57,12 @@ type Options struct {
 	// sent and received (secrets masked): DEVICE.log.
 	TranscriptDir string
 	Now           func() time.Time
+	// Jumps carries devices with via through their jump hosts: the caller
+	// makes it with NewJumps and closes it after Apply.
+	Jumps *Jumps
+	// AcceptNewHostKeys trusts and records unknown device host keys
+	// (-accept-new-host-keys); a changed key is still refused.
+	AcceptNewHostKeys bool
 }
 
 // StepResult is one step on one device.
@@ -504,6 +510,10 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		Timeout:             d.Timeout,
 		KnownHosts:          d.KnownHosts,
 		InsecureSkipHostKey: d.InsecureSkipHostKey,
+		HostKeys:            d.HostKeys,
+		AcceptNewHostKeys:   w.opts.AcceptNewHostKeys,
+		Algorithms:          d.Algorithms,
+		Dial:                w.opts.Jumps.Dialer(d),
 		Logger:              w.opts.Logger,
 	}
 	if ep, ok := w.opts.Endpoints[d.Name]; ok {

@@ -2,10 +2,13 @@ package config
 
 import (
 	"fmt"
+	"regexp"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+
+	"github.com/netrun/netrun/drivers"
 )
 
 // CommandConfig is a command block: CLI commands to run on some devices.
@@ -14,6 +17,7 @@ type CommandConfig struct {
 	Devices   hcl.Expression // nil: every device
 	Commands  hcl.Expression
 	Timeout   hcl.Expression // nil when not set
+	Expect    hcl.Expression // nil when not set
 	DependsOn []hcl.Traversal
 	DeclRange hcl.Range
 }
@@ -29,7 +33,10 @@ type Command struct {
 	DependsOn       []string
 	DependsOnRanges map[string]hcl.Range
 	Timeout         time.Duration // 0: the device's timeout
-	DeclRange       hcl.Range
+	// Expect answers the questions the commands may ask, in the order
+	// written: Prompt is a regular expression.
+	Expect    []drivers.Expect
+	DeclRange hcl.Range
 }
 
 var commandSchema = &hcl.BodySchema{
@@ -38,6 +45,7 @@ var commandSchema = &hcl.BodySchema{
 		{Name: "commands", Required: true},
 		{Name: "depends_on"},
 		{Name: "timeout"},
+		{Name: "expect"},
 	},
 }
 
@@ -47,6 +55,7 @@ func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 	c.Devices = attrExpr(content, "devices")
 	c.Commands = attrExpr(content, "commands")
 	c.Timeout = attrExpr(content, "timeout")
+	c.Expect = attrExpr(content, "expect")
 	if attr, ok := content.Attributes["depends_on"]; ok {
 		deps, ds := decodeDependsOn(attr.Expr)
 		diags = append(diags, ds...)
@@ -151,7 +160,98 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 
 	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
 	diags = append(diags, ds...)
+	cmd.Expect, ds = e.evalExpect(ctx, c.Expect)
+	diags = append(diags, ds...)
 	return cmd, diags
+}
+
+// evalExpect reads expect = { "PROMPT" = "ANSWER", ... }. Prompts are tried
+// in the order written, so an object written in the runbook is walked item
+// by item; any other map value (a variable, a local) is taken in key order.
+func (e *evaluator) evalExpect(ctx *hcl.EvalContext, expr hcl.Expression) ([]drivers.Expect, hcl.Diagnostics) {
+	if expr == nil {
+		return nil, nil
+	}
+	var diags hcl.Diagnostics
+	type item struct {
+		prompt, answer cty.Value
+		prng, arng     hcl.Range
+	}
+	var items []item
+	if pairs, ds := hcl.ExprMap(expr); !ds.HasErrors() {
+		for _, p := range pairs {
+			k, ds := e.eval(ctx, p.Key, cty.String, "expect")
+			diags = append(diags, ds...)
+			v, ds2 := e.eval(ctx, p.Value, cty.String, "expect")
+			diags = append(diags, ds2...)
+			if !ds.HasErrors() && !ds2.HasErrors() {
+				items = append(items, item{k, v, p.Key.Range(), p.Value.Range()})
+			}
+		}
+	} else {
+		m, ds := e.eval(ctx, expr, cty.Map(cty.String), "expect")
+		diags = append(diags, ds...)
+		if ds.HasErrors() || m.IsNull() {
+			return nil, diags
+		}
+		m, marks := m.Unmark()
+		for _, k := range sortedKeys(m.AsValueMap()) {
+			v := m.Index(cty.StringVal(k)).WithMarks(marks)
+			items = append(items, item{cty.StringVal(k), v, expr.Range(), expr.Range()})
+		}
+	}
+	var out []drivers.Expect
+	seen := map[string]bool{}
+	for _, it := range items {
+		if it.prompt.IsNull() {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid expect prompt",
+				Detail:   "An expect prompt must be a regular expression, not null.",
+				Subject:  it.prng.Ptr(),
+			})
+			continue
+		}
+		if it.prompt.HasMark(markSensitive) {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid expect prompt",
+				Detail:   "An expect prompt is shown in plans and transcripts, so it cannot be sensitive; only answers can.",
+				Subject:  it.prng.Ptr(),
+			})
+			continue
+		}
+		prompt := plainString(it.prompt)
+		if _, err := regexp.Compile(prompt); err != nil || prompt == "" {
+			why := "it must not be empty"
+			if err != nil {
+				why = err.Error()
+			}
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Invalid expect prompt",
+				Detail:   fmt.Sprintf("An expect prompt is a regular expression matched against the end of the output: %s. Escape brackets as \\[confirm\\].", why),
+				Subject:  it.prng.Ptr(),
+			})
+			continue
+		}
+		if seen[prompt] {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Duplicate expect prompt",
+				Detail:   fmt.Sprintf("The prompt %q is listed twice; only the first answer would ever be sent.", prompt),
+				Subject:  it.prng.Ptr(),
+			})
+			continue
+		}
+		seen[prompt] = true
+		answer := plainString(it.answer)
+		if it.answer.HasMark(markSensitive) && answer != "" {
+			e.secrets = append(e.secrets, answer)
+		}
+		out = append(out, drivers.Expect{Prompt: prompt, Answer: answer})
+	}
+	return out, diags
 }
 
 // selectDevices reads a devices argument: devices (device.r1), maps of them

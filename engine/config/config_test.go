@@ -14,6 +14,7 @@ import (
 	"github.com/zclconf/go-cty/cty"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/engine/config"
 )
 
@@ -22,6 +23,7 @@ var testOptions = config.LoadOptions{
 	Platforms:       []string{"cisco_iosxe", "cisco_nxos", "arista_eos", "juniper_junos"},
 	DefaultPlatform: "cisco_iosxe",
 	DefaultDriver:   "ssh",
+	Algorithms:      sshconn.Supported(),
 }
 
 // load loads and evaluates a runbook that must be valid.

@@ -29,7 +29,10 @@ type DeviceConfig struct {
 	Timeout             hcl.Expression
 	KnownHosts          hcl.Expression
 	InsecureSkipHostKey hcl.Expression
-	Sim                 *SimConfig // nil without a sim block
+	HostKey             hcl.Expression // nil when not set
+	SSH                 *SSHConfig     // nil without an ssh block
+	Via                 *ViaRef        // nil without via
+	Sim                 *SimConfig     // nil without a sim block
 
 	DeclRange hcl.Range
 }
@@ -66,7 +69,15 @@ type Device struct {
 	Timeout             time.Duration
 	KnownHosts          string // absolute or relative to the working directory
 	InsecureSkipHostKey bool
-	Sim                 SimSettings
+	// HostKeys pins the device's host key: public keys or SHA256
+	// fingerprints, from host_key.
+	HostKeys []string
+	// Algorithms are the legacy SSH algorithms the ssh block adds for this
+	// device only.
+	Algorithms drivers.Algorithms
+	// Via names the jump_host the device is reached through; "" is direct.
+	Via string
+	Sim SimSettings
 
 	DeclRange hcl.Range
 }
@@ -95,8 +106,10 @@ var deviceSchema = &hcl.BodySchema{
 		{Name: "timeout"},
 		{Name: "known_hosts"},
 		{Name: "insecure_skip_host_key"},
+		{Name: "host_key"},
+		{Name: "via"},
 	},
-	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}},
+	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}, {Type: "ssh"}},
 }
 
 var simSchema = &hcl.BodySchema{
@@ -136,7 +149,23 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 	d.Timeout = attrExpr(content, "timeout")
 	d.KnownHosts = attrExpr(content, "known_hosts")
 	d.InsecureSkipHostKey = attrExpr(content, "insecure_skip_host_key")
+	d.HostKey = attrExpr(content, "host_key")
+	if x := attrExpr(content, "via"); x != nil {
+		via, ds := decodeVia(x)
+		diags = append(diags, ds...)
+		d.Via = via
+	}
 	for _, b := range content.Blocks {
+		if b.Type == "ssh" {
+			if d.SSH != nil {
+				diags = append(diags, duplicate(b, "ssh", "", d.SSH.DeclRange))
+				continue
+			}
+			s, ds := decodeSSHBlock(b)
+			diags = append(diags, ds...)
+			d.SSH = s
+			continue
+		}
 		if d.Sim != nil {
 			diags = append(diags, duplicate(b, "sim", "", d.Sim.DeclRange))
 			continue
@@ -160,7 +189,8 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 // finding references.
 func (d *DeviceConfig) exprs() []hcl.Expression {
 	out := []hcl.Expression{d.Host, d.Port, d.Platform, d.Driver, d.Credentials, d.Tags,
-		d.Prompt, d.Timeout, d.KnownHosts, d.InsecureSkipHostKey}
+		d.Prompt, d.Timeout, d.KnownHosts, d.InsecureSkipHostKey, d.HostKey}
+	out = append(out, d.SSH.exprs()...)
 	if s := d.Sim; s != nil {
 		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength)
 	}
@@ -186,7 +216,7 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 		e.instances[d.Label] = []*deviceInstance{inst}
 		e.deviceVals[d.Label] = inst.val
 		e.base = nil
-		return diags
+		return append(diags, legacyWarning(d.SSH, "device", []*Device{inst.dev})...)
 	}
 
 	keys, vals, diags := e.forEach(base, d.ForEach)
@@ -214,6 +244,11 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 		return diags
 	}
 	e.instances[d.Label] = insts
+	var devs []*Device
+	for _, inst := range insts {
+		devs = append(devs, inst.dev)
+	}
+	diags = append(diags, legacyWarning(d.SSH, "device", devs)...)
 	if len(objs) == 0 {
 		e.deviceVals[d.Label] = cty.MapValEmpty(deviceType)
 	} else {
@@ -343,24 +378,9 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		diags = append(diags, checkName(d.Driver, d.DeclRange, "driver", dev.Driver, e.opts.Drivers)...)
 	}
 
-	if d.Credentials != nil {
-		v, ds := e.eval(ctx, d.Credentials, cty.DynamicPseudoType, "credentials")
-		diags = append(diags, ds...)
-		if !ds.HasErrors() && !v.IsNull() {
-			plain, _ := v.UnmarkDeep()
-			if !plain.Type().Equals(credentialsType) {
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Invalid credentials",
-					Detail:   "credentials must refer to a credentials block, such as credentials.lab.",
-					Subject:  d.Credentials.Range().Ptr(),
-				})
-			} else {
-				dev.CredentialsName = plainString(plain.GetAttr("name"))
-				dev.Credentials = e.creds[dev.CredentialsName]
-			}
-		}
-	}
+	var ds hcl.Diagnostics
+	dev.CredentialsName, dev.Credentials, ds = e.credentialsRef(ctx, d.Credentials)
+	diags = append(diags, ds...)
 
 	tagsVal := cty.ListValEmpty(cty.String)
 	if v, ds := e.eval(ctx, d.Tags, cty.List(cty.String), "tags"); ds.HasErrors() {
@@ -381,9 +401,8 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 			})
 		}
 	}
-	dur, ds := e.durationAttr(ctx, d.Timeout, "timeout")
+	dev.Timeout, ds = e.durationAttr(ctx, d.Timeout, "timeout")
 	diags = append(diags, ds...)
-	dev.Timeout = dur
 	if kh, _ := str(d.KnownHosts, "known_hosts", ""); kh != "" {
 		dev.KnownHosts = expandPath(e.m.Dir, kh)
 	}
@@ -391,6 +410,13 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		diags = append(diags, ds...)
 	} else if !v.IsNull() {
 		dev.InsecureSkipHostKey = plainBool(v)
+	}
+	dev.HostKeys, ds = e.hostKeys(ctx, d.HostKey, dev.InsecureSkipHostKey, d.InsecureSkipHostKey)
+	diags = append(diags, ds...)
+	dev.Algorithms, ds = e.evalSSH(ctx, d.SSH)
+	diags = append(diags, ds...)
+	if d.Via != nil {
+		dev.Via = d.Via.Name
 	}
 
 	if d.Sim != nil {

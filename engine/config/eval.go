@@ -76,8 +76,18 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 	diags = append(diags, ds...)
 
 	rb = &Runbook{Dir: m.Dir, Devices: devices, funcs: e.funcs}
+	diags = append(diags, e.checkVia()...)
+	for _, j := range m.JumpHosts {
+		if ds, ok := e.ready(j.exprs()...); !ok {
+			diags = append(diags, ds...)
+			continue
+		}
+		jh, ds := e.evalJumpHost(j)
+		diags = append(diags, ds...)
+		rb.JumpHosts = append(rb.JumpHosts, jh)
+	}
 	for _, c := range m.Commands {
-		if ds, ok := e.ready(c.Devices, c.Commands, c.Timeout); !ok {
+		if ds, ok := e.ready(c.Devices, c.Commands, c.Timeout, c.Expect); !ok {
 			diags = append(diags, ds...)
 			continue
 		}

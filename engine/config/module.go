@@ -25,6 +25,7 @@ type Module struct {
 	Devices     []*DeviceConfig
 	Commands    []*CommandConfig
 	Outputs     []*Output
+	JumpHosts   []*JumpHostConfig
 
 	variables   map[string]*Variable
 	locals      map[string]*Local
@@ -32,6 +33,7 @@ type Module struct {
 	devices     map[string]*DeviceConfig
 	commands    map[string]*CommandConfig
 	outputs     map[string]*Output
+	jumpHosts   map[string]*JumpHostConfig
 
 	parser *hclparse.Parser // for -var-file files, so their diagnostics show snippets
 }
@@ -45,6 +47,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "device", LabelNames: []string{"name"}},
 		{Type: "command", LabelNames: []string{"name"}},
 		{Type: "output", LabelNames: []string{"name"}},
+		{Type: "jump_host", LabelNames: []string{"name"}},
 	},
 }
 
@@ -87,6 +90,7 @@ func Load(parser *hclparse.Parser, dir string) (m *Module, diags hcl.Diagnostics
 		devices:     map[string]*DeviceConfig{},
 		commands:    map[string]*CommandConfig{},
 		outputs:     map[string]*Output{},
+		jumpHosts:   map[string]*JumpHostConfig{},
 	}
 	for _, name := range files {
 		f, fileDiags := parser.ParseHCLFile(name)
@@ -181,6 +185,15 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 			}
 			m.outputs[o.Name] = o
 			m.Outputs = append(m.Outputs, o)
+		case "jump_host":
+			j, ds := decodeJumpHostBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.jumpHosts[j.Name]; ok {
+				diags = append(diags, duplicate(block, "jump_host", j.Name, prev.DeclRange))
+				continue
+			}
+			m.jumpHosts[j.Name] = j
+			m.JumpHosts = append(m.JumpHosts, j)
 		}
 	}
 	return diags

@@ -5,6 +5,8 @@ import (
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
+
+	"github.com/netrun/netrun/drivers"
 )
 
 // LoadOptions are what the caller knows that the runbook is checked against.
@@ -15,6 +17,9 @@ type LoadOptions struct {
 	// DefaultPlatform and DefaultDriver apply to devices that set none.
 	DefaultPlatform string
 	DefaultDriver   string
+	// Algorithms are the SSH algorithm names an ssh block may add, per
+	// kind (sshconn.Supported()); an empty kind accepts any name.
+	Algorithms drivers.Algorithms
 }
 
 // Runbook is an evaluated runbook: plain values the engine plans and
@@ -24,7 +29,10 @@ type Runbook struct {
 	Settings Settings
 	Devices  []*Device  // declaration order; for_each instances sorted by key
 	Commands []*Command // declaration order
-	Outputs  []*Output  // declaration order, evaluated by EvalOutputs
+	// JumpHosts are the bastions devices are reached through, in
+	// declaration order.
+	JumpHosts []*JumpHost
+	Outputs   []*Output // declaration order, evaluated by EvalOutputs
 
 	vars    map[string]cty.Value // the evaluation context, without command
 	funcs   map[string]function.Function
@@ -34,10 +42,21 @@ type Runbook struct {
 
 // Secrets returns every sensitive string of the runbook (values of
 // sensitive variables, credential and sim passwords, enable secrets and
-// private keys), sorted and without duplicates, so the engine can mask them
+// private keys, whether devices or jump hosts use them, and sensitive expect
+// answers), sorted and without duplicates, so the engine can mask them
 // in logs and errors.
 func (r *Runbook) Secrets() []string {
 	return uniqueStrings(r.secrets)
+}
+
+// JumpHost returns the jump host with the given name, or nil.
+func (r *Runbook) JumpHost(name string) *JumpHost {
+	for _, j := range r.JumpHosts {
+		if j.Name == name {
+			return j
+		}
+	}
+	return nil
 }
 
 // Device returns the device with the given name, or nil.
