@@ -11,6 +11,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/graph"
 	"github.com/netrun/netrun/engine/plan"
@@ -39,6 +40,7 @@ func LoadOptions(reg drivers.Registry) config.LoadOptions {
 		Platforms:       drivers.PlatformNames(),
 		DefaultPlatform: drivers.DefaultPlatform,
 		DefaultDriver:   "ssh",
+		Algorithms:      sshconn.Supported(),
 	}
 }
 
@@ -126,7 +128,7 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 	}
 	// A plan is shown and may be saved: commands built from sensitive values
 	// appear masked. Apply sends the runbook's own commands.
-	mask := newMasker(rb.Secrets())
+	mask := newMasker(rb.Secrets(), rb.SensitiveLines()...)
 	p := &plan.Plan{Version: plan.Version, Parallelism: parallelism}
 	for _, d := range rb.Devices {
 		pd := plan.Device{
@@ -146,6 +148,12 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 				Action:   plan.Run,
 				Commands: maskAll(mask, c.Commands),
 				Timeout:  c.Timeout,
+			}
+			if len(c.Configure) > 0 {
+				st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
+			}
+			for _, e := range c.Expect {
+				st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
 			}
 			for _, dep := range c.DependsOn {
 				if runsOn[dep][d.Name] {

@@ -3,6 +3,8 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"net"
+	"strconv"
 
 	"golang.org/x/crypto/ssh"
 
@@ -14,9 +16,15 @@ import (
 // devices under -sim.
 type SimFleet struct {
 	servers   []*sim.Server
+	bastions  []*sim.BastionServer
 	Endpoints map[string]Endpoint
-	// Servers are the simulators by device name, for tests to inspect.
-	Servers map[string]*sim.Server
+	// JumpEndpoints send jump hosts to their simulated bastions
+	// (JumpOptions.Endpoints).
+	JumpEndpoints map[string]Endpoint
+	// Servers are the simulators by device name, Bastions by jump host
+	// name, for tests to inspect.
+	Servers  map[string]*sim.Server
+	Bastions map[string]*sim.BastionServer
 }
 
 // Close stops every simulator.
@@ -25,19 +33,59 @@ func (f *SimFleet) Close() error {
 	for _, s := range f.servers {
 		errs = append(errs, s.Close())
 	}
+	for _, b := range f.bastions {
+		errs = append(errs, b.Close())
+	}
 	return errors.Join(errs...)
 }
 
-// ServeSim starts one simulated device per runbook device on a free loopback
-// port: hostname = device name, the device's own credentials unless its
-// sim block says otherwise (which is how an example shows a wrong password).
-// The endpoints send each device to its simulator and trust its key.
+// ServeSim starts one simulated device per runbook device: hostname =
+// device name, the device's own platform and credentials unless its sim
+// block says otherwise (which is how an example shows a wrong password). A
+// device reached directly listens on a free loopback port; a device behind
+// jump hosts is served only on an in-memory network, at its declared
+// address, behind simulated bastions (the first hop on loopback), so -sim
+// exercises the same tunnels a real run opens. The endpoints send each
+// device and bastion to its simulator and trust its key.
 func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 	key, err := sim.NewHostKey()
 	if err != nil {
 		return nil, err
 	}
-	f := &SimFleet{Endpoints: map[string]Endpoint{}, Servers: map[string]*sim.Server{}}
+	f := &SimFleet{
+		Endpoints: map[string]Endpoint{}, JumpEndpoints: map[string]Endpoint{},
+		Servers: map[string]*sim.Server{}, Bastions: map[string]*sim.BastionServer{},
+	}
+	network := sim.NewNetwork()
+	fail := func(err error) (*SimFleet, error) {
+		f.Close()
+		return nil, err
+	}
+	// Bastions first, parents before children.
+	for _, h := range jumpOrder(rb) {
+		b := sim.Bastion{Username: h.Credentials.Username, Password: h.Credentials.Password}
+		if pub := publicKey(h.Credentials.PrivateKey); pub != nil {
+			b.AuthorizedKeys = []ssh.PublicKey{pub}
+		}
+		var bs *sim.BastionServer
+		if h.Via == "" {
+			bs, err = network.StartBastion("127.0.0.1:0", b, key)
+		} else {
+			bs, err = network.ServeBastion(net.JoinHostPort(h.Host, strconv.Itoa(h.Port)), b, key)
+		}
+		if err != nil {
+			return fail(fmt.Errorf("simulate jump_host.%s: %w", h.Name, err))
+		}
+		f.bastions = append(f.bastions, bs)
+		f.Bastions[h.Name] = bs
+		ep := Endpoint{Host: h.Host, Port: h.Port, HostKey: bs.HostKey()}
+		if h.Via == "" {
+			host, port, _ := net.SplitHostPort(bs.Addr())
+			ep.Host = host
+			ep.Port, _ = strconv.Atoi(port)
+		}
+		f.JumpEndpoints[h.Name] = ep
+	}
 	for _, d := range rb.Devices {
 		sd := sim.Device{
 			Hostname:    d.Name,
@@ -57,21 +105,59 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 		if d.Sim.Enable != nil {
 			sd.Enable = *d.Sim.Enable
 		}
-		if d.Credentials.PrivateKey != "" {
-			// A key netrun cannot use (a passphrase, say) is not authorized
-			// here; the driver then fails that device alone, with its reason.
-			if signer, err := ssh.ParsePrivateKey([]byte(d.Credentials.PrivateKey)); err == nil {
-				sd.AuthorizedKeys = []ssh.PublicKey{signer.PublicKey()}
-			}
+		// A key netrun cannot use (a passphrase, say) is not authorized
+		// here; the driver then fails that device alone, with its reason.
+		if pub := publicKey(d.Credentials.PrivateKey); pub != nil {
+			sd.AuthorizedKeys = []ssh.PublicKey{pub}
 		}
-		s, err := sim.Start("127.0.0.1:0", sd, key)
+		var s *sim.Server
+		if d.Via == "" {
+			s, err = sim.Start("127.0.0.1:0", sd, key)
+		} else {
+			s, err = network.Serve(net.JoinHostPort(d.Host, strconv.Itoa(d.Port)), sd, key)
+		}
 		if err != nil {
-			f.Close()
-			return nil, fmt.Errorf("simulate %s: %w", d.Name, err)
+			return fail(fmt.Errorf("simulate %s: %w", d.Name, err))
 		}
 		f.servers = append(f.servers, s)
 		f.Servers[d.Name] = s
-		f.Endpoints[d.Name] = Endpoint{Host: "127.0.0.1", Port: s.Port(), HostKey: s.HostKey()}
+		if d.Via == "" {
+			f.Endpoints[d.Name] = Endpoint{Host: "127.0.0.1", Port: s.Port(), HostKey: s.HostKey()}
+		} else {
+			f.Endpoints[d.Name] = Endpoint{Host: d.Host, Port: d.Port, HostKey: s.HostKey()}
+		}
 	}
 	return f, nil
+}
+
+// jumpOrder lists jump hosts so each comes after the one it goes via.
+func jumpOrder(rb *config.Runbook) []*config.JumpHost {
+	var out []*config.JumpHost
+	done := map[string]bool{}
+	var visit func(h *config.JumpHost, depth int)
+	visit = func(h *config.JumpHost, depth int) {
+		if h == nil || done[h.Name] || depth > len(rb.JumpHosts) {
+			return
+		}
+		if h.Via != "" {
+			visit(rb.JumpHost(h.Via), depth+1)
+		}
+		done[h.Name] = true
+		out = append(out, h)
+	}
+	for _, h := range rb.JumpHosts {
+		visit(h, 0)
+	}
+	return out
+}
+
+func publicKey(pem string) ssh.PublicKey {
+	if pem == "" {
+		return nil
+	}
+	signer, err := ssh.ParsePrivateKey([]byte(pem))
+	if err != nil {
+		return nil
+	}
+	return signer.PublicKey()
 }

@@ -164,15 +164,15 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		opts:   opts,
 		rb:     rb,
 		slots:  make(chan struct{}, limit),
-		mask:   newMasker(opts.Secrets),
+		mask:   newMasker(opts.Secrets, rb.SensitiveLines()...),
 		byName: map[string]*config.Device{},
 	}
 	for _, d := range rb.Devices {
 		w.byName[d.Name] = d
 	}
-	w.commands = make(map[string][]string, len(rb.Commands))
+	w.commands = make(map[string]*config.Command, len(rb.Commands))
 	for _, c := range rb.Commands {
-		w.commands[taskName(c.Name)] = c.Commands
+		w.commands[taskName(c.Name)] = c
 	}
 
 	// Index every step first so dependencies across devices resolve.
@@ -217,7 +217,7 @@ type walker struct {
 	byName map[string]*config.Device
 	// commands are the runbook's commands by task: the plan's copy is for
 	// showing, with secrets masked.
-	commands map[string][]string
+	commands map[string]*config.Command
 
 	progressMu sync.Mutex
 	open, peak atomic.Int64
@@ -414,18 +414,35 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 		sr.result.Finished = w.opts.Now()
 		close(sr.done)
 	}()
-	cmds, ok := w.commands[sr.step.Task]
+	cmd, ok := w.commands[sr.step.Task]
 	if !ok {
 		sr.result.Status = Failed
 		sr.result.Error = fmt.Sprintf("%s: %s is in the plan but not in the runbook", pd.Name, sr.step.Task)
 		return nil
 	}
-	for _, cmd := range cmds {
+	// One Configure call for configuration lines (config mode, commit where
+	// the platform has one); one Run per command otherwise.
+	type call struct {
+		text string
+		do   func(context.Context) (drivers.Result, error)
+	}
+	var calls []call
+	if len(cmd.Configure) > 0 {
+		calls = append(calls, call{strings.Join(cmd.Configure, "\n"), func(ctx context.Context) (drivers.Result, error) {
+			return sess.Configure(ctx, cmd.Configure)
+		}})
+	}
+	for _, c := range cmd.Commands {
+		calls = append(calls, call{c, func(ctx context.Context) (drivers.Result, error) {
+			return sess.Run(ctx, c, drivers.WithExpect(cmd.Expect...))
+		}})
+	}
+	for _, c := range calls {
 		cctx, cancel := ctx, context.CancelFunc(func() {})
 		if sr.step.Timeout > 0 {
 			cctx, cancel = context.WithTimeout(ctx, sr.step.Timeout)
 		}
-		res, err := sess.Run(cctx, cmd)
+		res, err := c.do(cctx)
 		cancel()
 		if err != nil {
 			if ctx.Err() != nil {
@@ -434,7 +451,7 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 				return err
 			}
 			if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, drivers.ErrTimeout) {
-				err = fmt.Errorf("%w: %q after %s: %w", drivers.ErrTimeout, cmd, sr.step.Timeout, err)
+				err = fmt.Errorf("%w: %q after %s: %w", drivers.ErrTimeout, c.text, sr.step.Timeout, err)
 			}
 			sr.result.Status = Failed
 			sr.result.Error = w.mask.String(named(pd.Name, err).Error())
@@ -508,7 +525,7 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		Credentials:         d.Credentials,
 		Prompt:              d.Prompt,
 		Timeout:             d.Timeout,
-		KnownHosts:          d.KnownHosts,
+		KnownHosts:          KnownHostsFile(w.rb, d.KnownHosts, w.opts.AcceptNewHostKeys),
 		InsecureSkipHostKey: d.InsecureSkipHostKey,
 		HostKeys:            d.HostKeys,
 		AcceptNewHostKeys:   w.opts.AcceptNewHostKeys,
@@ -524,6 +541,28 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		}
 	}
 	return t, drv, nil
+}
+
+// RunbookKnownHosts is the runbook's own known_hosts file, in its directory.
+const RunbookKnownHosts = "known_hosts"
+
+// KnownHostsFile picks the known_hosts file a device's keys are checked
+// against: the device's own known_hosts when it names one; else the
+// runbook's known_hosts when it exists or when new keys are to be recorded
+// (-accept-new-host-keys keeps what it learns with the runbook, in git, not
+// in the user's home); else "" for ~/.ssh/known_hosts.
+func KnownHostsFile(rb *config.Runbook, deviceFile string, acceptNew bool) string {
+	if deviceFile != "" {
+		return deviceFile
+	}
+	own := filepath.Join(rb.Dir, RunbookKnownHosts)
+	if acceptNew {
+		return own
+	}
+	if _, err := os.Stat(own); err == nil {
+		return own
+	}
+	return ""
 }
 
 // transcript creates the device's transcript file. Drivers mask the

@@ -40,6 +40,7 @@ type applyArgs struct {
 	Sim           bool
 	AutoApprove   bool
 	TranscriptDir string
+	AcceptNewKeys bool
 }
 
 type outputArgs struct {
@@ -144,6 +145,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
 	fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
 	fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
+	fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
 	if err == nil {

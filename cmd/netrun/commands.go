@@ -150,6 +150,12 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
+	opts.AcceptNewHostKeys = a.AcceptNewKeys
+	jopts := engine.JumpOptions{
+		AcceptNewHostKeys: a.AcceptNewKeys,
+		KnownHosts:        engine.KnownHostsFile(rb, "", a.AcceptNewKeys),
+		Logger:            opts.Logger,
+	}
 	if a.Sim {
 		fleet, err := engine.ServeSim(rb)
 		if err != nil {
@@ -157,7 +163,11 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 		}
 		defer fleet.Close()
 		opts.Endpoints = fleet.Endpoints
+		jopts.Endpoints = fleet.JumpEndpoints
 	}
+	jumps := engine.NewJumps(rb, jopts)
+	defer jumps.Close()
+	opts.Jumps = jumps
 	if !a.JSON {
 		fmt.Fprintf(stdout, "\nApplying on %d devices, %d at a time...\n", len(p.Devices), p.Parallelism)
 	}

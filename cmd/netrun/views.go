@@ -38,9 +38,23 @@ func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
 			if len(s.DependsOn) > 0 {
 				after = "   (after " + strings.Join(s.DependsOn, ", ") + ")"
 			}
-			fmt.Fprintf(w, "  + %s%s\n", s.Task, after)
-			for _, c := range s.Commands {
-				fmt.Fprintf(w, "      > %s\n", c)
+			if s.Action == plan.Configure {
+				fmt.Fprintf(w, "  ~ %s (configure)%s\n", s.Task, after)
+				for _, c := range s.Commands {
+					fmt.Fprintf(w, "      %s\n", c)
+				}
+			} else {
+				fmt.Fprintf(w, "  + %s%s\n", s.Task, after)
+				for _, c := range s.Commands {
+					fmt.Fprintf(w, "      > %s\n", c)
+				}
+			}
+			for _, e := range s.Expect {
+				answer := strconv.Quote(e.Answer)
+				if e.Answer == "" {
+					answer = "(Enter)"
+				}
+				fmt.Fprintf(w, "      ? /%s/ → %s\n", e.Prompt, answer)
 			}
 		}
 	}

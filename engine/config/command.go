@@ -15,7 +15,8 @@ import (
 type CommandConfig struct {
 	Name      string
 	Devices   hcl.Expression // nil: every device
-	Commands  hcl.Expression
+	Commands  hcl.Expression // nil when configure is set
+	Configure hcl.Expression // nil when commands is set
 	Timeout   hcl.Expression // nil when not set
 	Expect    hcl.Expression // nil when not set
 	DependsOn []hcl.Traversal
@@ -26,6 +27,10 @@ type CommandConfig struct {
 type Command struct {
 	Name     string
 	Commands []string
+	// Configure holds configuration lines sent in configuration mode (with
+	// a commit where the platform has one), as netmiko's send_config_set;
+	// a block has either Commands or Configure.
+	Configure []string
 	// Devices are the selected device names, in runbook device order.
 	Devices []string
 	// DependsOn are the names of commands that must run first, and
@@ -42,7 +47,8 @@ type Command struct {
 var commandSchema = &hcl.BodySchema{
 	Attributes: []hcl.AttributeSchema{
 		{Name: "devices"},
-		{Name: "commands", Required: true},
+		{Name: "commands"},
+		{Name: "configure"},
 		{Name: "depends_on"},
 		{Name: "timeout"},
 		{Name: "expect"},
@@ -54,6 +60,23 @@ func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 	content, diags := block.Body.Content(commandSchema)
 	c.Devices = attrExpr(content, "devices")
 	c.Commands = attrExpr(content, "commands")
+	c.Configure = attrExpr(content, "configure")
+	switch {
+	case c.Commands == nil && c.Configure == nil && !diags.HasErrors():
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Missing commands",
+			Detail:   "A command block needs commands (run at the privileged prompt) or configure (configuration lines).",
+			Subject:  block.DefRange.Ptr(),
+		})
+	case c.Commands != nil && c.Configure != nil:
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Both commands and configure",
+			Detail:   "A command block either runs commands or sends configuration lines; split it into two blocks, with depends_on if one must come first.",
+			Subject:  c.Configure.Range().Ptr(),
+		})
+	}
 	c.Timeout = attrExpr(content, "timeout")
 	c.Expect = attrExpr(content, "expect")
 	if attr, ok := content.Attributes["depends_on"]; ok {
@@ -106,20 +129,31 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 	cmd := &Command{Name: c.Name, DeclRange: c.DeclRange, DependsOnRanges: map[string]hcl.Range{}}
 	var diags hcl.Diagnostics
 
-	v, ds := e.eval(ctx, c.Commands, cty.List(cty.String), "commands")
+	expr, attr := c.Commands, "commands"
+	if c.Configure != nil {
+		expr, attr = c.Configure, "configure"
+	}
+	v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
 	diags = append(diags, ds...)
 	if !ds.HasErrors() {
-		cmds, ds := plainStrings(v, c.Commands, "commands")
+		// A line built from a sensitive value is a secret as a whole: plans,
+		// state and errors show it masked.
+		e.phrases = append(e.phrases, sensitiveElements(v)...)
+		lines, ds := plainStrings(v, expr, attr)
 		diags = append(diags, ds...)
-		if len(cmds) == 0 && !ds.HasErrors() {
+		if len(lines) == 0 && !ds.HasErrors() {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "No commands",
-				Detail:   "A command block needs at least one command to run.",
-				Subject:  rangeOf(c.Commands, c.DeclRange).Ptr(),
+				Summary:  "No " + attr,
+				Detail:   "A command block needs at least one command or configuration line.",
+				Subject:  rangeOf(expr, c.DeclRange).Ptr(),
 			})
 		}
-		cmd.Commands = cmds
+		if c.Configure != nil {
+			cmd.Configure = lines
+		} else {
+			cmd.Commands = lines
+		}
 	}
 
 	if c.Devices == nil {
@@ -312,4 +346,31 @@ func (e *evaluator) selectDevices(ctx *hcl.EvalContext, expr hcl.Expression, dev
 		}
 	}
 	return names, diags
+}
+
+// sensitiveElements returns the elements of a list that carry the
+// sensitive mark, as plain strings.
+func sensitiveElements(v cty.Value) []string {
+	if v.IsNull() || !v.IsKnown() {
+		return nil
+	}
+	var out []string
+	if v.HasMark(markSensitive) && !v.Type().IsListType() {
+		return nil
+	}
+	v, marks := v.Unmark()
+	whole := len(marks) > 0 // the list itself is sensitive: every line is
+	for it := v.ElementIterator(); it.Next(); {
+		_, el := it.Element()
+		if el.IsNull() {
+			continue
+		}
+		if whole || el.ContainsMarked() {
+			plain, _ := el.UnmarkDeep()
+			if plain.Type() == cty.String && plain.AsString() != "" {
+				out = append(out, plain.AsString())
+			}
+		}
+	}
+	return out
 }

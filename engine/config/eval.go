@@ -40,6 +40,7 @@ type evaluator struct {
 	devicesFailed bool
 	failed        map[string]bool // by node key, "device.r1", after evalBlocks
 	secrets       []string        // sensitive values, for Secrets
+	phrases       []string        // lines built from sensitive values, for SensitiveLines
 	redact        []string        // secrets and raw sensitive inputs, kept out of diagnostics
 
 	base *hcl.EvalContext // rebuilt when nil
@@ -107,6 +108,7 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 	rb.Outputs = m.Outputs
 	rb.vars = e.ctx(nil).Variables
 	rb.secrets = uniqueStrings(e.secrets)
+	rb.phrases = uniqueStrings(e.phrases)
 	rb.redact = uniqueStrings(append(e.redact, e.secrets...))
 	// Outputs are checked now with unknown command results, so that errors
 	// show before anything runs.

@@ -37,6 +37,7 @@ type Runbook struct {
 	vars    map[string]cty.Value // the evaluation context, without command
 	funcs   map[string]function.Function
 	secrets []string
+	phrases []string
 	redact  []string
 }
 
@@ -47,6 +48,14 @@ type Runbook struct {
 // in logs and errors.
 func (r *Runbook) Secrets() []string {
 	return uniqueStrings(r.secrets)
+}
+
+// SensitiveLines returns the command and configuration lines built from
+// sensitive values ("username ops secret ${var.pw}"): each is masked as a
+// whole wherever it appears, as its secret part may have been transformed
+// (upper(var.pw)) past recognition.
+func (r *Runbook) SensitiveLines() []string {
+	return uniqueStrings(r.phrases)
 }
 
 // JumpHost returns the jump host with the given name, or nil.

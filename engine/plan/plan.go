@@ -7,6 +7,8 @@ package plan
 import (
 	"fmt"
 	"time"
+
+	"github.com/netrun/netrun/drivers"
 )
 
 // Version is the format version of a serialised plan.
@@ -18,6 +20,8 @@ type Action string
 const (
 	// Run sends commands at privileged exec and records their output.
 	Run Action = "run"
+	// Configure sends configuration lines in configuration mode.
+	Configure Action = "configure"
 )
 
 // Plan is the ordered work for every targeted device.
@@ -40,10 +44,12 @@ type Device struct {
 
 // Step is one task on one device.
 type Step struct {
-	Task     string        `json:"task"` // "command.clock"
-	Action   Action        `json:"action"`
-	Commands []string      `json:"commands"`
-	Timeout  time.Duration `json:"timeout,omitempty"`
+	Task     string   `json:"task"` // "command.clock"
+	Action   Action   `json:"action"`
+	Commands []string `json:"commands"`
+	// Expect are the answers given to questions the commands may ask.
+	Expect  []drivers.Expect `json:"expect,omitempty"`
+	Timeout time.Duration    `json:"timeout,omitempty"`
 	// DependsOn lists the step IDs that must succeed first.
 	DependsOn []string `json:"depends_on,omitempty"`
 }

@@ -4,7 +4,7 @@ device "r1" { # ERROR: The argument "host" is required
 credentials "lab" { # ERROR: The argument "username" is required
   password = "x"
 }
-command "c" { # ERROR: The argument "commands" is required
+command "c" { # ERROR: needs commands (run at the privileged prompt) or configure
   devices = []
 }
 output "o" { # ERROR: The argument "value" is required

@@ -1,0 +1,11 @@
+credentials "c" {
+  username = "u"
+  password = "p"
+}
+device "r1" {
+  host        = "h"
+  credentials = credentials.c
+}
+command "empty" {
+  configure = [] # ERROR: No configure
+}
