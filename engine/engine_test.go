@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/scrapli"
 	"github.com/netrun/netrun/drivers/sshraw"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
@@ -36,7 +37,11 @@ func registry(t testing.TB) drivers.Registry {
 	if err != nil {
 		t.Fatal(err)
 	}
-	return drivers.Registry{"ssh": d}
+	sc, err := scrapli.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return drivers.Registry{"ssh": d, "scrapli": sc}
 }
 
 // loadRunbook writes src as main.hcl and evaluates it.
