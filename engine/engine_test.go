@@ -51,12 +51,19 @@ func loadRunbook(t testing.TB, src string, reg drivers.Registry) (*config.Runboo
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	return loadDir(t, dir, reg)
+}
+
+// loadDir evaluates the runbook in dir.
+func loadDir(t testing.TB, dir string, reg drivers.Registry) (*config.Runbook, hcl.Diagnostics) {
+	t.Helper()
 	parser := hclparse.NewParser()
 	mod, diags := config.Load(parser, dir)
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	return mod.Evaluate(config.Inputs{}, engine.LoadOptions(reg))
+	rb, more := mod.Evaluate(config.Inputs{}, engine.LoadOptions(reg))
+	return rb, append(diags, more...)
 }
 
 func newFixture(t testing.TB, src string, parallelism int) *fixture {
