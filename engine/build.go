@@ -114,6 +114,17 @@ func commandOrder(rb *config.Runbook) ([]*config.Command, hcl.Diagnostics) {
 // depends on every step of X, so cross-device orderings hold too.
 func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics) {
 	order, diags := commandOrder(rb)
+	// A device without credentials could only fail at apply: say so now.
+	for _, d := range rb.Devices {
+		if d.CredentialsName == "" {
+			diags = append(diags, &hcl.Diagnostic{
+				Severity: hcl.DiagError,
+				Summary:  "Missing credentials",
+				Detail:   fmt.Sprintf("Device %s has no credentials; set credentials = credentials.NAME.", d.Name),
+				Subject:  d.DeclRange.Ptr(),
+			})
+		}
+	}
 	if diags.HasErrors() {
 		return nil, diags
 	}

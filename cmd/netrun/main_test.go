@@ -299,6 +299,7 @@ func TestBadRunbookDiagnostics(t *testing.T) {
 	}{
 		{"syntax", "device \"r1\" {\n  host = \n}\n", []string{"main.hcl line 2", "host ="}},
 		{"unknown block", "devise \"r1\" {}\n", []string{"main.hcl line 1", `devise "r1"`}},
+		{"no credentials", "device \"r1\" {\n  host = \"h\"\n}\n", []string{"Missing credentials", "main.hcl line 1"}},
 		{"cycle", `credentials "c" { username = "u" }
 device "r1" {
   host = "h"

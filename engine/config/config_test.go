@@ -264,7 +264,7 @@ func TestInputErrors(t *testing.T) {
 		{name: "-var of wrong type", in: config.Inputs{Vars: []string{`count=["x"]`}}, want: "number required", file: "main.hcl", line: 6},
 		{name: "env of wrong type", in: config.Inputs{Env: []string{"NETRUN_VAR_hosts=12"}}, want: "list of string required", file: "main.hcl", line: 11},
 		{name: "var file of wrong type", in: config.Inputs{VarFiles: []string{filepath.Join("testdata", "varfiles", "file.json")}, Vars: []string{"count=x"}},
-			want: "Variables not allowed", file: "<value for var.count>", line: 1},
+			want: `"count" is not a valid number`, file: "main.hcl", line: 6},
 		{name: "missing var file", in: config.Inputs{VarFiles: []string{"testdata/varfiles/nope.hcl"}}, want: "Failed to read file"},
 		{name: "sensitive -var that is not an expression", in: config.Inputs{Vars: []string{`keys=["hunter22-secret"`}},
 			want: "is not a valid expression", file: "main.hcl", line: 31, secret: "hunter22-secret"},

@@ -316,6 +316,9 @@ func (e *evaluator) forEach(ctx *hcl.EvalContext, expr hcl.Expression) ([]string
 		if keys[i] == "" {
 			return bad("A for_each key must not be empty: it becomes a device name.")
 		}
+		if !validDeviceName(keys[i]) {
+			return bad(fmt.Sprintf("The for_each key %q cannot be a device name: use letters, digits and _ - . : @ / + only (no spaces or control characters), starting with a letter or digit.", keys[i]))
+		}
 	}
 	idx := make([]int, len(keys))
 	for i := range idx {
@@ -504,4 +507,18 @@ func checkName(expr hcl.Expression, block hcl.Range, what, name string, known []
 		Detail:   fmt.Sprintf("There is no %s named %q. Known: %s.", what, name, strings.Join(sorted, ", ")),
 		Subject:  subject.Ptr(),
 	}}
+}
+
+// validDeviceName keeps device names usable in output, file names and
+// progress lines: a letter or digit, then letters, digits and _ - . : @ / +.
+func validDeviceName(name string) bool {
+	for i, r := range name {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+		case i > 0 && strings.ContainsRune("_-.:@/+", r):
+		default:
+			return false
+		}
+	}
+	return name != ""
 }

@@ -106,7 +106,7 @@ func (r *Runbook) evalOutput(o *Output, ctx *hcl.EvalContext) (cty.Value, hcl.Di
 		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Output refers to sensitive values",
-			Detail:   fmt.Sprintf("The value of output %q is derived from sensitive values. Declare it sensitive = true to confirm it may be kept, shown only on request.", o.Name),
+			Detail:   fmt.Sprintf("The value of output %q is derived from sensitive values. Declare it sensitive = true: netrun then never shows or stores it.", o.Name),
 			Subject:  o.Expr.Range().Ptr(),
 		})
 	}

@@ -249,15 +249,39 @@ func parseRawValue(v *Variable, raw string) (cty.Value, hcl.Diagnostics) {
 		return cty.StringVal(raw), nil
 	}
 	filename := fmt.Sprintf("<value for var.%s>", v.Name)
+	// The raw text has no source file to show, so a problem is one plain
+	// sentence saying what the variable needs, not an HCL parse trace.
+	invalid := hcl.Diagnostics{{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid value for variable",
+		Detail: fmt.Sprintf("The value given for variable %q is not a valid %s: write it as in HCL, e.g. %s.",
+			v.Name, typeexpr.TypeString(v.Type), typeExample(v.Type)),
+		Subject: v.DeclRange.Ptr(),
+	}}
 	expr, diags := hclsyntax.ParseExpression([]byte(raw), filename, hcl.Pos{Line: 1, Column: 1})
 	if diags.HasErrors() {
-		return cty.DynamicVal, diags
+		return cty.DynamicVal, invalid
 	}
 	val, diags := expr.Value(nil)
 	if diags.HasErrors() {
-		return cty.DynamicVal, diags
+		return cty.DynamicVal, invalid
 	}
 	return val, nil
+}
+
+// typeExample shows how a value of ty is written on the command line.
+func typeExample(ty cty.Type) string {
+	switch {
+	case ty == cty.Number:
+		return "-var 'n=42'"
+	case ty == cty.Bool:
+		return "-var 'b=true'"
+	case ty.IsListType() || ty.IsSetType() || ty.IsTupleType():
+		return `-var 'names=["a","b"]'`
+	case ty.IsMapType() || ty.IsObjectType():
+		return `-var 'm={a=1,b=2}'`
+	}
+	return `-var 'x="text"'`
 }
 
 // stringLeaves lists the non-empty strings in a value, for masking.
