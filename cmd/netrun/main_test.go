@@ -453,3 +453,28 @@ output "clock" { value = command.clock.output }
 		t.Errorf("fast's output lost: %+v", st.Outputs)
 	}
 }
+
+// TestIssue3Examples: the multi-vendor and bastion examples apply cleanly
+// under -sim (every device through scrapli on its own platform; through
+// two simulated bastions).
+func TestIssue3Examples(t *testing.T) {
+	t.Parallel()
+	for name, devices := range map[string]int{"multi-vendor": 4, "bastion": 4} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			dir := copyExample(t, name)
+			tr := t.TempDir()
+			code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", "-transcript-dir", tr, dir)
+			if code != 0 {
+				t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+			}
+			if want := fmt.Sprintf("Apply complete: %d succeeded, 0 failed", devices); !strings.Contains(stdout, want) {
+				t.Errorf("no %q:\n%s", want, stdout)
+			}
+			logs, _ := filepath.Glob(filepath.Join(tr, "*.log"))
+			if len(logs) != devices {
+				t.Errorf("%d transcripts, want %d", len(logs), devices)
+			}
+		})
+	}
+}
