@@ -64,6 +64,14 @@ type Platform struct {
 	// (such as a copy's destination file name); commands add their own.
 	DefaultExpect []Expect
 
+	// RunningConfigCommand shows the running configuration in the form
+	// config blocks are diffed against (Junos: as set lines).
+	RunningConfigCommand string
+	// SaveCommand saves the running configuration to startup, answering
+	// SaveExpect; "" on platforms where a commit already persists it.
+	SaveCommand string
+	SaveExpect  []Expect
+
 	// Privileges are the privilege levels netrun uses — exec (when the
 	// platform has enable), privilege-exec and configuration — as
 	// scrapligo's definitions spell them; DefaultPrivilege names the one

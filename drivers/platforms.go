@@ -20,7 +20,20 @@ type builtin struct {
 	abort        string
 	commitFailed []string
 	expect       []Expect
+
+	running string // shows the running configuration
+	save    string // saves it to startup; "" when a commit already does
+	saveAsk []Expect
 }
+
+// Reading and saving the configuration, for config blocks.
+const (
+	showRunning = "show running-config"
+	copyRunning = "copy running-config startup-config"
+)
+
+// copyAnswers answer IOS's copy question with the default file.
+var copyAnswers = []Expect{{Prompt: `Destination filename \[[^\]]*\]\?`, Answer: ""}}
 
 // Pager prompts: Cisco and Arista print " --More-- ", Junos
 // "---(more)---" or "---(more 42%)---".
@@ -33,14 +46,22 @@ var builtins = []builtin{
 	// No built-in platform answers questions by default: a copy or a reload
 	// asks for a reason, and netmiko users know the pain of answers they
 	// did not choose. Runbooks declare expect on the command.
-	{name: "cisco_iosxe", definition: "cisco_iosxe", pager: morePager},
-	{name: "cisco_ios", definition: "cisco_iosxe", pager: morePager},
-	{name: "cisco_nxos", definition: "cisco_nxos", pager: morePager},
-	{name: "arista_eos", definition: "arista_eos", pager: morePager},
+	// Saving the configuration is different: netrun chose that answer (the
+	// default file name) for its own save step, in SaveExpect.
+	{name: "cisco_iosxe", definition: "cisco_iosxe", pager: morePager,
+		running: showRunning, save: copyRunning, saveAsk: copyAnswers},
+	{name: "cisco_ios", definition: "cisco_iosxe", pager: morePager,
+		running: showRunning, save: copyRunning, saveAsk: copyAnswers},
+	{name: "cisco_nxos", definition: "cisco_nxos", pager: morePager,
+		running: showRunning, save: copyRunning},
+	{name: "arista_eos", definition: "arista_eos", pager: morePager,
+		running: showRunning, save: "write memory"},
 	{name: "cisco_iosxr", definition: "cisco_iosxr", pager: morePager,
-		commit: "commit", abort: "abort", commitFailed: []string{"% Failed to commit"}},
+		commit: "commit", abort: "abort", commitFailed: []string{"% Failed to commit"},
+		running: showRunning},
 	{name: "juniper_junos", definition: "juniper_junos", pager: junosPager,
-		commit: "commit", abort: "rollback 0", commitFailed: []string{"error:", "commit failed"}},
+		commit: "commit", abort: "rollback 0", commitFailed: []string{"error:", "commit failed"},
+		running: "show configuration | display set"},
 }
 
 // definition is the part of a scrapligo platform definition netrun reads
@@ -106,6 +127,9 @@ func (b builtin) load() (Platform, error) {
 		AbortConfigCommand:       b.abort,
 		CommitFailedWhenContains: b.commitFailed,
 		DefaultExpect:            b.expect,
+		RunningConfigCommand:     b.running,
+		SaveCommand:              b.save,
+		SaveExpect:               b.saveAsk,
 		DefaultPrivilege:         d.Default.DefaultDesiredPrivilegeLevel,
 	}
 

@@ -6,7 +6,6 @@ package engine
 
 import (
 	"fmt"
-	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -44,36 +43,58 @@ func LoadOptions(reg drivers.Registry) config.LoadOptions {
 	}
 }
 
-// taskName is how a command block is named in plans, graphs and state.
-func taskName(command string) string { return "command." + command }
+// task is a command or config block: what runs on some devices, after the
+// tasks it depends on.
+type task struct {
+	addr      string // command.NAME or config.NAME
+	devices   []string
+	dependsOn []string
+	depRanges map[string]hcl.Range
+	declRange hcl.Range
+	command   *config.Command
+	desired   *config.Desired
+}
 
-// commandOrder sorts the command blocks so every block comes after the blocks
-// it depends on, and reports cycles as diagnostics naming every block in the
-// cycle.
-func commandOrder(rb *config.Runbook) ([]*config.Command, hcl.Diagnostics) {
-	var diags hcl.Diagnostics
-	byName := make(map[string]*config.Command, len(rb.Commands))
-	g := graph.New()
+func tasksOf(rb *config.Runbook) []*task {
+	var out []*task
 	for _, c := range rb.Commands {
-		byName[c.Name] = c
-		g.Add(taskName(c.Name))
+		out = append(out, &task{addr: "command." + c.Name, devices: c.Devices, dependsOn: c.DependsOn,
+			depRanges: c.DependsOnRanges, declRange: c.DeclRange, command: c})
 	}
-	for _, c := range rb.Commands {
-		for _, dep := range c.DependsOn {
-			if _, ok := byName[dep]; !ok {
-				rng := c.DeclRange
-				if r, ok := c.DependsOnRanges[dep]; ok {
+	for _, c := range rb.Configs {
+		out = append(out, &task{addr: "config." + c.Name, devices: c.Devices, dependsOn: c.DependsOn,
+			depRanges: c.DependsOnRanges, declRange: c.DeclRange, desired: c})
+	}
+	return out
+}
+
+// taskOrder sorts the tasks so every one comes after those it depends on,
+// and reports cycles as diagnostics naming every block in the cycle.
+func taskOrder(rb *config.Runbook) ([]*task, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	tasks := tasksOf(rb)
+	byAddr := make(map[string]*task, len(tasks))
+	g := graph.New()
+	for _, t := range tasks {
+		byAddr[t.addr] = t
+		g.Add(t.addr)
+	}
+	for _, t := range tasks {
+		for _, dep := range t.dependsOn {
+			if _, ok := byAddr[dep]; !ok {
+				rng := t.declRange
+				if r, ok := t.depRanges[dep]; ok {
 					rng = r
 				}
 				diags = append(diags, &hcl.Diagnostic{
 					Severity: hcl.DiagError,
-					Summary:  "Reference to undeclared command",
-					Detail:   fmt.Sprintf("command %q depends on command %q, which is not declared.", c.Name, dep),
+					Summary:  "Reference to undeclared block",
+					Detail:   fmt.Sprintf("%s depends on %s, which is not declared.", t.addr, dep),
 					Subject:  rng.Ptr(),
 				})
 				continue
 			}
-			g.Connect(taskName(dep), taskName(c.Name))
+			g.Connect(dep, t.addr)
 		}
 	}
 	if diags.HasErrors() {
@@ -82,15 +103,15 @@ func commandOrder(rb *config.Runbook) ([]*config.Command, hcl.Diagnostics) {
 	for _, cycle := range g.Cycles() {
 		// An edge a→b means b depends on a, so the first block of the cycle
 		// depends on the last: point at that depends_on entry.
-		first := byName[strings.TrimPrefix(cycle[0], "command.")]
-		rng := first.DeclRange
-		if r, ok := first.DependsOnRanges[strings.TrimPrefix(cycle[len(cycle)-1], "command.")]; ok {
+		first := byAddr[cycle[0]]
+		rng := first.declRange
+		if r, ok := first.depRanges[cycle[len(cycle)-1]]; ok {
 			rng = r
 		}
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,
 			Summary:  "Dependency cycle: " + graph.FormatCycle(cycle),
-			Detail:   "These command blocks depend on each other in a loop, so none of them can run first. Remove one of the depends_on references.",
+			Detail:   "These blocks depend on each other in a loop, so none of them can run first. Remove one of the depends_on references.",
 			Subject:  rng.Ptr(),
 		})
 	}
@@ -101,19 +122,21 @@ func commandOrder(rb *config.Runbook) ([]*config.Command, hcl.Diagnostics) {
 	if err != nil { // unreachable after the cycle check, kept for safety
 		return nil, hcl.Diagnostics{{Severity: hcl.DiagError, Summary: "Dependency cycle", Detail: err.Error()}}
 	}
-	out := make([]*config.Command, 0, len(sorted))
+	out := make([]*task, 0, len(sorted))
 	for _, n := range sorted {
-		out = append(out, byName[strings.TrimPrefix(n, "command.")])
+		out = append(out, byAddr[n])
 	}
 	return out, nil
 }
 
-// BuildPlan makes the plan: for every device, the steps of every command block
-// that targets it, in dependency order. Step (Y, d) depends on (X, d) when
-// command Y depends on X and X also runs on d; when X does not run on d, it
-// depends on every step of X, so cross-device orderings hold too.
+// BuildPlan makes the plan: for every device, the steps of every block that
+// targets it, in dependency order. Step (Y, d) depends on (X, d) when Y
+// depends on X and X also runs on d; when X does not run on d, it depends on
+// every step of X, so cross-device orderings hold too. Config steps are
+// static here (what is desired); Refresh reads the devices and fills in
+// what would change.
 func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics) {
-	order, diags := commandOrder(rb)
+	order, diags := taskOrder(rb)
 	// A device without credentials could only fail at apply: say so now.
 	for _, d := range rb.Devices {
 		if d.CredentialsName == "" {
@@ -128,13 +151,13 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 	if diags.HasErrors() {
 		return nil, diags
 	}
-	byName := make(map[string]*config.Command, len(order))
+	byAddr := make(map[string]*task, len(order))
 	runsOn := make(map[string]map[string]bool, len(order))
-	for _, c := range order {
-		byName[c.Name] = c
-		runsOn[c.Name] = make(map[string]bool, len(c.Devices))
-		for _, d := range c.Devices {
-			runsOn[c.Name][d] = true
+	for _, t := range order {
+		byAddr[t.addr] = t
+		runsOn[t.addr] = make(map[string]bool, len(t.devices))
+		for _, d := range t.devices {
+			runsOn[t.addr][d] = true
 		}
 	}
 	// A plan is shown and may be saved: commands built from sensitive values
@@ -150,29 +173,33 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			Platform: d.Platform,
 			Driver:   d.Driver,
 		}
-		for _, c := range order {
-			if !runsOn[c.Name][d.Name] {
+		for _, t := range order {
+			if !runsOn[t.addr][d.Name] {
 				continue
 			}
-			st := plan.Step{
-				Task:     taskName(c.Name),
-				Action:   plan.Run,
-				Commands: maskAll(mask, c.Commands),
-				Timeout:  c.Timeout,
+			st := plan.Step{Task: t.addr}
+			switch c := t.command; {
+			case c != nil:
+				st.Action, st.Commands, st.Timeout = plan.Run, maskAll(mask, c.Commands), c.Timeout
+				if len(c.Configure) > 0 {
+					st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
+				}
+				for _, e := range c.Expect {
+					st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
+				}
+			default:
+				st.Action, st.Timeout = plan.Converge, t.desired.Timeout
+				st.Config = &plan.ConfigChange{
+					Match: t.desired.Match, Save: t.desired.Save, Rollback: t.desired.Rollback,
+				}
 			}
-			if len(c.Configure) > 0 {
-				st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
-			}
-			for _, e := range c.Expect {
-				st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
-			}
-			for _, dep := range c.DependsOn {
+			for _, dep := range t.dependsOn {
 				if runsOn[dep][d.Name] {
-					st.DependsOn = append(st.DependsOn, plan.ID(taskName(dep), d.Name))
+					st.DependsOn = append(st.DependsOn, plan.ID(dep, d.Name))
 					continue
 				}
-				for _, other := range byName[dep].Devices {
-					st.DependsOn = append(st.DependsOn, plan.ID(taskName(dep), other))
+				for _, other := range byAddr[dep].devices {
+					st.DependsOn = append(st.DependsOn, plan.ID(dep, other))
 				}
 			}
 			pd.Steps = append(pd.Steps, st)

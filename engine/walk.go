@@ -172,7 +172,7 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 	}
 	w.commands = make(map[string]*config.Command, len(rb.Commands))
 	for _, c := range rb.Commands {
-		w.commands[taskName(c.Name)] = c
+		w.commands["command."+c.Name] = c
 	}
 
 	// Index every step first so dependencies across devices resolve.

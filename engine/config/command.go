@@ -33,8 +33,9 @@ type Command struct {
 	Configure []string
 	// Devices are the selected device names, in runbook device order.
 	Devices []string
-	// DependsOn are the names of commands that must run first, and
-	// DependsOnRanges where each is written, for graph diagnostics.
+	// DependsOn are the tasks that must run first (command.NAME,
+	// config.NAME), and DependsOnRanges where each is written, for graph
+	// diagnostics.
 	DependsOn       []string
 	DependsOnRanges map[string]hcl.Range
 	Timeout         time.Duration // 0: the device's timeout
@@ -101,20 +102,12 @@ func decodeDependsOn(expr hcl.Expression) ([]hcl.Traversal, hcl.Diagnostics) {
 			})
 			continue
 		}
-		if tr.RootName() != "command" || len(tr) != 2 {
+		_, isAttr := tr[len(tr)-1].(hcl.TraverseAttr)
+		if (tr.RootName() != "command" && tr.RootName() != "config") || len(tr) != 2 || !isAttr {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Invalid depends_on reference",
-				Detail:   "Only command blocks can be listed in depends_on, as command.NAME.",
-				Subject:  tr.SourceRange().Ptr(),
-			})
-			continue
-		}
-		if _, ok := tr[1].(hcl.TraverseAttr); !ok {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid depends_on reference",
-				Detail:   "Only command blocks can be listed in depends_on, as command.NAME.",
+				Detail:   "Only command and config blocks can be listed in depends_on, as command.NAME or config.NAME.",
 				Subject:  tr.SourceRange().Ptr(),
 			})
 			continue
@@ -166,31 +159,9 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 		cmd.Devices = names
 	}
 
-	for _, tr := range c.DependsOn {
-		name := tr[1].(hcl.TraverseAttr).Name
-		rng := tr.SourceRange()
-		switch _, ok := e.m.commands[name]; {
-		case !ok:
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Reference to undeclared command",
-				Detail:   fmt.Sprintf("No command block named %q is declared.", name),
-				Subject:  rng.Ptr(),
-			})
-		case name == c.Name:
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Self-referential depends_on",
-				Detail:   fmt.Sprintf("command %q cannot depend on itself.", name),
-				Subject:  rng.Ptr(),
-			})
-		default:
-			if _, dup := cmd.DependsOnRanges[name]; !dup {
-				cmd.DependsOn = append(cmd.DependsOn, name)
-				cmd.DependsOnRanges[name] = rng
-			}
-		}
-	}
+	deps, ds := e.dependsOn(c.DependsOn, "command."+c.Name, cmd.DependsOnRanges)
+	diags = append(diags, ds...)
+	cmd.DependsOn = deps
 
 	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
 	diags = append(diags, ds...)

@@ -92,14 +92,14 @@ func TestBasic(t *testing.T) {
 
 	wantCommands := []*config.Command{
 		{Name: "clock", Commands: []string{"show clock"}, Devices: []string{"e1", "e2"}, Timeout: 10 * time.Second},
-		{Name: "version", Commands: []string{"show version", "show inventory"}, Devices: []string{"r1", "e2"}, DependsOn: []string{"clock"}},
-		{Name: "by_name", Commands: []string{"show ip int brief"}, Devices: []string{"r1", "e1"}, DependsOn: []string{"clock", "version"}},
+		{Name: "version", Commands: []string{"show version", "show inventory"}, Devices: []string{"r1", "e2"}, DependsOn: []string{"command.clock"}},
+		{Name: "by_name", Commands: []string{"show ip int brief"}, Devices: []string{"r1", "e1"}, DependsOn: []string{"command.clock", "command.version"}},
 		{Name: "everywhere", Commands: []string{"show users"}, Devices: []string{"r1", "e1", "e2"}},
 	}
 	if diff := cmp.Diff(wantCommands, rb.Commands, cmpOpts...); diff != "" {
 		t.Errorf("Commands (-want +got):\n%s", diff)
 	}
-	if r, ok := rb.Commands[2].DependsOnRanges["version"]; !ok || r.Start.Line != 16 || filepath.Base(r.Filename) != "commands.hcl" {
+	if r, ok := rb.Commands[2].DependsOnRanges["command.version"]; !ok || r.Start.Line != 16 || filepath.Base(r.Filename) != "commands.hcl" {
 		t.Errorf("DependsOnRanges[version] = %v, want commands.hcl line 16", r)
 	}
 

@@ -96,6 +96,21 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 		diags = append(diags, ds...)
 		rb.Commands = append(rb.Commands, cmd)
 	}
+	for _, c := range m.Configs {
+		ds, ok := e.ready(c.exprs()...)
+		for _, x := range []hcl.Expression{c.Text, c.Absent} {
+			refs, more := e.refs(x, scope{self: true})
+			ds = append(ds, more...)
+			ok = ok && !more.HasErrors() && !e.anyFailed(refs)
+		}
+		if !ok {
+			diags = append(diags, ds...)
+			continue
+		}
+		d, ds := e.evalDesired(c, devices)
+		diags = append(diags, ds...)
+		rb.Configs = append(rb.Configs, d)
+	}
 	if m.Settings != nil {
 		if ds, ok := e.ready(m.Settings.Parallelism); ok {
 			rb.Settings, ds = e.evalSettings()
@@ -318,6 +333,7 @@ type ref struct {
 type scope struct {
 	each     bool // inside a block with for_each
 	commands bool // in an output, where command results are known
+	self     bool // in a config block's text and absent: the device
 }
 
 var referenceHelp = "References start with var., local., credentials., device., each. (in blocks with for_each), path.root, or command. (in outputs)."
@@ -343,6 +359,13 @@ func (e *evaluator) refs(expr hcl.Expression, sc scope) ([]ref, hcl.Diagnostics)
 		}
 		switch root {
 		case "var", "local", "credentials", "device", "command", "each", "path":
+		case "self":
+			if !sc.self {
+				bad(rng, `Reference to "self" outside a config block`, "self is the device a config block's text or absent is written for; it exists only there.")
+			} else if _, ok := deviceType.AttributeTypes()[attr]; !ok && attr != "" {
+				bad(rng, "Invalid self attribute", "self is a device: it has name, host, port, platform, driver and tags.")
+			}
+			continue
 		default:
 			bad(rng, "Unknown reference", fmt.Sprintf("There is nothing named %q in this runbook. %s", root, referenceHelp))
 			continue

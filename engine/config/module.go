@@ -24,6 +24,7 @@ type Module struct {
 	Credentials []*CredentialsConfig
 	Devices     []*DeviceConfig
 	Commands    []*CommandConfig
+	Configs     []*DesiredConfig
 	Outputs     []*Output
 	JumpHosts   []*JumpHostConfig
 
@@ -32,6 +33,7 @@ type Module struct {
 	credentials map[string]*CredentialsConfig
 	devices     map[string]*DeviceConfig
 	commands    map[string]*CommandConfig
+	configs     map[string]*DesiredConfig
 	outputs     map[string]*Output
 	jumpHosts   map[string]*JumpHostConfig
 
@@ -46,6 +48,7 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "credentials", LabelNames: []string{"name"}},
 		{Type: "device", LabelNames: []string{"name"}},
 		{Type: "command", LabelNames: []string{"name"}},
+		{Type: "config", LabelNames: []string{"name"}},
 		{Type: "output", LabelNames: []string{"name"}},
 		{Type: "jump_host", LabelNames: []string{"name"}},
 	},
@@ -89,6 +92,7 @@ func Load(parser *hclparse.Parser, dir string) (m *Module, diags hcl.Diagnostics
 		credentials: map[string]*CredentialsConfig{},
 		devices:     map[string]*DeviceConfig{},
 		commands:    map[string]*CommandConfig{},
+		configs:     map[string]*DesiredConfig{},
 		outputs:     map[string]*Output{},
 		jumpHosts:   map[string]*JumpHostConfig{},
 	}
@@ -176,6 +180,15 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 			}
 			m.commands[c.Name] = c
 			m.Commands = append(m.Commands, c)
+		case "config":
+			c, ds := decodeDesiredBlock(block)
+			diags = append(diags, ds...)
+			if prev, ok := m.configs[c.Name]; ok {
+				diags = append(diags, duplicate(block, "config", c.Name, prev.DeclRange))
+				continue
+			}
+			m.configs[c.Name] = c
+			m.Configs = append(m.Configs, c)
 		case "output":
 			o, ds := decodeOutputBlock(block)
 			diags = append(diags, ds...)

@@ -29,6 +29,7 @@ type Runbook struct {
 	Settings Settings
 	Devices  []*Device  // declaration order; for_each instances sorted by key
 	Commands []*Command // declaration order
+	Configs  []*Desired // config blocks, declaration order
 	// JumpHosts are the bastions devices are reached through, in
 	// declaration order.
 	JumpHosts []*JumpHost

@@ -22,13 +22,46 @@ const (
 	Run Action = "run"
 	// Configure sends configuration lines in configuration mode.
 	Configure Action = "configure"
+	// Converge brings a device's running configuration to a config
+	// block's desired state: only the difference is sent.
+	Converge Action = "converge"
 )
+
+// ConfigChange is what a converge step will change on its device. A
+// refreshed plan holds the remediation computed from the running
+// configuration read at plan time, and that configuration's digest: apply
+// refuses the step if the device's configuration changed since.
+type ConfigChange struct {
+	Match    string `json:"match"`
+	Save     string `json:"save"`
+	Rollback string `json:"rollback"`
+
+	Refreshed     bool   `json:"refreshed"`
+	RunningDigest string `json:"running_digest,omitempty"`
+	// Diff is the change for people: "+ line", "~ section", "- line".
+	Diff []string `json:"diff,omitempty"`
+	// Lines are sent in configuration mode; Inverse undoes them.
+	Lines   []string `json:"lines,omitempty"`
+	Inverse []string `json:"inverse,omitempty"`
+	// Error is why the device could not be read at plan time.
+	Error string `json:"error,omitempty"`
+}
+
+// Changes reports whether the step will change its device: unknown (not
+// refreshed) counts as a change.
+func (c *ConfigChange) Changes() bool {
+	return c != nil && (!c.Refreshed || len(c.Lines) > 0)
+}
 
 // Plan is the ordered work for every targeted device.
 type Plan struct {
-	Version     int      `json:"format_version"`
-	Parallelism int      `json:"parallelism"`
-	Devices     []Device `json:"devices"`
+	Version int `json:"format_version"`
+	// Dir is the runbook directory the plan was made from; Created when.
+	// Both are set by plan -out for apply PLANFILE.
+	Dir         string    `json:"runbook_dir,omitempty"`
+	Created     time.Time `json:"created,omitzero"`
+	Parallelism int       `json:"parallelism"`
+	Devices     []Device  `json:"devices"`
 }
 
 // Device is one device and its steps in the order they will run.
@@ -50,6 +83,8 @@ type Step struct {
 	// Expect are the answers given to questions the commands may ask.
 	Expect  []drivers.Expect `json:"expect,omitempty"`
 	Timeout time.Duration    `json:"timeout,omitempty"`
+	// Config is set on converge steps.
+	Config *ConfigChange `json:"config,omitempty"`
 	// DependsOn lists the step IDs that must succeed first.
 	DependsOn []string `json:"depends_on,omitempty"`
 }

@@ -2,9 +2,9 @@ command "a" {
   commands = ["show clock"]
   depends_on = [
     "a", # ERROR: depends_on lists references to command blocks
-    device.r1, # ERROR: Only command blocks can be listed in depends_on
-    command, # ERROR: Only command blocks can be listed in depends_on
-    command.a.output, # ERROR: Only command blocks can be listed in depends_on
+    device.r1, # ERROR: Only command and config blocks can be listed
+    command, # ERROR: Only command and config blocks can be listed
+    command.a.output, # ERROR: Only command and config blocks can be listed
   ]
 }
 command "b" {
