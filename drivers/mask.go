@@ -44,13 +44,18 @@ func maskToken(s, secret, mask string) string {
 }
 
 // boundary reports whether s[i] separates tokens; outside s counts as one.
+// Letters, digits and the characters that join words into names ('.', '-',
+// '_') do not: that keeps "cisco" in "www.cisco.com" whole.
 func boundary(s string, i int) bool {
 	if i < 0 || i >= len(s) {
 		return true
 	}
-	switch s[i] {
-	case ' ', '\t', '\n', '\r', '"', '\'', '`', '=', ':', ',', ';', '(', ')', '[', ']', '{', '}', '<', '>':
-		return true
+	c := s[i]
+	switch {
+	case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '.', c == '-', c == '_':
+		return false
+	case c >= 0x80: // inside a UTF-8 sequence: part of a word
+		return false
 	}
-	return false
+	return true
 }

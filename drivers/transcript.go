@@ -17,9 +17,14 @@ type Transcript struct {
 	mu      sync.Mutex
 	w       io.Writer
 	secrets []string
-	atBOL   bool // the last byte written ended a line
+	atBOL   bool   // the last byte written ended a line
+	pending []byte // received text after the last newline, not yet written
 	err     error
 }
+
+// maxPending bounds the received text held back while waiting for the end
+// of its line (a prompt has none: Sent and Flush write it).
+const maxPending = 4096
 
 // NewTranscript writes a transcript to w (nil w gives a nil Transcript),
 // masking secrets.
@@ -52,6 +57,7 @@ func (t *Transcript) Sent(p []byte) {
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
+	t.flush() // the prompt the input answers comes first
 	text := string(t.mask(p))
 	text = strings.TrimSuffix(strings.TrimSuffix(text, "\n"), "\r")
 	if strings.ContainsAny(text, "\r\n\x00\x1b") || text == " " {
@@ -65,14 +71,45 @@ func (t *Transcript) Sent(p []byte) {
 	t.atBOL = true
 }
 
-// Received records what the device sent.
+// Received records what the device sent. Text is written a line at a
+// time, so a secret split between two reads is still masked whole.
 func (t *Transcript) Received(p []byte) {
 	if t == nil || len(p) == 0 {
 		return
 	}
 	t.mu.Lock()
 	defer t.mu.Unlock()
-	p = t.mask(p)
+	t.pending = append(t.pending, p...)
+	cut := bytes.LastIndexByte(t.pending, '\n') + 1
+	if cut == 0 && len(t.pending) > maxPending {
+		cut = len(t.pending) - maxPending/2
+	}
+	if cut > 0 {
+		t.emit(t.pending[:cut])
+		t.pending = append(t.pending[:0], t.pending[cut:]...)
+	}
+}
+
+// Flush writes received text still held back; drivers call it when the
+// session closes.
+func (t *Transcript) Flush() {
+	if t == nil {
+		return
+	}
+	t.mu.Lock()
+	defer t.mu.Unlock()
+	t.flush()
+}
+
+func (t *Transcript) flush() {
+	if len(t.pending) > 0 {
+		t.emit(t.pending)
+		t.pending = t.pending[:0]
+	}
+}
+
+func (t *Transcript) emit(p []byte) {
+	p = t.mask(append([]byte(nil), p...))
 	t.write(p)
 	t.atBOL = p[len(p)-1] == '\n'
 }

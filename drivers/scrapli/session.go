@@ -324,6 +324,7 @@ func (s *session) Close() error {
 			// The channel's read loop sees the closed shell and ends.
 			s.drv.Channel.Close()
 		}
+		s.sh.tr.Flush()
 	})
 	return nil
 }

@@ -547,6 +547,7 @@ func (s *session) Close() error {
 		s.ch.Close()
 		s.conn.Close()
 		<-s.stopped
+		s.tr.Flush()
 	})
 	return nil
 }
