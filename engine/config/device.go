@@ -47,6 +47,8 @@ type SimConfig struct {
 	HangOn      hcl.Expression
 	DropOn      hcl.Expression
 	PageLength  hcl.Expression
+	Config      hcl.Expression
+	RejectLines hcl.Expression
 	DeclRange   hcl.Range
 }
 
@@ -91,6 +93,11 @@ type SimSettings struct {
 	HangOn      []string
 	DropOn      []string
 	PageLength  int
+	// Config is the simulated device's running configuration at start
+	// ("" for the simulator's default); RejectLines are configuration
+	// lines it refuses, as a device that does not support a feature.
+	Config      string
+	RejectLines []string
 }
 
 var deviceSchema = &hcl.BodySchema{
@@ -121,6 +128,8 @@ var simSchema = &hcl.BodySchema{
 		{Name: "hang_on"},
 		{Name: "drop_on"},
 		{Name: "page_length"},
+		{Name: "config"},
+		{Name: "reject_lines"},
 	},
 }
 
@@ -180,6 +189,8 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 		s.HangOn = attrExpr(sc, "hang_on")
 		s.DropOn = attrExpr(sc, "drop_on")
 		s.PageLength = attrExpr(sc, "page_length")
+		s.Config = attrExpr(sc, "config")
+		s.RejectLines = attrExpr(sc, "reject_lines")
 		d.Sim = s
 	}
 	return d, diags
@@ -192,7 +203,7 @@ func (d *DeviceConfig) exprs() []hcl.Expression {
 		d.Prompt, d.Timeout, d.KnownHosts, d.InsecureSkipHostKey, d.HostKey}
 	out = append(out, d.SSH.exprs()...)
 	if s := d.Sim; s != nil {
-		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength)
+		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength, s.Config, s.RejectLines)
 	}
 	return out
 }
@@ -473,6 +484,14 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 	}
 	sim.HangOn = list(s.HangOn, "hang_on")
 	sim.DropOn = list(s.DropOn, "drop_on")
+	sim.RejectLines = list(s.RejectLines, "reject_lines")
+	if s.Config != nil {
+		v, ds := e.eval(ctx, s.Config, cty.String, "config")
+		diags = append(diags, ds...)
+		if !ds.HasErrors() && !v.IsNull() {
+			sim.Config = plainString(v)
+		}
+	}
 	if n, ok, ds := e.intAttr(ctx, s.PageLength, "page_length"); ok {
 		if n < 0 {
 			diags = append(diags, &hcl.Diagnostic{
