@@ -389,7 +389,7 @@ command "leak" {
 }
 `, 1)
 	rep := f.apply(context.Background())
-	st, err := engine.NewState(rep, nil)
+	st, err := engine.NewState(nil, rep, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -475,7 +475,7 @@ output "secret" {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	st, err := engine.NewState(rep, outs)
+	st, err := engine.NewState(nil, rep, outs)
 	if err != nil {
 		t.Fatal(err)
 	}

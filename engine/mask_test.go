@@ -22,3 +22,18 @@ func TestMasker(t *testing.T) {
 		}
 	}
 }
+
+func TestMaskerURLs(t *testing.T) {
+	t.Parallel()
+	m := newMasker([]string{"S3cretPw", "cisco"})
+	tests := []struct{ in, want string }{
+		{"copy scp://backup:S3cretPw@127.0.0.9/r1.cfg flash:", "copy scp://backup:(sensitive)@127.0.0.9/r1.cfg flash:"},
+		{"key/S3cretPw/x", "key/(sensitive)/x"},
+		{"cisco-ios cisco_x www.cisco.com", "cisco-ios cisco_x www.cisco.com"},
+	}
+	for _, tt := range tests {
+		if got := m.String(tt.in); got != tt.want {
+			t.Errorf("String(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}

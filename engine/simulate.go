@@ -98,6 +98,8 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 			HangOn:      d.Sim.HangOn,
 			DropOn:      d.Sim.DropOn,
 			PageLength:  d.Sim.PageLength,
+			Config:      d.Sim.Config,
+			RejectLines: d.Sim.RejectLines,
 		}
 		if d.Sim.Password != nil {
 			sd.Password = *d.Sim.Password

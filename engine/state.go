@@ -12,6 +12,7 @@ import (
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
 	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
 )
 
 // StateFile is the name of the state file in the runbook directory.
@@ -25,7 +26,10 @@ const StateVersion = 1
 // and sensitive outputs are not stored. Maps serialise with sorted keys, so
 // the file diffs well in git.
 type State struct {
-	Version  int                    `json:"format_version"`
+	Version int `json:"format_version"`
+	// Simulated marks the results of an apply -sim: simulators answered,
+	// not devices.
+	Simulated bool                   `json:"simulated,omitempty"`
 	Started  time.Time              `json:"started"`
 	Finished time.Time              `json:"finished"`
 	Devices  map[string]DeviceState `json:"devices"`
@@ -41,6 +45,9 @@ type DeviceState struct {
 	Started  time.Time                `json:"started"`
 	Finished time.Time                `json:"finished"`
 	Commands map[string]CommandResult `json:"commands,omitempty"`
+	// ConfigDigest is the digest of the running configuration as netrun
+	// last left it (config blocks); plan -refresh-only compares it.
+	ConfigDigest string `json:"config_digest,omitempty"`
 }
 
 // CommandResult is one command block's step on one device.
@@ -48,6 +55,7 @@ type CommandResult struct {
 	Status  Status         `json:"status"`
 	Error   string         `json:"error,omitempty"`
 	Results []StateCommand `json:"results,omitempty"`
+	Config  *ConfigOutcome `json:"config,omitempty"`
 }
 
 // StateCommand is one command and what the device answered.
@@ -63,29 +71,26 @@ type OutputState struct {
 	Value     json.RawMessage `json:"value,omitempty"`
 }
 
-// NewState builds the state from an apply's report and evaluated outputs.
-func NewState(rep *Report, outputs map[string]config.OutputValue) (*State, error) {
+// NewState builds the state from an apply's report and evaluated outputs,
+// on top of the previous state (nil for none): devices this run did not
+// touch keep what was recorded for them, and a device keeps its config
+// digest unless this run changed it.
+func NewState(prev *State, rep *Report, outputs map[string]config.OutputValue) (*State, error) {
 	st := &State{
-		Version:  StateVersion,
-		Started:  rep.Started.UTC(),
+		Version:   StateVersion,
+		Simulated: rep.Simulated,
+		Started:   rep.Started.UTC(),
 		Finished: rep.Finished.UTC(),
 		Devices:  map[string]DeviceState{},
 		Outputs:  map[string]OutputState{},
 	}
+	if prev != nil {
+		for name, d := range prev.Devices {
+			st.Devices[name] = d
+		}
+	}
 	for _, d := range rep.Devices {
-		ds := DeviceState{
-			Host: d.Host, Port: d.Port, Status: d.Status, Error: d.Error,
-			Started: d.Started.UTC(), Finished: d.Finished.UTC(),
-			Commands: map[string]CommandResult{},
-		}
-		for _, s := range d.Steps {
-			cr := CommandResult{Status: s.Status, Error: s.Error}
-			for _, r := range s.Results {
-				cr.Results = append(cr.Results, StateCommand{Command: r.Command, Output: r.Output, Failed: r.Failed})
-			}
-			ds.Commands[s.Task] = cr
-		}
-		st.Devices[d.Name] = ds
+		st.Devices[d.Name] = deviceState(d, st.Devices[d.Name].ConfigDigest, rep.Simulated)
 	}
 	for name, ov := range outputs {
 		if ov.Sensitive {
@@ -99,6 +104,34 @@ func NewState(rep *Report, outputs map[string]config.OutputValue) (*State, error
 		st.Outputs[name] = OutputState{Value: raw}
 	}
 	return st, nil
+}
+
+func deviceState(d DeviceResult, digest string, simulated bool) DeviceState {
+	ds := DeviceState{
+		Host: d.Host, Port: d.Port, Status: d.Status, Error: d.Error,
+		Started: d.Started.UTC(), Finished: d.Finished.UTC(),
+		Commands: map[string]CommandResult{}, ConfigDigest: digest,
+	}
+	for _, s := range d.Steps {
+		cr := CommandResult{Status: s.Status, Error: s.Error, Config: s.Config}
+		for _, r := range s.Results {
+			cr.Results = append(cr.Results, StateCommand{Command: r.Command, Output: r.Output, Failed: r.Failed})
+		}
+		ds.Commands[s.Task] = cr
+		if s.Status == OK && s.Config != nil && s.Config.Digest != "" && !simulated {
+			ds.ConfigDigest = s.Config.Digest
+		}
+	}
+	return ds
+}
+
+// Record merges one finished device into the state, for writing state as
+// devices finish: a run killed half way keeps what it recorded.
+func (st *State) Record(d DeviceResult) {
+	if st.Devices == nil {
+		st.Devices = map[string]DeviceState{}
+	}
+	st.Devices[d.Name] = deviceState(d, st.Devices[d.Name].ConfigDigest, st.Simulated)
 }
 
 // OutputJSON renders an output value as indented JSON with sorted keys.
@@ -169,4 +202,29 @@ func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
 		return err
 	}
 	return os.Rename(tmp, path)
+}
+
+// WritePlan saves a plan for apply PLANFILE, atomically.
+func WritePlan(path string, p *plan.Plan) error {
+	data, err := json.MarshalIndent(p, "", "  ")
+	if err != nil {
+		return err
+	}
+	return WriteFileAtomic(path, append(data, '\n'), 0o600)
+}
+
+// ReadPlan reads a saved plan, refusing other format versions.
+func ReadPlan(path string) (*plan.Plan, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, err
+	}
+	var p plan.Plan
+	if err := json.Unmarshal(data, &p); err != nil {
+		return nil, fmt.Errorf("%s is not a netrun plan: %w", path, err)
+	}
+	if p.Version != plan.Version {
+		return nil, fmt.Errorf("%s is a plan of format %d; this netrun reads format %d", path, p.Version, plan.Version)
+	}
+	return &p, nil
 }

@@ -53,6 +53,12 @@ type Options struct {
 	Logger   *slog.Logger
 	// Secrets are masked in every output and error the report holds.
 	Secrets []string
+	// Simulated marks a -sim run: its configurations go under
+	// .netrun/sim, not backups/, and its state records no config digests.
+	Simulated bool
+	// OnDevice, when set, is called as each device finishes (from the
+	// device's goroutine), so callers can record results as they come.
+	OnDevice func(DeviceResult)
 	// TranscriptDir, when set, receives one file per device with what was
 	// sent and received (secrets masked): DEVICE.log.
 	TranscriptDir string
@@ -71,6 +77,7 @@ type StepResult struct {
 	Status   Status           `json:"status"`
 	Error    string           `json:"error,omitempty"`
 	Results  []drivers.Result `json:"results,omitempty"`
+	Config   *ConfigOutcome   `json:"config,omitempty"`
 	Started  time.Time        `json:"-"`
 	Finished time.Time        `json:"-"`
 }
@@ -89,6 +96,7 @@ type DeviceResult struct {
 
 // Report is what an apply did.
 type Report struct {
+	Simulated     bool           `json:"simulated,omitempty"`
 	Started       time.Time      `json:"started"`
 	Finished      time.Time      `json:"finished"`
 	Devices       []DeviceResult `json:"devices"`
@@ -150,30 +158,8 @@ func (s *stepRun) ok() bool { return s.result.Status == OK }
 // cancelled, in-flight commands are interrupted, steps not yet run are
 // reported as cancelled, and the report still holds everything that finished.
 func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) *Report {
-	if opts.Now == nil {
-		opts.Now = time.Now
-	}
-	if opts.Logger == nil {
-		opts.Logger = slog.New(slog.DiscardHandler)
-	}
-	limit := opts.Parallelism
-	if limit <= 0 {
-		limit = DefaultParallelism
-	}
-	w := &walker{
-		opts:   opts,
-		rb:     rb,
-		slots:  make(chan struct{}, limit),
-		mask:   newMasker(opts.Secrets, rb.SensitiveLines()...),
-		byName: map[string]*config.Device{},
-	}
-	for _, d := range rb.Devices {
-		w.byName[d.Name] = d
-	}
-	w.commands = make(map[string]*config.Command, len(rb.Commands))
-	for _, c := range rb.Commands {
-		w.commands["command."+c.Name] = c
-	}
+	w := newWalker(rb, opts)
+	opts = w.opts
 
 	// Index every step first so dependencies across devices resolve.
 	steps := map[string]*stepRun{}
@@ -194,13 +180,16 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		}
 	}
 
-	rep := &Report{Started: opts.Now(), Devices: make([]DeviceResult, len(p.Devices))}
+	rep := &Report{Simulated: opts.Simulated, Started: opts.Now(), Devices: make([]DeviceResult, len(p.Devices))}
 	var wg sync.WaitGroup
 	for i := range p.Devices {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			rep.Devices[i] = w.safeDevice(ctx, p.Devices[i], perDevice[i])
+			if opts.OnDevice != nil {
+				opts.OnDevice(rep.Devices[i])
+			}
 		}()
 	}
 	wg.Wait()
@@ -209,12 +198,47 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 	return rep
 }
 
+func newWalker(rb *config.Runbook, opts Options) *walker {
+	if opts.Now == nil {
+		opts.Now = time.Now
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	limit := opts.Parallelism
+	if limit <= 0 {
+		limit = DefaultParallelism
+	}
+	w := &walker{
+		opts:    opts,
+		rb:      rb,
+		slots:   make(chan struct{}, limit),
+		mask:    newMasker(opts.Secrets, rb.SensitiveLines()...),
+		byName:  map[string]*config.Device{},
+		desired: map[string]*config.Desired{},
+	}
+	for _, d := range rb.Devices {
+		w.byName[d.Name] = d
+	}
+	w.commands = make(map[string]*config.Command, len(rb.Commands))
+	for _, c := range rb.Commands {
+		w.commands["command."+c.Name] = c
+	}
+	for _, c := range rb.Configs {
+		w.desired["config."+c.Name] = c
+	}
+	return w
+}
+
 type walker struct {
-	opts   Options
-	rb     *config.Runbook
-	slots  chan struct{}
-	mask   *masker
-	byName map[string]*config.Device
+	opts     Options
+	desired  map[string]*config.Desired
+	left     sync.Map // device name → digest of the configuration this run left it in
+	backedUp sync.Map // device name → true once its backup is written
+	rb       *config.Runbook
+	slots    chan struct{}
+	mask     *masker
+	byName   map[string]*config.Device
 	// commands are the runbook's commands by task: the plan's copy is for
 	// showing, with secrets masked.
 	commands map[string]*config.Command
@@ -414,6 +438,9 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 		sr.result.Finished = w.opts.Now()
 		close(sr.done)
 	}()
+	if sr.step.Action == plan.Converge {
+		return w.converge(ctx, sess, pd, sr)
+	}
 	cmd, ok := w.commands[sr.step.Task]
 	if !ok {
 		sr.result.Status = Failed
@@ -462,7 +489,7 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 		sr.result.Results = append(sr.result.Results, res)
 		if res.Failed {
 			sr.result.Status = Failed
-			sr.result.Error = fmt.Sprintf("%s: device rejected %q: %s", pd.Name, res.Command, firstLine(res.Output))
+			sr.result.Error = fmt.Sprintf("%s: device rejected %q: %s", pd.Name, res.Command, failureLine(res.Output, pd.Platform))
 			return nil
 		}
 	}
@@ -626,16 +653,34 @@ func named(device string, err error) error {
 }
 
 func firstLine(s string) string {
-	for _, l := range strings.Split(s, "\n") {
-		if l = strings.TrimSpace(l); l != "" && l != "^" {
-			if strings.HasPrefix(l, "%") {
-				return l
+	return failureLine(s, "")
+}
+
+// failureLine is the line of a device's answer that says what went wrong:
+// the first with one of the platform's failure strings, else the first
+// starting with %, else the first non-empty one.
+func failureLine(s, platform string) string {
+	var marks []string
+	if p, err := drivers.LookupPlatform(platform); err == nil && platform != "" {
+		marks = append(append(marks, p.FailedWhenContains...), p.CommitFailedWhenContains...)
+	}
+	lines := strings.Split(s, "\n")
+	for _, l := range lines {
+		for _, m := range marks {
+			if strings.Contains(l, m) {
+				return strings.TrimSpace(l)
 			}
 		}
 	}
-	s = strings.TrimSpace(s)
-	if i := strings.IndexByte(s, '\n'); i >= 0 {
-		s = s[:i]
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); strings.HasPrefix(l, "%") {
+			return l
+		}
 	}
-	return s
+	for _, l := range lines {
+		if l = strings.TrimSpace(l); l != "" && l != "^" {
+			return l
+		}
+	}
+	return ""
 }

@@ -25,15 +25,19 @@ type validateArgs struct {
 }
 
 type planArgs struct {
-	Dir         string
-	Vars        varFlags
-	Parallelism int
-	JSON        bool
-	Sim         bool
+	Dir              string
+	Vars             varFlags
+	Parallelism      int
+	JSON             bool
+	Sim              bool
+	Refresh          bool
+	RefreshOnly      bool
+	Out              string
+	DetailedExitcode bool
 }
 
 type applyArgs struct {
-	Dir           string
+	Dir           string // a runbook directory, or a saved plan file
 	Vars          varFlags
 	Parallelism   int
 	JSON          bool
@@ -41,6 +45,12 @@ type applyArgs struct {
 	AutoApprove   bool
 	TranscriptDir string
 	AcceptNewKeys bool
+	LockTimeout   time.Duration
+}
+
+type forceUnlockArgs struct {
+	ID  string
+	Dir string
 }
 
 type outputArgs struct {
@@ -128,6 +138,10 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 	fs.IntVar(&a.Parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
 	fs.BoolVar(&a.JSON, "json", false, "print the plan as JSON")
 	fs.BoolVar(&a.Sim, "sim", false, "plan against in-process simulated devices")
+	fs.BoolVar(&a.Refresh, "refresh", true, "read the running configuration of devices with config blocks (-refresh=false: show the static plan)")
+	fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
+	fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
+	fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
 	if err == nil {
@@ -145,6 +159,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
 	fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
 	fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
+	fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
 	fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
@@ -199,4 +214,21 @@ func checkParallelism(fs *flag.FlagSet, n int) error {
 		return errors.New("-parallelism must be a positive number")
 	}
 	return nil
+}
+
+func parseForceUnlock(args []string, stderr io.Writer) (forceUnlockArgs, error) {
+	var a forceUnlockArgs
+	fs := newFlagSet("force-unlock", stderr)
+	if err := fs.Parse(args); err != nil {
+		return a, err
+	}
+	switch fs.NArg() {
+	case 1:
+		a.ID, a.Dir = fs.Arg(0), "."
+	case 2:
+		a.ID, a.Dir = fs.Arg(0), fs.Arg(1)
+	default:
+		return a, errors.New("usage: netrun force-unlock LOCK_ID [DIR]")
+	}
+	return a, nil
 }

@@ -9,12 +9,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"sort"
 	"strings"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/sim"
@@ -83,11 +86,113 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 	if !ok {
 		return 1
 	}
-	if a.JSON {
-		return writeJSON(stdout, stderr, p)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	opts, cleanup, err := runOptions(rb, p, reg, a.Sim, false, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
 	}
-	renderPlan(stdout, rb, p, a.Sim)
+	defer cleanup()
+
+	if a.RefreshOnly {
+		drift, err := engine.Drift(ctx, rb, p, opts)
+		if err != nil {
+			return errorf(stderr, "%v", err)
+		}
+		if a.JSON {
+			return writeJSON(stdout, stderr, drift)
+		}
+		return renderDrift(stdout, drift, a.DetailedExitcode)
+	}
+	var stats *engine.RefreshStats
+	if a.Refresh && hasConverge(p) {
+		st := engine.Refresh(ctx, rb, p, opts)
+		stats = &st
+	}
+	if a.Out != "" {
+		p.Dir, p.Created = a.Dir, time.Now().UTC()
+		if err := engine.WritePlan(within(wd, a.Out), p); err != nil {
+			return errorf(stderr, "saving the plan: %v", err)
+		}
+	}
+	if a.JSON {
+		if code := writeJSON(stdout, stderr, p); code != 0 {
+			return code
+		}
+	} else {
+		renderPlan(stdout, rb, p, a.Sim)
+		if a.Out != "" {
+			fmt.Fprintf(stdout, "\nSaved the plan to %s. To run exactly this plan: netrun apply %s\n", a.Out, a.Out)
+		}
+	}
+	if stats != nil && stats.Failed > 0 {
+		return 1
+	}
+	if a.DetailedExitcode && planChanges(p) {
+		return 2
+	}
 	return 0
+}
+
+func hasConverge(p *plan.Plan) bool {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Action == plan.Converge {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// planChanges reports whether applying p changes a device's configuration:
+// configuration lines to send, or config blocks with differences (or not
+// refreshed). Show commands are not changes.
+func planChanges(p *plan.Plan) bool {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Action == plan.Configure || s.Config.Changes() {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// runOptions sets up what a run needs to reach devices: drivers, the
+// simulators under -sim, jump hosts. cleanup releases them.
+func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, sim, acceptNew bool, stderr io.Writer) (engine.Options, func(), error) {
+	opts := engine.Options{
+		Parallelism:       p.Parallelism,
+		Drivers:           reg,
+		Progress:          stderr,
+		Logger:            newLogger(stderr),
+		Secrets:           rb.Secrets(),
+		AcceptNewHostKeys: acceptNew,
+	}
+	jopts := engine.JumpOptions{
+		AcceptNewHostKeys: acceptNew,
+		KnownHosts:        engine.KnownHostsFile(rb, "", acceptNew),
+		Logger:            opts.Logger,
+	}
+	var fleet *engine.SimFleet
+	opts.Simulated = sim
+	if sim {
+		var err error
+		if fleet, err = engine.ServeSim(rb); err != nil {
+			return opts, func() {}, fmt.Errorf("-sim: %w", err)
+		}
+		opts.Endpoints = fleet.Endpoints
+		jopts.Endpoints = fleet.JumpEndpoints
+	}
+	jumps := engine.NewJumps(rb, jopts)
+	opts.Jumps = jumps
+	return opts, func() {
+		jumps.Close()
+		if fleet != nil {
+			fleet.Close()
+		}
+	}, nil
 }
 
 // loadPlan loads the runbook and builds its plan, reporting diagnostics.
@@ -118,15 +223,54 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
+	if a.JSON && !a.AutoApprove {
+		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
+	}
+
+	// apply PLANFILE runs a saved plan, made from its runbook directory.
+	var saved *plan.Plan
+	if fi, err := os.Stat(a.Dir); err == nil && !fi.IsDir() {
+		if saved, err = engine.ReadPlan(a.Dir); err != nil {
+			return errorf(stderr, "%v", err)
+		}
+		a.Dir = saved.Dir
+		if a.Parallelism == 0 {
+			a.Parallelism = saved.Parallelism
+		}
+	}
 	rb, p, ok := loadPlan(a.Dir, a.Vars, a.Parallelism, reg, a.JSON, stdout, stderr)
 	if !ok {
 		return 1
 	}
+	if saved != nil {
+		p = saved
+	}
+
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	lock, err := engine.AcquireLock(ctx, rb.Dir, "apply", a.LockTimeout)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer lock.Unlock()
+
+	opts, cleanup, err := runOptions(rb, p, reg, a.Sim, a.AcceptNewKeys, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer cleanup()
+	if a.TranscriptDir != "" {
+		opts.TranscriptDir = within(wd, a.TranscriptDir)
+	}
+	if saved == nil && hasConverge(p) {
+		if st := engine.Refresh(ctx, rb, p, opts); st.Failed > 0 {
+			// Devices that could not be read fail at apply with their
+			// reason; the others go on.
+			fmt.Fprintf(stderr, "netrun: %d devices could not be read; their config steps will fail.\n", st.Failed)
+		}
+	}
 	if !a.JSON {
 		renderPlan(stdout, rb, p, a.Sim)
-	}
-	if a.JSON && !a.AutoApprove {
-		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
 	if !a.AutoApprove {
 		fmt.Fprint(stdout, "\nDo you want to run these commands?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
@@ -137,37 +281,14 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 		}
 	}
 
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-
-	opts := engine.Options{
-		Parallelism: p.Parallelism,
-		Drivers:     reg,
-		Progress:    stderr,
-		Logger:      newLogger(stderr),
-		Secrets:     rb.Secrets(),
+	// State is written as devices finish, so a run killed half way keeps
+	// what it recorded; and once more at the end, with the outputs.
+	prev, err := engine.ReadState(rb.Dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return errorf(stderr, "%v", err)
 	}
-	if a.TranscriptDir != "" {
-		opts.TranscriptDir = within(wd, a.TranscriptDir)
-	}
-	opts.AcceptNewHostKeys = a.AcceptNewKeys
-	jopts := engine.JumpOptions{
-		AcceptNewHostKeys: a.AcceptNewKeys,
-		KnownHosts:        engine.KnownHostsFile(rb, "", a.AcceptNewKeys),
-		Logger:            opts.Logger,
-	}
-	if a.Sim {
-		fleet, err := engine.ServeSim(rb)
-		if err != nil {
-			return errorf(stderr, "-sim: %v", err)
-		}
-		defer fleet.Close()
-		opts.Endpoints = fleet.Endpoints
-		jopts.Endpoints = fleet.JumpEndpoints
-	}
-	jumps := engine.NewJumps(rb, jopts)
-	defer jumps.Close()
-	opts.Jumps = jumps
+	recorder := newStateRecorder(rb.Dir, prev, a.Sim, stderr)
+	opts.OnDevice = recorder.record
 	if !a.JSON {
 		fmt.Fprintf(stdout, "\nApplying on %d devices, %d at a time...\n", len(p.Devices), p.Parallelism)
 	}
@@ -183,11 +304,11 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 			fmt.Fprintf(stderr, "netrun: output: %s: %s\n", d.Summary, d.Detail)
 		}
 	}
-	st, err := engine.NewState(rep, outputs)
+	st, err := engine.NewState(prev, rep, outputs)
 	if err != nil {
 		return errorf(stderr, "state: %v", err)
 	}
-	if err := engine.WriteState(rb.Dir, st); err != nil {
+	if err := recorder.final(st); err != nil {
 		return errorf(stderr, "writing state: %v", err)
 	}
 	if a.JSON {
@@ -212,12 +333,69 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	return 0
 }
 
+// stateRecorder writes the state file as devices finish, at most every
+// stateEvery, always atomically.
+type stateRecorder struct {
+	mu     sync.Mutex
+	dir    string
+	st     *engine.State
+	last   time.Time
+	stderr io.Writer
+}
+
+const stateEvery = 200 * time.Millisecond
+
+func newStateRecorder(dir string, prev *engine.State, simulated bool, stderr io.Writer) *stateRecorder {
+	st := &engine.State{Version: engine.StateVersion, Devices: map[string]engine.DeviceState{}, Outputs: map[string]engine.OutputState{}}
+	if prev != nil {
+		*st = *prev
+		st.Devices = maps.Clone(prev.Devices)
+		st.Outputs = maps.Clone(prev.Outputs)
+	}
+	st.Simulated = simulated
+	return &stateRecorder{dir: dir, st: st, stderr: stderr}
+}
+
+func (r *stateRecorder) record(d engine.DeviceResult) {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.st.Record(d)
+	if time.Since(r.last) < stateEvery {
+		return
+	}
+	r.last = time.Now()
+	if err := engine.WriteState(r.dir, r.st); err != nil {
+		fmt.Fprintf(r.stderr, "netrun: writing state: %v\n", err)
+	}
+}
+
+func (r *stateRecorder) final(st *engine.State) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return engine.WriteState(r.dir, st)
+}
+
+func runForceUnlock(wd string, args []string, stdout, stderr io.Writer) int {
+	a, err := parseForceUnlock(args, stderr)
+	if err != nil {
+		return argsFailed("force-unlock", err, stderr)
+	}
+	if err := engine.ForceUnlock(within(wd, a.Dir), a.ID); err != nil {
+		return errorf(stderr, "force-unlock: %v", err)
+	}
+	fmt.Fprintf(stdout, "Lock %s removed. Runs of this runbook can go ahead.\n", a.ID)
+	return 0
+}
+
 func runOutput(wd string, args []string, stdout, stderr io.Writer) int {
 	a, err := parseOutput(args, stderr)
 	if err != nil {
 		return argsFailed("output", err, stderr)
 	}
 	st, err := engine.ReadState(wd)
+	if err == nil && st.Simulated {
+		fmt.Fprintln(stderr, "netrun: these outputs are from an apply -sim: simulators answered, not devices.")
+	}
 	if err != nil {
 		if errors.Is(err, fs.ErrNotExist) {
 			return errorf(stderr, "no state here: run `netrun apply` in this directory first (or use -chdir=DIR)")

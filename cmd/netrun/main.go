@@ -22,12 +22,13 @@ func main() {
 const usage = `Usage: netrun [-chdir=DIR] <command> [options] [DIR]
 
 Commands:
-  validate   Check a runbook for errors without contacting devices
-  plan       Show which commands will run on which devices
-  apply      Run the runbook's commands on its devices
-  output     Show output values from the last apply
-  sim        Serve simulated IOS devices on loopback for other tools
-  version    Show netrun's version and drivers
+  validate     Check a runbook for errors without contacting devices
+  plan         Show which commands will run on which devices
+  apply        Run the runbook's commands on its devices
+  output       Show output values from the last apply
+  sim          Serve simulated devices on loopback for other tools
+  force-unlock Remove the lock a killed apply left
+  version      Show netrun's version and drivers
 
 Run "netrun <command> -help" for a command's options.
 `
@@ -77,6 +78,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return runOutput(wd, rest, stdout, stderr)
 	case "sim":
 		return runSim(wd, rest, stdout, stderr)
+	case "force-unlock":
+		return runForceUnlock(wd, rest, stdout, stderr)
 	case "version", "-version", "--version", "-v":
 		return runVersion(rest, stdout, stderr)
 	case "help", "-help", "--help", "-h":

@@ -38,6 +38,10 @@ func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
 			if len(s.DependsOn) > 0 {
 				after = "   (after " + strings.Join(s.DependsOn, ", ") + ")"
 			}
+			if s.Action == plan.Converge {
+				renderChange(w, d.Name, s)
+				continue
+			}
 			if s.Action == plan.Configure {
 				fmt.Fprintf(w, "  ~ %s (configure)%s\n", s.Task, after)
 				for _, c := range s.Commands {
@@ -58,7 +62,127 @@ func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
 			}
 		}
 	}
-	fmt.Fprintf(w, "\nPlan: %s on %s.\n", plural(p.Steps(), "step"), plural(len(p.Devices), "device"))
+	fmt.Fprintf(w, "\nPlan: %s on %s.", plural(p.Steps(), "step"), plural(len(p.Devices), "device"))
+	changed, unchanged, unknown, failed := configCounts(p)
+	if changed+unchanged+unknown+failed > 0 {
+		fmt.Fprintf(w, " Configuration: %d to change (%s), %d unchanged", changed, plural(changedLines(p), "line"), unchanged)
+		if unknown > 0 {
+			fmt.Fprintf(w, ", %d known only at apply", unknown)
+		}
+		if failed > 0 {
+			fmt.Fprintf(w, ", %d could not be read", failed)
+		}
+		fmt.Fprint(w, ".")
+	}
+	fmt.Fprintln(w)
+	if changed+unknown+failed == 0 && unchanged > 0 && !hasCommands(p) {
+		fmt.Fprintln(w, "\nNo changes. Every device's configuration matches.")
+	}
+}
+
+// renderChange shows what a config block will change on one device, as
+// Terraform shows a resource: the diff under a header.
+func renderChange(w io.Writer, device string, s plan.Step) {
+	c := s.Config
+	switch {
+	case c == nil || !c.Refreshed && c.Error == "":
+		fmt.Fprintf(w, "  # %s on %s: not refreshed; what changes is known at apply\n", s.Task, device)
+	case c.Error != "":
+		fmt.Fprintf(w, "  # %s on %s: cannot read the device: %s\n", s.Task, device, c.Error)
+	case len(c.Lines) == 0:
+		fmt.Fprintf(w, "  # %s on %s: No changes.\n", s.Task, device)
+	default:
+		fmt.Fprintf(w, "  # %s on %s will change %s\n", s.Task, device, plural(changeCount(c.Diff), "line"))
+		for _, l := range c.Diff {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+}
+
+// changeCount counts the + and - lines of a diff (~ lines only enter a
+// section).
+func changeCount(diff []string) int {
+	n := 0
+	for _, l := range diff {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "+") || strings.HasPrefix(t, "-") {
+			n++
+		}
+	}
+	return n
+}
+
+func configCounts(p *plan.Plan) (changed, unchanged, unknown, failed int) {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			switch c := s.Config; {
+			case c == nil:
+			case c.Error != "":
+				failed++
+			case !c.Refreshed:
+				unknown++
+			case len(c.Lines) > 0:
+				changed++
+			default:
+				unchanged++
+			}
+		}
+	}
+	return
+}
+
+func changedLines(p *plan.Plan) int {
+	n := 0
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Config != nil {
+				n += changeCount(s.Config.Diff)
+			}
+		}
+	}
+	return n
+}
+
+func hasCommands(p *plan.Plan) bool {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Action != plan.Converge {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// renderDrift prints plan -refresh-only: the devices whose configuration
+// changed since netrun last applied it, with the lines. The exit status
+// follows plan's: 2 for drift with -detailed-exitcode.
+func renderDrift(w io.Writer, drift []engine.DeviceDrift, detailed bool) int {
+	drifted, failed := 0, 0
+	for _, d := range drift {
+		switch d.Status {
+		case engine.Drifted:
+			drifted++
+			fmt.Fprintf(w, "  # %s has drifted: its configuration changed since netrun applied it\n", d.Name)
+			for _, l := range d.Lines {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
+		case engine.DriftError:
+			failed++
+			fmt.Fprintf(w, "  # %s: cannot read the device: %s\n", d.Name, d.Error)
+		case engine.NeverApplied:
+			fmt.Fprintf(w, "  # %s: netrun has not applied a configuration to it yet\n", d.Name)
+		default:
+			fmt.Fprintf(w, "  # %s: in sync\n", d.Name)
+		}
+	}
+	fmt.Fprintf(w, "\nDrift: %d of %s changed outside netrun.\n", drifted, plural(len(drift), "device"))
+	switch {
+	case failed > 0:
+		return 1
+	case drifted > 0 && detailed:
+		return 2
+	}
+	return 0
 }
 
 // renderReport prints every device's outputs and errors, then a summary.
@@ -73,6 +197,25 @@ func renderReport(w io.Writer, rep *engine.Report) {
 				continue
 			}
 			fmt.Fprintf(w, "  %s\n", s.Task)
+			if c := s.Config; c != nil {
+				switch {
+				case c.Changed == 0:
+					fmt.Fprintln(w, "    No changes.")
+				default:
+					fmt.Fprintf(w, "    changed %s", plural(changeCount(c.Diff), "line"))
+					if c.Saved {
+						fmt.Fprint(w, ", saved")
+					}
+					if c.RolledBack {
+						fmt.Fprint(w, "; ROLLED BACK")
+					}
+					fmt.Fprintln(w)
+					for _, l := range c.Diff {
+						fmt.Fprintf(w, "    %s\n", l)
+					}
+				}
+				continue
+			}
 			for _, r := range s.Results {
 				fmt.Fprintf(w, "    %s# %s\n", d.Name, r.Command)
 				for _, line := range strings.Split(r.Output, "\n") {

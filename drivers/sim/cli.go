@@ -16,6 +16,8 @@ const (
 	modeIf
 	modeLine
 	modeRouter
+	modeACL
+	modeVlan
 )
 
 // maxLine bounds a typed line so a client cannot grow a session's memory.
@@ -41,6 +43,10 @@ type cli struct {
 	noMore  bool   // this command's output is not paged (Junos | no-more)
 	// displaySet asks Junos show configuration for set commands.
 	displaySet bool
+	// loading: the session is reading a configuration in (Device.Config,
+	// SetRunningConfig): any port named exists, nothing is interactive.
+	loading bool
+	curLine string // the line being run, for error carets from handlers
 	// cand is the candidate configuration on platforms that commit
 	// (IOS-XR, Junos); nil outside configuration mode.
 	cand *model
@@ -200,6 +206,13 @@ func iosPrompt(c *cli) string {
 		return h + "(config-line)#"
 	case modeRouter:
 		return h + "(config-router)#"
+	case modeACL:
+		if strings.Contains(c.section, " standard ") {
+			return h + "(config-std-nacl)#"
+		}
+		return h + "(config-ext-nacl)#"
+	case modeVlan:
+		return h + "(config-vlan)#"
 	}
 	if c.priv >= 15 {
 		return h + "#"

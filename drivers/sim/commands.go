@@ -8,7 +8,7 @@ import (
 
 // IOS's command trees, one per mode. They are built in init because their
 // handlers reach the cli, whose dispatch reaches the trees.
-var execTree, configTree, ifTree, lineTree, routerTree, filterTree *node
+var execTree, filterTree *node
 
 func init() {
 	buildIOSTrees()
@@ -18,7 +18,7 @@ func init() {
 	} {
 		p.ifPrefix, p.loopback, p.ifTypes = "GigabitEthernet", "Loopback0", iosIfTypes
 		p.exec, p.filters = execTree, filterTree
-		p.modes = map[mode]*node{modeConfig: configTree, modeIf: ifTree, modeLine: lineTree, modeRouter: routerTree}
+		p.modes = iosTrees(p.name, ifName)
 		p.loginPriv = func(d Device) int {
 			if d.StartPrivileged {
 				return 15
@@ -62,79 +62,6 @@ func buildIOSTrees() {
 		kw("clear", kw("counters").does(cmdClearCounters)).enabled(),
 	)
 
-	secret := func(h handler) *node { // "secret X" or "secret 0 X"
-		return arg(word, arg(word).does(h)).does(h)
-	}
-	configTree = kw("",
-		kw("no").negated(),
-		kw("hostname", arg(word).does(cfgHostname)).undoes(cfgHostname),
-		kw("interface", arg(ifName).does(cfgInterface)),
-		kw("ntp", kw("server", arg(word).does(globalLine(3)))),
-		kw("logging", kw("host", arg(word).does(globalLine(3)))),
-		kw("snmp-server", kw("community", arg(word,
-			kw("RO").does(globalLine(3)),
-			kw("RW").does(globalLine(3)),
-		).does(globalLine(3)))),
-		kw("banner", kw("motd", restOfLine().does(cfgBanner)).undoes(cfgBanner)),
-		kw("username", arg(word,
-			kw("privilege", arg(number(0, 15),
-				kw("secret", secret(cfgUser)),
-				kw("password", secret(cfgUser)),
-			)),
-			kw("secret", secret(cfgUser)),
-			kw("password", secret(cfgUser)),
-		).undoes(cfgUser)),
-		kw("enable", kw("secret", secret(cfgEnable)).undoes(cfgEnable)),
-		kw("line",
-			kw("vty", arg(number(0, 1869), arg(number(0, 1869)).does(cfgLine))),
-			kw("console", arg(number(0, 0)).does(cfgLine)),
-		),
-		kw("ip",
-			kw("domain", kw("name", arg(word).does(cfgDomain)).undoes(cfgDomain)),
-			kw("domain-name", arg(word).does(cfgDomain)).undoes(cfgDomain),
-			kw("route", arg(ipv4, arg(ipv4, arg(ipv4).does(globalLine(5))))),
-		),
-		kw("router",
-			kw("ospf", arg(number(1, 65535)).does(cfgRouter)),
-			kw("bgp", arg(number(1, 65535)).does(cfgRouter)),
-		),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
-
-	ifTree = kw("",
-		kw("no").negated(),
-		kw("description", restOfLine().does(ifDesc)).undoes(ifDesc),
-		kw("ip", kw("address", arg(ipv4, arg(ipv4).does(ifAddr))).undoes(ifAddr)),
-		kw("shutdown").does(ifShutdown),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
-
-	lineTree = kw("",
-		kw("no").negated(),
-		kw("login", kw("local").does(sectionLine(1))).does(sectionLine(1)),
-		kw("transport", kw("input", restOfLine().does(sectionLine(2)))),
-		kw("exec-timeout", arg(number(0, 35791), arg(number(0, 2147483)).does(sectionLine(1))).does(sectionLine(1))).undoes(sectionLine(1)),
-		kw("password", secret(sectionLine(1))).undoes(sectionLine(1)),
-		kw("logging", kw("synchronous").does(sectionLine(2))),
-		kw("privilege", kw("level", arg(number(0, 15)).does(sectionLine(2)))),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
-
-	// One tree serves OSPF and BGP: the simulator does not route, it only
-	// keeps what was typed.
-	routerTree = kw("",
-		kw("no").negated(),
-		kw("router-id", arg(ipv4).does(sectionLine(1))).undoes(sectionLine(1)),
-		kw("network", arg(ipv4, arg(ipv4, kw("area", arg(word).does(sectionLine(5)))))),
-		kw("passive-interface", arg(ifName).does(sectionLine(2))),
-		kw("neighbor", arg(ipv4, kw("remote-as", arg(number(1, 65535)).does(sectionLine(3))))),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
-
 	filterTree = kw("",
 		kw("include", restOfLine().does(cmdNothing)),
 		kw("exclude", restOfLine().does(cmdNothing)),
@@ -146,6 +73,7 @@ func buildIOSTrees() {
 
 // dispatch resolves and runs one line in the session's current mode.
 func (c *cli) dispatch(line string) (parsed, string) {
+	c.curLine = line
 	toks := tokenize(line)
 	if d := c.srv.plat.dispatch; d != nil {
 		return d(c, line, toks)
@@ -159,10 +87,14 @@ func (c *cli) dispatch(line string) (parsed, string) {
 		}
 		return c.srv.plat.runExec(c, line, toks[1:])
 	}
+	if !c.loading && c.srv.rejects(line) {
+		p := parsed{err: errInvalid, at: toks[0].pos}
+		return p, c.errorText(p, line)
+	}
 	top := c.srv.plat.modes[modeConfig]
 	tree := c.modeTree()
 	p := parse(tree, line, toks, c.priv)
-	if p.err == errInvalid && tree != top {
+	if p.err == errInvalid && tree != top && !c.loading {
 		// IOS tries a command the sub-mode does not know in global
 		// configuration, and stays there if it works (hostname in config-if).
 		if g := parse(top, line, toks, c.priv); g.err == errNone {
@@ -351,189 +283,9 @@ func cmdPing(_ *cli, in input) string {
 		"Success rate is 100 percent (5/5), round-trip min/avg/max = 1/1/2 ms\n"
 }
 
-func cmdWrite(*cli, input) string { return "Building configuration...\n[OK]\n" }
-
-// Configuration handlers.
-
-func cfgExit(c *cli, _ input) string {
-	if c.mode == modeConfig {
-		c.mode = modeExec
-	} else {
-		c.mode = modeConfig
-	}
-	return ""
-}
-
-func cfgEnd(c *cli, _ input) string {
-	c.mode = modeExec
-	return ""
-}
-
-func cfgHostname(c *cli, in input) string {
-	if in.neg {
-		c.cfg().setHost("Router")
-	} else {
-		c.cfg().setHost(in.args[0])
-	}
-	return ""
-}
-
-func cfgInterface(c *cli, in input) string {
-	name := in.args[0]
-	typ, _ := splitIfName(name)
-	exists := c.cfg().hasIface(name)
-	if !exists && !virtualIf(typ) {
-		return c.invalid(in.pos[0]) // no such port on the chassis
-	}
-	if in.neg {
-		c.cfg().removeIface(name)
-		return ""
-	}
-	if !exists {
-		c.cfg().editIface(name, func(*iface) {})
-	}
-	c.mode, c.ifName = modeIf, name
-	return ""
-}
-
-// globalLine stores the command as a top-level line, replacing the one with
-// the same first k words; "no" removes it.
-func globalLine(k int) handler {
-	return func(c *cli, in input) string {
-		key := strings.Join(in.words[:min(k, len(in.words))], " ")
-		if in.neg {
-			c.cfg().unsetGlobal(key)
-		} else {
-			c.cfg().setGlobal(key, strings.Join(in.words, " "))
-		}
-		return ""
-	}
-}
-
-// sectionLine is globalLine for the line or router section being edited.
-func sectionLine(k int) handler {
-	return func(c *cli, in input) string {
-		key := strings.Join(in.words[:min(k, len(in.words))], " ")
-		line := strings.Join(in.words, " ")
-		c.cfg().editSection(c.section, func(s *section) {
-			if in.neg {
-				s.unset(key)
-			} else {
-				s.set(key, line)
-			}
-		})
-		return ""
-	}
-}
-
-func cfgDomain(c *cli, in input) string {
-	if in.neg {
-		c.cfg().unsetGlobal("ip domain name")
-	} else {
-		c.cfg().setGlobal("ip domain name", "ip domain name "+in.args[0])
-	}
-	return ""
-}
-
-// cfgUser stores a local user; secrets are shown hashed, as IOS does.
-func cfgUser(c *cli, in input) string {
-	key := "username " + in.args[0]
-	if in.neg {
-		c.cfg().unsetGlobal(key)
-		return ""
-	}
-	line := key
-	w := in.words[2:]
-	if w[0] == "privilege" {
-		line += " privilege " + w[1]
-		w = w[2:]
-	}
-	secret := in.args[len(in.args)-1]
-	if w[0] == "password" {
-		line += " password 0 " + secret
-	} else {
-		line += " secret 9 " + fakeHash(secret)
-	}
-	c.cfg().setGlobal(key, line)
-	return ""
-}
-
-func cfgEnable(c *cli, in input) string {
-	if in.neg {
-		c.cfg().setEnable("")
-	} else {
-		c.cfg().setEnable(in.args[len(in.args)-1])
-	}
-	return ""
-}
-
-// cfgBanner takes a one-line banner between delimiters: banner motd ^text^.
-func cfgBanner(c *cli, in input) string {
-	if in.neg {
-		c.cfg().setBanner("")
-		return ""
-	}
-	text := in.args[0]
-	delim := text[:1]
-	if strings.HasPrefix(text, "^C") {
-		delim = "^C"
-	}
-	body := strings.TrimPrefix(text, delim)
-	if i := strings.Index(body, delim); i >= 0 {
-		body = body[:i]
-	}
-	c.cfg().setBanner(body)
-	return ""
-}
-
-func cfgLine(c *cli, in input) string {
-	header := "line vty " + in.args[0] + " " + in.args[1]
-	if in.words[1] == "console" {
-		header = "line con " + in.args[0]
-	}
-	c.cfg().editSection(header, func(*section) {})
-	c.mode, c.section = modeLine, header
-	return ""
-}
-
-func cfgRouter(c *cli, in input) string {
-	header := strings.Join(in.words, " ")
-	if in.neg {
-		c.cfg().removeSection(header)
-		return ""
-	}
-	c.cfg().editSection(header, func(*section) {})
-	c.mode, c.section = modeRouter, header
-	return ""
-}
-
-// Interface handlers.
-
-func ifDesc(c *cli, in input) string {
-	c.cfg().editIface(c.ifName, func(i *iface) {
-		if in.neg {
-			i.desc = ""
-		} else {
-			i.desc = in.args[0]
-		}
-	})
-	return ""
-}
-
-func ifAddr(c *cli, in input) string {
-	c.cfg().editIface(c.ifName, func(i *iface) {
-		if in.neg {
-			i.addr, i.mask, i.method = "", "", "unset"
-		} else {
-			i.addr, i.mask, i.method = in.args[0], in.args[1], "manual"
-		}
-	})
-	return ""
-}
-
-func ifShutdown(c *cli, in input) string {
-	c.cfg().editIface(c.ifName, func(i *iface) { i.shutdown = !in.neg })
-	return ""
+func cmdWrite(c *cli, _ input) string {
+	c.srv.save()
+	return "Building configuration...\n[OK]\n"
 }
 
 // canonicalSet resolves fault-knob commands to their canonical form, so

@@ -34,6 +34,7 @@ func cmdCopyRunStart(c *cli, _ input) string {
 	if ans != "" && ans != "startup-config" {
 		return "%Error opening nvram:/" + ans + " (Permission denied)\n"
 	}
+	c.srv.save()
 	return "Building configuration...\n[OK]\n"
 }
 

@@ -12,48 +12,137 @@ import (
 	"time"
 )
 
-// iface is one interface of the running config.
-type iface struct {
-	name     string
-	desc     string
-	addr     string
-	mask     string
-	method   string // show ip interface brief's Method column
-	shutdown bool
-	physical bool
+// The running configuration is a tree of lines. On the IOS family (IOS,
+// IOS-XE, NX-OS, IOS-XR, EOS) it is the hostname, the enable secret and the
+// banner, which the CLI itself needs, the interfaces (the chassis's ports
+// always exist), and every other top-level line or section as a cnode, in
+// the order it was configured; rendering sorts the top level by a rank
+// that puts each kind of line where the device prints it. On Junos it is a
+// tree of statements (jstmt). Nothing of it is interpreted beyond what the
+// show commands need (an interface's description, address and shutdown).
+
+// cnode is one line of the configuration and the lines indented under it.
+type cnode struct {
+	text string
+	kids []*cnode
 }
 
-// section is a configuration block with a header ("line vty 0 4",
-// "router ospf 1") and indented lines.
-type section struct {
-	header string
-	lines  []string
-}
-
-// set replaces the line that starts with key (whole words), or appends line.
-func (s *section) set(key, line string) {
-	for i, l := range s.lines {
-		if hasKey(l, key) {
-			s.lines[i] = line
-			return
-		}
+func (n *cnode) clone() *cnode {
+	c := &cnode{text: n.text}
+	if n.kids != nil {
+		c.kids = cloneNodes(n.kids)
 	}
-	s.lines = append(s.lines, line)
+	return c
 }
 
-// unset removes the lines that start with key (whole words).
-func (s *section) unset(key string) {
-	out := s.lines[:0]
-	for _, l := range s.lines {
-		if !hasKey(l, key) {
-			out = append(out, l)
-		}
+func cloneNodes(in []*cnode) []*cnode {
+	out := make([]*cnode, len(in))
+	for i, n := range in {
+		out[i] = n.clone()
 	}
-	s.lines = out
+	return out
 }
 
 func hasKey(line, key string) bool {
 	return line == key || strings.HasPrefix(line, key+" ")
+}
+
+// setLine replaces the first line whose key is key (whole words) with line
+// and drops any other such line; with none, line is appended. An empty key
+// means the whole line: it is added unless already there.
+func setLine(list *[]*cnode, key, line string) {
+	if key == "" {
+		key = line
+	}
+	out := (*list)[:0]
+	done := false
+	for _, n := range *list {
+		if hasKey(n.text, key) {
+			if done {
+				continue
+			}
+			n.text, done = line, true
+		}
+		out = append(out, n)
+	}
+	if !done {
+		out = append(out, &cnode{text: line})
+	}
+	*list = out
+}
+
+// unsetLine is "no": with a key, it removes the lines with that key;
+// without, the line that is exactly line, or failing that the lines that
+// start with its words ("no spanning-tree mode", "no access-list 10").
+func unsetLine(list *[]*cnode, key, line string) {
+	match := func(t string) bool { return hasKey(t, key) }
+	if key == "" {
+		match = func(t string) bool { return t == line }
+		found := false
+		for _, n := range *list {
+			found = found || n.text == line
+		}
+		if !found {
+			match = func(t string) bool { return hasKey(t, line) }
+		}
+	}
+	out := (*list)[:0]
+	for _, n := range *list {
+		if !match(n.text) {
+			out = append(out, n)
+		}
+	}
+	*list = out
+}
+
+// findNode returns the node whose text is text.
+func findNode(list []*cnode, text string) *cnode {
+	for _, n := range list {
+		if n.text == text {
+			return n
+		}
+	}
+	return nil
+}
+
+// iface is one interface of the running config: its lines, and the
+// settings the show commands read from them.
+type iface struct {
+	name     string
+	lines    []*cnode
+	method   string // show ip interface brief's Method column
+	physical bool   // a port of the chassis: "no interface" resets it
+
+	// Derived from lines by derive.
+	desc     string
+	addr     string
+	mask     string
+	shutdown bool
+}
+
+// derive reads the settings the show commands need from the lines.
+func (i *iface) derive() {
+	i.desc, i.addr, i.mask, i.shutdown = "", "", "", false
+	for _, n := range i.lines {
+		w := strings.Fields(n.text)
+		switch {
+		case len(w) > 1 && w[0] == "description":
+			i.desc = strings.TrimPrefix(n.text, "description ")
+		case n.text == "shutdown":
+			i.shutdown = true
+		case len(w) >= 3 && (w[0] == "ip" || w[0] == "ipv4") && w[1] == "address" && w[len(w)-1] != "secondary":
+			if a, m, ok := parseCIDR(w[2]); ok {
+				i.addr, i.mask = a, m
+			} else if len(w) >= 4 {
+				i.addr, i.mask = w[2], w[3]
+			}
+		}
+	}
+	if i.addr == "" {
+		i.method = "unset"
+	} else if i.method == "unset" || i.method == "" {
+		i.method = "manual"
+	}
 }
 
 // model is one device's running configuration, shared by all its sessions.
@@ -61,34 +150,26 @@ type model struct {
 	mu       sync.Mutex
 	plat     *platform
 	hostname string
-	enable   string   // the enable secret, kept clear so enable can check it
-	globals  section  // top-level one-line commands; header unused
-	ifaces   []*iface // kept sorted as IOS lists them
-	routers  []*section
-	lines    []*section
-	banner   string
-	reloadAt time.Time // a scheduled reload; zero when none
+	enable   string // the enable secret, kept clear so enable can check it
+	// enableHash is what "enable secret 9 ..." shows; "" when none is set.
+	enableHash string
+	ifaces     []*iface // kept sorted as the platform lists them
+	top        []*cnode // every other top-level line and section
+	banner     string   // motd text, lines joined by "\n"
+	junos      *jstmt   // Junos: the whole configuration
+	startup    string   // the saved configuration, as rendered
+	reloadAt   time.Time
 }
 
+// newModel is the device's chassis with no configuration at all.
 func newModel(d Device, p *platform) *model {
-	m := &model{plat: p, hostname: d.Hostname, enable: d.Enable}
-	if p.name == "cisco_iosxe" || p.name == "cisco_ios" {
-		if d.Username != "" {
-			m.globals.set("username "+d.Username, "username "+d.Username+" privilege 15 secret 9 "+fakeHash(d.Password))
-		}
-		m.globals.set("ip domain name", "ip domain name lab.local")
-		m.lines = []*section{
-			{header: "line con 0", lines: []string{"stopbits 1"}},
-			{header: "line vty 0 4", lines: []string{"login local", "transport input ssh"}},
-		}
+	m := &model{plat: p, hostname: d.Hostname}
+	if p.name == "juniper_junos" {
+		m.junos = &jstmt{}
+		return m
 	}
-	n := p.ifNumbers
-	m.ifaces = []*iface{
-		{name: p.loopback, addr: "10.255.255.1", mask: "255.255.255.255", method: "NVRAM"},
-		{name: p.ifPrefix + n[0], desc: "uplink to core", addr: "192.168.100.1", mask: "255.255.255.0", method: "NVRAM", physical: true},
-		{name: p.ifPrefix + n[1], addr: "10.0.12.1", mask: "255.255.255.0", method: "NVRAM", physical: true},
-		{name: p.ifPrefix + n[2], method: "unset", physical: true, shutdown: true},
-		{name: p.ifPrefix + n[3], method: "unset", physical: true},
+	for _, n := range p.ifNumbers {
+		m.ifaces = append(m.ifaces, &iface{name: p.ifPrefix + n, method: "unset", physical: true, lines: chassisLines(p)})
 	}
 	if p.mgmt != "" {
 		m.ifaces = append(m.ifaces, &iface{name: p.mgmt, method: "unset", physical: true})
@@ -97,26 +178,35 @@ func newModel(d Device, p *platform) *model {
 	return m
 }
 
+// chassisLines are the lines a physical port has before any configuration:
+// IOS-XE's "negotiation auto" (which "no negotiation auto" removes).
+func chassisLines(p *platform) []*cnode {
+	if p.name == "cisco_iosxe" {
+		return []*cnode{{text: "negotiation auto"}}
+	}
+	return nil
+}
+
 // clone is a deep copy: a candidate configuration (IOS-XR, Junos) that a
 // session edits until commit.
 func (m *model) clone() *model {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	c := &model{plat: m.plat, hostname: m.hostname, enable: m.enable, banner: m.banner}
-	c.globals.lines = append([]string(nil), m.globals.lines...)
+	return m.cloneLocked()
+}
+
+func (m *model) cloneLocked() *model {
+	c := &model{plat: m.plat, hostname: m.hostname, enable: m.enable, enableHash: m.enableHash,
+		banner: m.banner, startup: m.startup}
 	for _, i := range m.ifaces {
 		cp := *i
+		cp.lines = cloneNodes(i.lines)
 		c.ifaces = append(c.ifaces, &cp)
 	}
-	copySections := func(in []*section) []*section {
-		out := make([]*section, 0, len(in))
-		for _, s := range in {
-			out = append(out, &section{header: s.header, lines: append([]string(nil), s.lines...)})
-		}
-		return out
+	c.top = cloneNodes(m.top)
+	if m.junos != nil {
+		c.junos = m.junos.clone()
 	}
-	c.routers = copySections(m.routers)
-	c.lines = copySections(m.lines)
 	return c
 }
 
@@ -125,8 +215,14 @@ func (m *model) commit(cand *model) {
 	c := cand.clone()
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	m.hostname, m.enable, m.banner = c.hostname, c.enable, c.banner
-	m.globals, m.ifaces, m.routers, m.lines = c.globals, c.ifaces, c.routers, c.lines
+	m.replaceLocked(c)
+}
+
+// replaceLocked takes c's configuration (not its startup config or
+// scheduled reload).
+func (m *model) replaceLocked(c *model) {
+	m.hostname, m.enable, m.enableHash, m.banner = c.hostname, c.enable, c.enableHash, c.banner
+	m.ifaces, m.top, m.junos = c.ifaces, c.top, c.junos
 }
 
 func (m *model) host() string {
@@ -147,9 +243,25 @@ func (m *model) enableSecret() string {
 	return m.enable
 }
 
+// setEnable sets the enable secret in clear, or with hash "" none.
 func (m *model) setEnable(secret string) {
 	m.mu.Lock()
 	m.enable = secret
+	m.enableHash = ""
+	if secret != "" {
+		m.enableHash = fakeHash(secret)
+	}
+	m.mu.Unlock()
+}
+
+// setEnableHash is "enable secret 9 HASH": the secret itself is unknown
+// unless it is the one the hash was made from.
+func (m *model) setEnableHash(hash string) {
+	m.mu.Lock()
+	if m.enable != "" && fakeHash(m.enable) != hash {
+		m.enable = ""
+	}
+	m.enableHash = hash
 	m.mu.Unlock()
 }
 
@@ -165,20 +277,22 @@ func (m *model) motd() string {
 	return m.banner
 }
 
+// editTop applies fn to the top-level lines.
+func (m *model) editTop(fn func(list *[]*cnode)) {
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	fn(&m.top)
+}
+
 // setGlobal replaces the top-level line starting with key, or adds line.
 func (m *model) setGlobal(key, line string) {
-	m.mu.Lock()
-	m.globals.set(key, line)
-	m.mu.Unlock()
+	m.editTop(func(l *[]*cnode) { setLine(l, key, line) })
 }
 
 func (m *model) unsetGlobal(key string) {
-	m.mu.Lock()
-	m.globals.unset(key)
-	m.mu.Unlock()
+	m.editTop(func(l *[]*cnode) { unsetLine(l, key, key) })
 }
 
-// lookupIface returns whether the interface exists.
 func (m *model) hasIface(name string) bool {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -194,7 +308,8 @@ func (m *model) find(name string) *iface {
 	return nil
 }
 
-// editIface applies fn to the named interface, creating it first if needed.
+// editIface applies fn to the named interface's lines, creating it first
+// if needed.
 func (m *model) editIface(name string, fn func(*iface)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
@@ -205,6 +320,7 @@ func (m *model) editIface(name string, fn func(*iface)) {
 		m.sortIfaces()
 	}
 	fn(i)
+	i.derive()
 }
 
 // removeIface deletes a virtual interface; a physical one is reset to
@@ -217,7 +333,7 @@ func (m *model) removeIface(name string) {
 			continue
 		}
 		if i.physical {
-			*i = iface{name: name, method: "unset", physical: true}
+			*i = iface{name: name, method: "unset", physical: true, lines: chassisLines(m.plat)}
 			return
 		}
 		m.ifaces = append(m.ifaces[:k], m.ifaces[k+1:]...)
@@ -228,43 +344,40 @@ func (m *model) removeIface(name string) {
 func (m *model) snapshotIfaces() []iface {
 	m.mu.Lock()
 	defer m.mu.Unlock()
+	if m.junos != nil {
+		return junosIfaces(m)
+	}
 	out := make([]iface, len(m.ifaces))
 	for k, i := range m.ifaces {
 		out[k] = *i
+		out[k].lines = nil
 	}
 	return out
 }
 
-// editSection applies fn to the line or router section with this header,
-// creating it if needed.
-func (m *model) editSection(header string, fn func(*section)) {
+// editSection applies fn to the top-level section with this header,
+// creating it (at the end) if needed.
+func (m *model) editSection(header string, fn func(*cnode)) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	list := &m.routers
-	if strings.HasPrefix(header, "line ") {
-		list = &m.lines
+	s := findNode(m.top, header)
+	if s == nil {
+		s = &cnode{text: header}
+		m.top = append(m.top, s)
 	}
-	for _, s := range *list {
-		if s.header == header {
-			fn(s)
-			return
-		}
-	}
-	s := &section{header: header}
-	*list = append(*list, s)
 	fn(s)
 }
 
 func (m *model) removeSection(header string) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	out := m.routers[:0]
-	for _, s := range m.routers {
-		if s.header != header {
-			out = append(out, s)
+	m.editTop(func(l *[]*cnode) {
+		out := (*l)[:0]
+		for _, s := range *l {
+			if s.text != header {
+				out = append(out, s)
+			}
 		}
-	}
-	m.routers = out
+		*l = out
+	})
 }
 
 // IOS lists interfaces by type, then by number; loopbacks come first.
@@ -276,14 +389,27 @@ var ifTypeOrder = map[string]int{
 }
 
 func (m *model) sortIfaces() {
-	sort.SliceStable(m.ifaces, func(a, b int) bool {
-		ta, na := splitIfName(m.ifaces[a].name)
-		tb, nb := splitIfName(m.ifaces[b].name)
-		if ta != tb {
-			return ifTypeOrder[ta] < ifTypeOrder[tb]
+	sort.SliceStable(m.ifaces, func(a, b int) bool { return lessIfName(m.ifaces[a].name, m.ifaces[b].name) })
+}
+
+func lessIfName(a, b string) bool {
+	ta, na := splitIfName(a)
+	tb, nb := splitIfName(b)
+	if ta != tb {
+		oa, ok1 := ifTypeOrder[ta]
+		ob, ok2 := ifTypeOrder[tb]
+		if !ok1 {
+			oa = 30
 		}
-		return lessNumbers(na, nb)
-	})
+		if !ok2 {
+			ob = 30
+		}
+		if oa != ob {
+			return oa < ob
+		}
+		return ta < tb
+	}
+	return lessNumbers(na, nb)
 }
 
 func splitIfName(name string) (typ, num string) {
@@ -297,36 +423,23 @@ func splitIfName(name string) (typ, num string) {
 // lessNumbers orders "0/10" after "0/2".
 func lessNumbers(a, b string) bool {
 	split := func(s string) []string {
-		return strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' })
+		return strings.FieldsFunc(s, func(r rune) bool { return r == '/' || r == '.' || r == ':' })
 	}
 	pa, pb := split(a), split(b)
 	for k := 0; k < len(pa) && k < len(pb); k++ {
-		x, _ := strconv.Atoi(pa[k])
-		y, _ := strconv.Atoi(pb[k])
+		x, e1 := strconv.Atoi(pa[k])
+		y, e2 := strconv.Atoi(pb[k])
+		if e1 != nil || e2 != nil {
+			if pa[k] != pb[k] {
+				return pa[k] < pb[k]
+			}
+			continue
+		}
 		if x != y {
 			return x < y
 		}
 	}
 	return len(pa) < len(pb)
-}
-
-// Top-level lines are shown in IOS's order, not the order they were typed.
-func globalRank(line string) int {
-	switch {
-	case strings.HasPrefix(line, "username "):
-		return 10
-	case strings.HasPrefix(line, "ip domain "):
-		return 20
-	case strings.HasPrefix(line, "ip route "):
-		return 60
-	case strings.HasPrefix(line, "logging "):
-		return 70
-	case strings.HasPrefix(line, "snmp-server "):
-		return 80
-	case strings.HasPrefix(line, "ntp "):
-		return 95
-	}
-	return 50
 }
 
 // render writes the running config as the platform shows it (IOS: after
@@ -339,91 +452,6 @@ func (m *model) render() string {
 	return b.String()
 }
 
-// globalsSorted are the top-level lines in IOS's order.
-func (m *model) globalsSorted() []string {
-	globals := append([]string(nil), m.globals.lines...)
-	sort.SliceStable(globals, func(a, c int) bool { return globalRank(globals[a]) < globalRank(globals[c]) })
-	return globals
-}
-
-// renderIOS writes the running config the way IOS shows it after the
-// "Current configuration" line.
-func renderIOS(m *model, b *strings.Builder) {
-	w := func(lines ...string) {
-		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-	}
-	globals := m.globalsSorted()
-	rank := func(lo, hi int) {
-		any := false
-		for _, g := range globals {
-			if r := globalRank(g); r >= lo && r < hi {
-				w(g)
-				any = true
-			}
-		}
-		if any {
-			w("!")
-		}
-	}
-
-	w("!", "version "+m.plat.version,
-		"service timestamps debug datetime msec",
-		"service timestamps log datetime msec",
-		"!",
-		"hostname "+m.hostname,
-		"!",
-		"boot-start-marker",
-		"boot-end-marker",
-		"!")
-	if m.enable != "" {
-		w("enable secret 9 "+fakeHash(m.enable), "!")
-	}
-	w("no aaa new-model", "!")
-	rank(0, 50)
-	for _, i := range m.ifaces {
-		w("interface " + i.name)
-		if i.desc != "" {
-			w(" description " + i.desc)
-		}
-		if i.addr != "" {
-			w(" ip address " + i.addr + " " + i.mask)
-		} else {
-			w(" no ip address")
-		}
-		if i.shutdown {
-			w(" shutdown")
-		}
-		if i.physical && m.plat.name == "cisco_iosxe" {
-			w(" negotiation auto")
-		}
-		w("!")
-	}
-	for _, s := range m.routers {
-		w(s.header)
-		for _, l := range s.lines {
-			w(" " + l)
-		}
-		w("!")
-	}
-	w("ip forward-protocol nd", "no ip http server", "no ip http secure-server", "!")
-	rank(50, 90)
-	if m.banner != "" {
-		w("banner motd ^C", strings.TrimRight(m.banner, "\n"), "^C", "!")
-	}
-	for _, s := range m.lines {
-		w(s.header)
-		for _, l := range s.lines {
-			w(" " + l)
-		}
-	}
-	w("!")
-	rank(90, 100)
-	w("end")
-}
-
 // fakeHash stands in for IOS's type-9 scrypt hash: stable for a secret, so
 // the config is deterministic, and never the secret itself.
 func fakeHash(secret string) string {
@@ -432,7 +460,7 @@ func fakeHash(secret string) string {
 	return "$9$" + enc[:14] + "$" + enc[14:]
 }
 
-var ifNumberRE = regexp.MustCompile(`^\d+(/\d+)*$`)
+var ifNumberRE = regexp.MustCompile(`^\d+(/[A-Z]*\d+)*(\.\d+)?$`)
 
 // iosIfTypes are the interface types IOS config mode knows, by full name.
 var iosIfTypes = []string{"GigabitEthernet", "TenGigabitEthernet", "FastEthernet", "Ethernet",

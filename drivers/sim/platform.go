@@ -81,7 +81,7 @@ func lookupPlatform(name string) (*platform, error) {
 // trees lists every tree of the platform, for fault-knob matching.
 func (p *platform) trees() []*node {
 	out := []*node{p.exec}
-	for _, m := range []mode{modeConfig, modeIf, modeLine, modeRouter} {
+	for _, m := range []mode{modeConfig, modeIf, modeLine, modeRouter, modeACL, modeVlan} {
 		if t := p.modes[m]; t != nil {
 			out = append(out, t)
 		}
@@ -112,30 +112,6 @@ func cidrArg(toks []token) (string, int, bool) {
 	return toks[0].s, 1, ok
 }
 
-// addressArgs accepts "A.B.C.D/LEN" or "A.B.C.D MASK" and runs h.
-func addressArgs(h handler) []*node {
-	return []*node{arg(cidrArg).does(h), arg(ipv4, arg(ipv4).does(h))}
-}
-
-// ifAddrAny sets the interface address from either form of addressArgs.
-func ifAddrAny(c *cli, in input) string {
-	var addr, mask string
-	switch len(in.args) {
-	case 1:
-		addr, mask, _ = parseCIDR(in.args[0])
-	case 2:
-		addr, mask = in.args[0], in.args[1]
-	}
-	c.cfg().editIface(c.ifName, func(i *iface) {
-		if in.neg {
-			i.addr, i.mask, i.method = "", "", "unset"
-		} else {
-			i.addr, i.mask, i.method = addr, mask, "manual"
-		}
-	})
-	return ""
-}
-
 // showRunPlain is show running-config on platforms that print the
 // configuration with no preamble (NX-OS, EOS).
 func showRunPlain(c *cli, _ input) string { return c.srv.model.render() }
@@ -148,7 +124,3 @@ func cmdConfigQuiet(c *cli, _ input) string {
 	c.mode = modeConfig
 	return ""
 }
-
-// globalLines are the top-level lines ("ntp server ...") in IOS's order;
-// NX-OS and EOS print them as typed.
-func globalLines(m *model) []string { return m.globalsSorted() }

@@ -35,26 +35,6 @@ func init() {
 		kw("write", kw("memory").does(eosCopy)).does(eosCopy).enabled(),
 		kw("ping", arg(ipv4).does(cmdPing)),
 	)
-	config := kw("",
-		kw("no").negated(),
-		kw("hostname", arg(word).does(cfgHostname)).undoes(cfgHostname),
-		kw("interface", arg(ifn).does(cfgInterface)),
-		kw("ntp", kw("server", arg(word).does(globalLine(3)))),
-		kw("logging", kw("host", arg(word).does(globalLine(3)))),
-		kw("ip", kw("routing").does(cmdNothing)),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
-	ifc := kw("",
-		kw("no").negated(),
-		kw("description", restOfLine().does(ifDesc)).undoes(ifDesc),
-		kw("ip", kw("address", addressArgs(ifAddrAny)...).undoes(ifAddrAny)),
-		kw("shutdown").does(ifShutdown),
-		kw("switchport").does(cmdNothing),
-		kw("mtu", arg(number(68, 9214)).does(cmdNothing)),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
 	register(&platform{
 		name:       "arista_eos",
 		version:    "4.28.3M",
@@ -65,7 +45,7 @@ func init() {
 		ifTypes:    eosIfTypes,
 		showVerFmt: showVersionEOS,
 		exec:       exec,
-		modes:      map[mode]*node{modeConfig: config, modeIf: ifc},
+		modes:      iosTrees("arista_eos", ifn),
 		filters:    filterTree,
 		loginPriv: func(d Device) int {
 			if d.StartPrivileged {
@@ -86,6 +66,14 @@ func eosPrompt(c *cli) string {
 		return h + "(config)#"
 	case modeIf:
 		return h + "(config-if-" + shortIf(c.ifName) + ")#"
+	case modeLine:
+		return h + "(config-line)#"
+	case modeRouter:
+		return h + "(config-router-" + strings.Fields(c.section)[1] + ")#"
+	case modeACL:
+		return h + "(config-acl-" + strings.Fields(c.section)[2] + ")#"
+	case modeVlan:
+		return h + "(config-vlan-" + strings.Fields(c.section)[1] + ")#"
 	}
 	if c.priv >= 15 {
 		return h + "#"
@@ -105,7 +93,10 @@ func eosErrText(_ *cli, p parsed, _ string) string {
 	return ""
 }
 
-func eosCopy(*cli, input) string { return "Copy completed successfully.\n" }
+func eosCopy(c *cli, _ input) string {
+	c.srv.save()
+	return "Copy completed successfully.\n"
+}
 
 func showClockEOS(*cli, input) string {
 	return time.Now().UTC().Format("Mon Jan _2 15:04:05 2006") + "\nTimezone: UTC\nClock source: local\n"
@@ -131,42 +122,6 @@ func showIPIntBriefEOS(c *cli, _ input) string {
 		fmt.Fprintf(&b, "%-17s %-21s %-12s %-14s %10d\n", i.name, i.cidr(), status, proto, mtu)
 	}
 	return b.String()
-}
-
-func renderEOS(m *model, b *strings.Builder) {
-	w := func(lines ...string) {
-		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-	}
-	w("! Command: show running-config",
-		"! device: "+m.hostname+" (vEOS-lab, EOS-"+m.plat.version+")",
-		"!", "! boot system flash:/vEOS-lab.swi", "!", "no aaa root", "!",
-		"transceiver qsfp default-mode 4x10G", "!", "service routing protocols model multi-agent", "!",
-		"hostname "+m.hostname, "!")
-	if g := globalLines(m); len(g) > 0 {
-		w(g...)
-		w("!")
-	}
-	w("spanning-tree mode mstp", "!")
-	for _, i := range m.ifaces {
-		w("interface " + i.name)
-		if i.desc != "" {
-			w("   description " + i.desc)
-		}
-		if i.shutdown {
-			w("   shutdown")
-		}
-		if i.physical && !strings.HasPrefix(i.name, "Management") {
-			w("   no switchport")
-		}
-		if i.addr != "" {
-			w("   ip address " + i.cidr())
-		}
-		w("!")
-	}
-	w("ip routing", "!", "end")
 }
 
 func showVersionEOS(_, up, board string, _ int) string {

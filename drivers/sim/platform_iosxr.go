@@ -41,28 +41,22 @@ func init() {
 		).does(cmdConfigQuiet),
 		kw("ping", arg(ipv4).does(cmdPing)),
 	)
-	common := func(kids ...*node) *node {
-		return kw("", append([]*node{
-			kw("no").negated(),
+	modes := iosTrees("cisco_iosxr", ifn)
+	for _, t := range modes {
+		for _, k := range t.kids {
+			switch k.word {
+			case "exit":
+				k.run = xrExit
+			case "end":
+				k.run = xrEnd
+			}
+		}
+		t.kids = append(t.kids,
 			kw("commit").does(xrCommit),
 			kw("abort").does(xrAbort),
-			kw("end").does(xrEnd),
-			kw("exit").does(xrExit),
 			show(kw("configuration").does(showCandidateXR)),
-		}, kids...)...)
+		)
 	}
-	config := common(
-		kw("hostname", arg(word).does(cfgHostname)).undoes(cfgHostname),
-		kw("interface", arg(ifn).does(cfgInterface)),
-		kw("ntp", kw("server", arg(word).does(globalLine(3)))),
-		kw("logging", arg(ipv4).does(globalLine(2))),
-	)
-	ifc := common(
-		kw("description", restOfLine().does(ifDesc)).undoes(ifDesc),
-		kw("ipv4", kw("address", addressArgs(ifAddrAny)...).undoes(ifAddrAny)),
-		kw("shutdown").does(ifShutdown),
-		kw("mtu", arg(number(64, 65535)).does(cmdNothing)),
-	)
 	register(&platform{
 		name:       "cisco_iosxr",
 		version:    "7.3.2",
@@ -73,7 +67,7 @@ func init() {
 		ifTypes:    xrIfTypes,
 		showVerFmt: showVersionXR,
 		exec:       exec,
-		modes:      map[mode]*node{modeConfig: config, modeIf: ifc},
+		modes:      modes,
 		filters:    filterTree,
 		loginPriv:  func(Device) int { return 15 },
 		prompt:     xrPrompt,
@@ -89,6 +83,14 @@ func xrPrompt(c *cli) string {
 		return h + "(config)#"
 	case modeIf:
 		return h + "(config-if)#"
+	case modeLine:
+		return h + "(config-line)#"
+	case modeRouter:
+		return h + "(config-" + strings.Fields(c.section)[1] + ")#"
+	case modeACL:
+		return h + "(config-acl)#"
+	case modeVlan:
+		return h + "(config-vlan)#"
 	}
 	return h + "#"
 }
@@ -98,6 +100,7 @@ func xrCommit(c *cli, _ input) string {
 		return "% No configuration changes to commit.\n"
 	}
 	c.srv.model.commit(c.cand)
+	c.srv.save()
 	c.cand = c.srv.model.clone()
 	return ""
 }
@@ -118,6 +121,7 @@ func xrEnd(c *cli, _ input) string {
 		switch {
 		case ans == "yes" || ans == "y":
 			c.srv.model.commit(c.cand)
+			c.srv.save()
 		case ans == "no" || ans == "n":
 		default: // cancel, or Enter for the default: stay
 			return ""
@@ -160,45 +164,6 @@ func showIPIntBriefXR(c *cli, _ input) string {
 		fmt.Fprintf(&b, "%-30s %-15s %-15s %-8s default \n", i.name, addr, status, proto)
 	}
 	return b.String()
-}
-
-func renderXR(m *model, b *strings.Builder) {
-	w := func(lines ...string) {
-		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-	}
-	w("!! IOS XR Configuration "+m.plat.version, "!", "hostname "+m.hostname)
-	var ntp []string
-	for _, g := range globalLines(m) {
-		if s, ok := strings.CutPrefix(g, "ntp "); ok {
-			ntp = append(ntp, s)
-			continue
-		}
-		w(g)
-	}
-	for _, i := range m.ifaces {
-		w("interface " + i.name)
-		if i.desc != "" {
-			w(" description " + i.desc)
-		}
-		if i.addr != "" {
-			w(" ipv4 address " + i.addr + " " + i.mask)
-		}
-		if i.shutdown {
-			w(" shutdown")
-		}
-		w("!")
-	}
-	if len(ntp) > 0 {
-		w("ntp")
-		for _, s := range ntp {
-			w(" " + s)
-		}
-		w("!")
-	}
-	w("end")
 }
 
 func showVersionXR(host, up, _ string, _ int) string {

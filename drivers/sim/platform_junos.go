@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -41,8 +40,8 @@ func init() {
 		kw("ping", arg(ipv4).does(cmdPing)),
 	)
 	junosConfig = kw("",
-		kw("set", junosStatements(false)...),
-		kw("delete", junosStatements(true)...),
+		kw("set", restOfLine().does(jSet)),
+		kw("delete", restOfLine().does(jDelete)),
 		kw("commit", kw("check").does(jCommitCheck)).does(jCommit),
 		kw("rollback", arg(number(0, 0)).does(jRollback)).does(jRollback),
 		kw("show").does(jShowCandidate),
@@ -79,33 +78,6 @@ func init() {
 	})
 }
 
-// junosStatements is the part of the hierarchy set and delete know.
-func junosStatements(del bool) []*node {
-	desc := kw("description", restOfLine().does(jIfDesc))
-	host := kw("host-name", arg(word).does(jHostName))
-	if del {
-		desc = kw("description").does(jIfDesc)
-		host = kw("host-name").does(jHostName)
-	}
-	return []*node{
-		kw("system",
-			host,
-			kw("ntp", kw("server", arg(ipv4).does(jNTP))),
-		),
-		kw("interfaces", arg(junosIfName,
-			desc,
-			kw("disable").does(jIfDisable),
-			kw("unit", arg(number(0, 0), kw("family", kw("inet", kw("address", arg(cidrArg).does(jIfAddr)))))),
-		)),
-	}
-}
-
-var junosIfRE = regexp.MustCompile(`^((ge|xe|et)-\d+/\d+/\d+|lo0|fxp0|em\d+)$`)
-
-func junosIfName(toks []token) (string, int, bool) {
-	return toks[0].s, 1, junosIfRE.MatchString(toks[0].s)
-}
-
 func junosPrompt(c *cli) string {
 	p := c.user + "@" + c.srv.model.host()
 	if c.mode != modeExec {
@@ -122,6 +94,10 @@ func junosDispatch(c *cli, line string, toks []token) (parsed, string) {
 	}
 	tree := junosExec
 	if c.mode != modeExec {
+		if c.srv.rejects(line) {
+			p := parsed{err: errInvalid, at: toks[len(toks)-1].pos}
+			return p, c.errorText(p, line)
+		}
 		tree = junosConfig
 		if toks[0].s == "run" {
 			tree, toks = junosExec, toks[1:]
@@ -226,6 +202,7 @@ func jConfigure(c *cli, _ input) string {
 
 func jCommit(c *cli, _ input) string {
 	c.srv.model.commit(c.cand)
+	c.srv.save()
 	c.cand = c.srv.model.clone()
 	return "commit complete\n"
 }
@@ -254,130 +231,16 @@ func jExit(c *cli, _ input) string {
 
 func jShowCandidate(c *cli, _ input) string {
 	if c.displaySet {
-		return junosTree(c.cfg()).setForm()
+		return c.cfg().junosSet()
 	}
 	return c.cfg().render()
 }
 
 func showConfigJunos(c *cli, _ input) string {
 	if c.displaySet {
-		return junosTree(c.srv.model).setForm()
+		return c.srv.model.junosSet()
 	}
 	return "## Last commit: 2024-01-01 00:00:00 UTC by " + c.user + "\n" + c.srv.model.render()
-}
-
-func jHostName(c *cli, in input) string {
-	if in.words[0] == "delete" {
-		c.cfg().setHost("Router")
-	} else {
-		c.cfg().setHost(in.args[0])
-	}
-	return ""
-}
-
-func jNTP(c *cli, in input) string {
-	key := "ntp server " + in.args[0]
-	if in.words[0] == "delete" {
-		c.cfg().unsetGlobal(key)
-	} else {
-		c.cfg().setGlobal(key, key)
-	}
-	return ""
-}
-
-func jIfDesc(c *cli, in input) string {
-	c.cfg().editIface(in.args[0], func(i *iface) {
-		if in.words[0] == "delete" {
-			i.desc = ""
-		} else {
-			i.desc = strings.Trim(in.args[1], `"`)
-		}
-	})
-	return ""
-}
-
-func jIfDisable(c *cli, in input) string {
-	c.cfg().editIface(in.args[0], func(i *iface) { i.shutdown = in.words[0] != "delete" })
-	return ""
-}
-
-func jIfAddr(c *cli, in input) string {
-	addr, mask, _ := parseCIDR(in.args[2])
-	c.cfg().editIface(in.args[0], func(i *iface) {
-		if in.words[0] == "delete" {
-			if i.addr == addr {
-				i.addr, i.mask, i.method = "", "", "unset"
-			}
-			return
-		}
-		i.addr, i.mask, i.method = addr, mask, "manual"
-	})
-	return ""
-}
-
-// jstmt is one statement of the Junos hierarchy: a leaf ("host-name r1")
-// or a container with statements inside.
-type jstmt struct {
-	name string
-	kids []*jstmt
-	leaf bool
-}
-
-func (s *jstmt) add(name string, kids ...*jstmt) *jstmt {
-	k := &jstmt{name: name, kids: kids, leaf: len(kids) == 0}
-	s.kids = append(s.kids, k)
-	return k
-}
-
-// junosTree is the model as a Junos hierarchy.
-func junosTree(m *model) *jstmt {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	return junosTreeLocked(m)
-}
-
-func junosTreeLocked(m *model) *jstmt {
-	root := &jstmt{}
-	root.add("version " + m.plat.version)
-	sys := root.add("system", &jstmt{name: "host-name " + m.hostname, leaf: true})
-	sys.add("services", &jstmt{name: "ssh", leaf: true})
-	var ntp []*jstmt
-	for _, g := range m.globalsSorted() {
-		if s, ok := strings.CutPrefix(g, "ntp "); ok {
-			ntp = append(ntp, &jstmt{name: s, leaf: true})
-		}
-	}
-	if len(ntp) > 0 {
-		sys.add("ntp", ntp...)
-	}
-	ifs := &jstmt{name: "interfaces"}
-	for _, i := range m.ifaces {
-		var kids []*jstmt
-		if i.desc != "" {
-			kids = append(kids, &jstmt{name: "description " + junosQuote(i.desc), leaf: true})
-		}
-		if i.shutdown {
-			kids = append(kids, &jstmt{name: "disable", leaf: true})
-		}
-		if i.addr != "" {
-			addr := &jstmt{name: "address " + i.cidr(), leaf: true}
-			kids = append(kids, &jstmt{name: "unit 0", kids: []*jstmt{{name: "family inet", kids: []*jstmt{addr}}}})
-		}
-		if len(kids) > 0 {
-			ifs.kids = append(ifs.kids, &jstmt{name: i.name, kids: kids})
-		}
-	}
-	if len(ifs.kids) > 0 {
-		root.kids = append(root.kids, ifs)
-	}
-	return root
-}
-
-func junosQuote(s string) string {
-	if strings.ContainsAny(s, " \t;{}#") {
-		return `"` + s + `"`
-	}
-	return s
 }
 
 // curly writes the statements in Junos's brace form.
@@ -411,7 +274,10 @@ func (s *jstmt) setForm() string {
 	return b.String()
 }
 
-func renderJunos(m *model, b *strings.Builder) { junosTreeLocked(m).curly(b, 0) }
+func renderJunos(m *model, b *strings.Builder) {
+	b.WriteString("version " + m.plat.version + ";\n")
+	m.junos.curly(b, 0)
+}
 
 func showSystemUptime(c *cli, _ input) string {
 	now := time.Now().UTC()

@@ -33,27 +33,6 @@ func init() {
 		kw("copy", kw("running-config", kw("startup-config").does(nxosCopyRunStart))).enabled(),
 		kw("ping", arg(ipv4).does(cmdPing)),
 	)
-	config := kw("",
-		kw("no").negated(),
-		kw("hostname", arg(word).does(cfgHostname)).undoes(cfgHostname),
-		kw("switchname", arg(word).does(cfgHostname)).undoes(cfgHostname),
-		kw("interface", arg(ifn).does(cfgInterface)),
-		kw("ntp", kw("server", arg(word).does(globalLine(3)))),
-		kw("logging", kw("server", arg(word).does(globalLine(3)))),
-		kw("feature", arg(word).does(globalLine(2))),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
-	ifc := kw("",
-		kw("no").negated(),
-		kw("description", restOfLine().does(ifDesc)).undoes(ifDesc),
-		kw("ip", kw("address", addressArgs(ifAddrAny)...).undoes(ifAddrAny)),
-		kw("shutdown").does(ifShutdown),
-		kw("switchport").does(cmdNothing),
-		kw("mtu", arg(number(576, 9216)).does(cmdNothing)),
-		kw("exit").does(cfgExit),
-		kw("end").does(cfgEnd),
-	)
 	register(&platform{
 		name:       "cisco_nxos",
 		version:    "9.3(8)",
@@ -64,7 +43,7 @@ func init() {
 		ifTypes:    nxosIfTypes,
 		showVerFmt: showVersionNXOS,
 		exec:       exec,
-		modes:      map[mode]*node{modeConfig: config, modeIf: ifc},
+		modes:      iosTrees("cisco_nxos", ifn),
 		filters:    filterTree,
 		loginPriv: func(d Device) int {
 			if d.Enable != "" && !d.StartPrivileged {
@@ -85,6 +64,14 @@ func nxosPrompt(c *cli) string {
 		return h + "(config)# "
 	case modeIf:
 		return h + "(config-if)# "
+	case modeLine:
+		return h + "(config-line)# "
+	case modeRouter:
+		return h + "(config-router)# "
+	case modeACL:
+		return h + "(config-acl)# "
+	case modeVlan:
+		return h + "(config-vlan)# "
 	}
 	if c.priv >= 15 {
 		return h + "# "
@@ -110,7 +97,8 @@ func nxosConfT(c *cli, _ input) string {
 }
 
 // nxosCopyRunStart saves without asking, as NX-OS does.
-func nxosCopyRunStart(*cli, input) string {
+func nxosCopyRunStart(c *cli, _ input) string {
+	c.srv.save()
 	return "[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n"
 }
 
@@ -137,46 +125,6 @@ func showIPIntBriefNXOS(c *cli, _ input) string {
 		fmt.Fprintf(&b, "%-20s %-15s %s\n", short+num, i.addr, status)
 	}
 	return b.String()
-}
-
-func renderNXOS(m *model, b *strings.Builder) {
-	w := func(lines ...string) {
-		for _, l := range lines {
-			b.WriteString(l)
-			b.WriteByte('\n')
-		}
-	}
-	w("", "!Command: show running-config", "!No configuration change since last restart", "!", "",
-		"version "+m.plat.version+" Bios:version", "hostname "+m.hostname)
-	for _, g := range globalLines(m) {
-		w(g)
-	}
-	w("", "vrf context management", "")
-	for _, i := range m.ifaces {
-		w("interface " + i.name)
-		if i.desc != "" {
-			w("  description " + i.desc)
-		}
-		if i.name == "mgmt0" {
-			w("  vrf member management", "")
-			continue
-		}
-		if i.physical {
-			w("  no switchport")
-		}
-		if i.addr != "" {
-			w("  ip address " + i.cidr())
-		}
-		if i.physical {
-			if i.shutdown {
-				w("  shutdown")
-			} else {
-				w("  no shutdown")
-			}
-		}
-		w("")
-	}
-	w("line console", "line vty", "")
 }
 
 func showVersionNXOS(host, up, board string, _ int) string {

@@ -24,6 +24,7 @@ import (
 	"fmt"
 	"net"
 	"strconv"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -63,6 +64,19 @@ type Device struct {
 	// before --More--. 0 means 24.
 	PageLength int
 
+	// Config, when set, is the running configuration the device starts
+	// with instead of the platform's factory one: IOS-family text as show
+	// running-config prints it (preamble, "!" and "end" may be left out),
+	// or Junos set commands or the brace form of show configuration. Lines
+	// are read as configuration mode reads them; sections and lines it does
+	// not know are kept verbatim. Hostname, when set, overrides the
+	// configuration's hostname, and Enable its enable secret.
+	Config string
+	// RejectLines are configuration lines (as typed, surrounding spaces
+	// ignored) the device refuses with its invalid-input error although
+	// they are valid: a device that will not take one line.
+	RejectLines []string
+
 	// Algorithms, when not empty, are the only SSH algorithms the device
 	// offers in each list that is set, as an old IOS box does
 	// (diffie-hellman-group1-sha1, aes128-cbc, ssh-rsa, hmac-sha1). An RSA
@@ -84,6 +98,7 @@ type Server struct {
 	started time.Time
 	hang    map[string]bool // canonical forms of Device.HangOn
 	drop    map[string]bool // canonical forms of Device.DropOn
+	reject  map[string]bool // Device.RejectLines, trimmed
 
 	sessions atomic.Int64
 	lines    atomic.Int64 // vty line numbers for show users
@@ -135,6 +150,7 @@ func newServer(d Device, hostKey ssh.Signer) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	givenHost := d.Hostname
 	if d.Hostname == "" {
 		d.Hostname = "Router"
 	}
@@ -150,12 +166,18 @@ func newServer(d Device, hostKey ssh.Signer) (*Server, error) {
 		dev:     d,
 		plat:    plat,
 		hostKey: hostKey,
-		model:   newModel(d, plat),
 		started: time.Now(),
 		hang:    canonicalSet(plat, d.HangOn),
 		drop:    canonicalSet(plat, d.DropOn),
 		done:    make(chan struct{}),
 		conns:   make(map[net.Conn]struct{}),
+		reject:  make(map[string]bool, len(d.RejectLines)),
+	}
+	for _, l := range d.RejectLines {
+		s.reject[strings.TrimSpace(l)] = true
+	}
+	if s.model, err = s.buildModel(d, givenHost); err != nil {
+		return nil, err
 	}
 	// IOS announces itself this way; some clients key quirks off it.
 	s.cfg = authConfig("SSH-2.0-Cisco-1.25", d.Username, d.Password, d.AuthorizedKeys)

@@ -1,0 +1,438 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/configtree"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// Where config blocks keep device configurations, in the runbook directory.
+const (
+	// BackupDir holds DEVICE.cfg, each device's running configuration as it
+	// was before netrun last changed it: plain text, so git diff shows
+	// config history.
+	BackupDir = "backups"
+	// AppliedDir holds each device's configuration as netrun last left it
+	// (verified), which plan -refresh-only compares against for drift.
+	AppliedDir = ".netrun/applied"
+)
+
+// ErrStale marks a saved plan step refused because the device's running
+// configuration changed since the plan was made.
+var ErrStale = errors.New("stale plan")
+
+// ConfigOutcome is what a converge step did to its device.
+type ConfigOutcome struct {
+	Changed    int      `json:"changed"`              // lines sent
+	Diff       []string `json:"diff,omitempty"`       // the change, as plan showed it
+	Digest     string   `json:"digest,omitempty"`     // running config after
+	RolledBack bool     `json:"rolled_back,omitempty"` // restored after a failure
+	Saved      bool     `json:"saved,omitempty"`       // saved to startup
+}
+
+// desiredFor is a config block's desired state for one device.
+func desiredFor(d *config.Desired, device string) configtree.Desired {
+	m := configtree.Merge
+	if d.Match == "exact" {
+		m = configtree.Exact
+	}
+	return configtree.Desired{Text: d.Text[device], Absent: d.Absent[device], Match: m}
+}
+
+// readRunning reads a device's running configuration.
+func readRunning(ctx context.Context, sess drivers.Session, p drivers.Platform) (string, error) {
+	if p.RunningConfigCommand == "" {
+		return "", fmt.Errorf("platform %s: netrun does not know how to read its running configuration", p.Name)
+	}
+	res, err := sess.Run(ctx, p.RunningConfigCommand)
+	if err != nil {
+		return "", err
+	}
+	if res.Failed {
+		return "", fmt.Errorf("reading the running configuration: device rejected %q: %s", p.RunningConfigCommand, firstLine(res.Output))
+	}
+	return res.Output, nil
+}
+
+// remediate diffs a running configuration against a config block for one
+// device.
+func remediate(running string, d *config.Desired, device, platform string) (configtree.Remediation, string, error) {
+	dialect, err := configtree.DialectFor(platform)
+	if err != nil {
+		return configtree.Remediation{}, "", err
+	}
+	rem, err := configtree.Diff(configtree.Parse(running, dialect), desiredFor(d, device), dialect)
+	if err != nil {
+		return rem, "", fmt.Errorf("config.%s: %w", d.Name, err)
+	}
+	return rem, configtree.Digest(running, dialect), nil
+}
+
+// fillChange records a remediation in a plan step.
+func fillChange(c *plan.ConfigChange, rem configtree.Remediation, digest string) {
+	c.Refreshed = true
+	c.RunningDigest = digest
+	c.Lines = rem.Lines
+	c.Inverse = rem.Inverse
+	c.Diff = renderLines(rem)
+	c.Error = ""
+}
+
+func renderLines(rem configtree.Remediation) []string {
+	text := strings.TrimRight(rem.Render(""), "\n")
+	if text == "" {
+		return nil
+	}
+	return strings.Split(text, "\n")
+}
+
+// RefreshStats says where a refresh spent its time: Wait sums the time
+// spent on devices (connect, login, reading), Diff the time computing
+// remediations.
+type RefreshStats struct {
+	Devices, Changed, Unchanged, Failed int
+	Wait, Diff                          time.Duration
+}
+
+// Refresh reads the running configuration of every device that has
+// converge steps, at most opts.Parallelism at once and read-only, and fills
+// in what each step would change. A device that cannot be read gets the
+// error in its steps; the others go on.
+func Refresh(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) RefreshStats {
+	w := newWalker(rb, opts)
+	var mu sync.Mutex
+	var st RefreshStats
+	var wg sync.WaitGroup
+	for i := range p.Devices {
+		pd := &p.Devices[i]
+		var steps []*plan.Step
+		for j := range pd.Steps {
+			if pd.Steps[j].Action == plan.Converge {
+				steps = append(steps, &pd.Steps[j])
+			}
+		}
+		if len(steps) == 0 {
+			continue
+		}
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			wait, diff, changed, err := w.refreshDevice(ctx, *pd, steps)
+			mu.Lock()
+			defer mu.Unlock()
+			st.Devices++
+			st.Wait += wait
+			st.Diff += diff
+			switch {
+			case err != nil:
+				st.Failed++
+				msg := w.mask.String(named(pd.Name, err).Error())
+				for _, s := range steps {
+					s.Config.Error = msg
+				}
+			case changed:
+				st.Changed++
+			default:
+				st.Unchanged++
+			}
+		}()
+	}
+	wg.Wait()
+	return st
+}
+
+func (w *walker) refreshDevice(ctx context.Context, pd plan.Device, steps []*plan.Step) (wait, diff time.Duration, changed bool, err error) {
+	target, drv, err := w.target(pd)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	platform, err := drivers.LookupPlatform(pd.Platform)
+	if err != nil {
+		return 0, 0, false, err
+	}
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return 0, 0, false, ctx.Err()
+	}
+	start := time.Now()
+	sess, err := drv.Open(ctx, target)
+	var running string
+	if err == nil {
+		running, err = readRunning(ctx, sess, platform)
+		sess.Close()
+	}
+	<-w.slots
+	wait = time.Since(start)
+	if err != nil {
+		return wait, 0, false, err
+	}
+	start = time.Now()
+	for _, s := range steps {
+		rem, digest, err := remediate(running, w.desired[s.Task], pd.Name, pd.Platform)
+		if err != nil {
+			return wait, time.Since(start), false, err
+		}
+		fillChange(s.Config, rem, digest)
+		changed = changed || !rem.Empty()
+	}
+	return wait, time.Since(start), changed, nil
+}
+
+// converge runs a converge step: check the plan is not stale, back up,
+// push the remediation, verify, save, and roll back on failure.
+// It is called by runStep, which closes the step.
+func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Device, sr *stepRun) (ioErr error) {
+	fail := func(err error) error {
+		sr.result.Status = Failed
+		sr.result.Error = w.mask.String(named(pd.Name, err).Error())
+		if ctx.Err() != nil {
+			sr.result.Status = Cancelled
+		}
+		return err
+	}
+	desired, ok := w.desired[sr.step.Task]
+	if !ok {
+		return fail(fmt.Errorf("%s is in the plan but not in the runbook", sr.step.Task))
+	}
+	platform, err := drivers.LookupPlatform(pd.Platform)
+	if err != nil {
+		return fail(err)
+	}
+	if sr.step.Timeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, sr.step.Timeout)
+		defer cancel()
+	}
+
+	before, err := readRunning(ctx, sess, platform)
+	if err != nil {
+		return fail(err)
+	}
+	rem, digest, err := remediate(before, desired, pd.Name, pd.Platform)
+	if err != nil {
+		sr.result.Status, sr.result.Error = Failed, w.mask.String(named(pd.Name, err).Error())
+		return nil
+	}
+	change := sr.step.Config
+	lines, inverse := rem.Lines, rem.Inverse
+	out := &ConfigOutcome{Digest: digest, Diff: renderLines(rem)}
+	sr.result.Config = out
+	if change != nil && change.Refreshed {
+		own, _ := w.left.Load(pd.Name)
+		switch {
+		case change.RunningDigest == digest:
+			// Exactly what the plan showed.
+			lines, inverse, out.Diff = change.Lines, change.Inverse, change.Diff
+		case own == digest:
+			// An earlier config block of this run changed the device: the
+			// remediation just computed from it is the one to send.
+		default:
+			sr.result.Status = Failed
+			sr.result.Error = fmt.Sprintf("%s: %v: its running configuration changed since the plan was made (%s, now %s); run netrun plan again",
+				pd.Name, ErrStale, short(change.RunningDigest), short(digest))
+			return nil
+		}
+	}
+	defer func() {
+		if sr.result.Status == OK {
+			w.left.Store(pd.Name, out.Digest)
+		}
+	}()
+	if len(lines) == 0 {
+		sr.result.Status = OK
+		sr.result.Results = []drivers.Result{{Command: sr.step.Task, Output: "No changes."}}
+		return nil
+	}
+
+	// The backup is the configuration before this run's first change to
+	// the device, not before each config block's.
+	if _, done := w.backedUp.LoadOrStore(pd.Name, true); !done {
+		if err := w.writeConfig(BackupDir, pd.Name, before); err != nil {
+			w.backedUp.Delete(pd.Name)
+			return fail(fmt.Errorf("backing up the running configuration before changing it: %w", err))
+		}
+	}
+	res, err := sess.Configure(ctx, lines)
+	res.Command = w.mask.String(res.Command)
+	res.Output = w.mask.String(res.Output)
+	sr.result.Results = append(sr.result.Results, res)
+	if err != nil {
+		// The session is gone: the device may be half changed, and its
+		// backup is in backups/.
+		return fail(fmt.Errorf("%w (the device may be partly changed; its configuration before is in %s)", err, filepath.Join(BackupDir, fileName(pd.Name)+".cfg")))
+	}
+	out.Changed = len(lines)
+	var why error
+	if res.Failed {
+		why = fmt.Errorf("device rejected the change: %s", failureLine(res.Output, pd.Platform))
+	} else {
+		after, err := readRunning(ctx, sess, platform)
+		if err != nil {
+			return fail(fmt.Errorf("verifying the change: %w", err))
+		}
+		left, digestAfter, err := remediate(after, desired, pd.Name, pd.Platform)
+		switch {
+		case err != nil:
+			why = err
+		case !left.Empty():
+			why = fmt.Errorf("verification failed: after the change the device still differs:\n%s", strings.Join(renderLines(left), "\n"))
+		default:
+			out.Digest = digestAfter
+			if err := w.writeConfig(AppliedDir, pd.Name, after); err != nil {
+				w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
+			}
+		}
+	}
+	if why != nil {
+		msg := why.Error()
+		if desired.Rollback == "on_failure" {
+			if err := w.rollback(ctx, sess, pd, platform, before, rem, inverse); err != nil {
+				msg += "; rollback FAILED: " + err.Error()
+			} else {
+				out.RolledBack = true
+				msg += "; rolled back to the configuration before the change"
+			}
+		}
+		sr.result.Status = Failed
+		sr.result.Error = w.mask.String(named(pd.Name, errors.New(msg)).Error())
+		return nil
+	}
+	if platform.SaveCommand != "" && desired.Save != "never" {
+		res, err := sess.Run(ctx, platform.SaveCommand, drivers.WithExpect(platform.SaveExpect...))
+		if err != nil {
+			return fail(fmt.Errorf("the change is applied and verified, but saving it failed: %w", err))
+		}
+		if res.Failed {
+			sr.result.Status = Failed
+			sr.result.Error = fmt.Sprintf("%s: the change is applied and verified, but %q failed: %s", pd.Name, platform.SaveCommand, firstLine(res.Output))
+			return nil
+		}
+		out.Saved = true
+	}
+	sr.result.Status = OK
+	return nil
+}
+
+// rollback restores the configuration from before a failed change: it
+// works out, from what the device shows now, what undoes the change's
+// effects, sends it, and checks the device is back where it started.
+func (w *walker) rollback(ctx context.Context, sess drivers.Session, pd plan.Device, platform drivers.Platform, before string, rem configtree.Remediation, inverse []string) error {
+	dialect, err := configtree.DialectFor(pd.Platform)
+	if err != nil {
+		return err
+	}
+	now, err := readRunning(ctx, sess, platform)
+	if err != nil {
+		return err
+	}
+	// Prefer the exact difference between now and before; fall back to the
+	// precomputed inverse when it cannot be worked out.
+	undo, err := configtree.Diff(configtree.Parse(now, dialect), undoDesired(rem, dialect), dialect)
+	lines := undo.Lines
+	if err != nil {
+		lines = inverse
+	}
+	if len(lines) > 0 {
+		res, err := sess.Configure(ctx, lines)
+		if err != nil {
+			return err
+		}
+		if res.Failed {
+			return fmt.Errorf("device rejected the rollback: %s", firstLine(res.Output))
+		}
+	}
+	after, err := readRunning(ctx, sess, platform)
+	if err != nil {
+		return err
+	}
+	if !SameConfig(after, before, dialect) {
+		return errors.New("the configuration after the rollback differs from the backup")
+	}
+	return nil
+}
+
+// SameConfig reports whether two configurations hold the same lines in the
+// same sections. Order within a section is not compared: a device may list
+// re-added lines (ntp servers, say) in another order than before.
+func SameConfig(a, b string, d configtree.Dialect) bool {
+	return slices.Equal(pathLines(configtree.Parse(a, d)), pathLines(configtree.Parse(b, d)))
+}
+
+func pathLines(t *configtree.Tree) []string {
+	var out []string
+	var walk func(prefix string, nodes []*configtree.Node)
+	walk = func(prefix string, nodes []*configtree.Node) {
+		for _, n := range nodes {
+			out = append(out, prefix+n.Line)
+			walk(prefix+n.Line+" \x00 ", n.Children)
+		}
+	}
+	walk("", t.Children)
+	slices.Sort(out)
+	return out
+}
+
+// undoDesired is the desired state that reverses a remediation: lines it
+// removed must be back, lines it added must be gone.
+func undoDesired(rem configtree.Remediation, d configtree.Dialect) configtree.Desired {
+	var text, absent strings.Builder
+	for _, c := range rem.Changes {
+		var b *strings.Builder
+		switch c.Op {
+		case configtree.Remove:
+			b = &text
+		case configtree.Add:
+			b = &absent
+		default:
+			continue
+		}
+		for i, p := range c.Path {
+			b.WriteString(strings.Repeat(" ", i) + p + "\n")
+		}
+		b.WriteString(strings.Repeat(" ", len(c.Path)) + c.Line + "\n")
+	}
+	return configtree.Desired{Text: text.String(), Absent: absent.String(), Match: configtree.Merge}
+}
+
+// ConfigRoot is where a run keeps device configurations: the runbook
+// directory, or for -sim runs .netrun/sim in it, so simulated
+// configurations never mix with the real ones kept in git.
+func ConfigRoot(rb *config.Runbook, simulated bool) string {
+	if simulated {
+		return filepath.Join(rb.Dir, ".netrun", "sim")
+	}
+	return rb.Dir
+}
+
+// writeConfig writes a device configuration under the run's ConfigRoot,
+// atomically.
+func (w *walker) writeConfig(dir, device, text string) error {
+	path := filepath.Join(ConfigRoot(w.rb, w.opts.Simulated), dir, fileName(device)+".cfg")
+	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+		return err
+	}
+	if !strings.HasSuffix(text, "\n") {
+		text += "\n"
+	}
+	return WriteFileAtomic(path, []byte(text), 0o600)
+}
+
+// short abbreviates a digest for messages.
+func short(digest string) string {
+	if len(digest) > 19 {
+		return digest[:19] + "…"
+	}
+	return digest
+}

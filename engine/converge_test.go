@@ -1,0 +1,275 @@
+package engine_test
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// iosConfig is the running configuration the simulated routers of these
+// tests start with.
+const iosConfig = `hostname r1
+!
+ntp server 192.0.2.99
+ntp server 10.0.0.1
+!
+interface GigabitEthernet1
+ description mgmt
+ ip address 192.168.100.1 255.255.255.0
+!
+interface GigabitEthernet2
+ description old uplink
+ ip address 10.0.12.1 255.255.255.0
+ mtu 9000
+ shutdown
+!
+interface GigabitEthernet3
+ no ip address
+ shutdown
+!
+line vty 0 4
+ login local
+ transport input ssh
+!
+end
+`
+
+const desiredBlocks = `
+config "ntp" {
+  text   = <<-EOT
+    ntp server 10.0.0.1
+    ntp server 10.0.0.2
+  EOT
+  absent = "ntp server 192.0.2.99"
+}
+config "uplink" {
+  match = "exact"
+  text  = <<-EOT
+    interface GigabitEthernet2
+     description uplink to ${self.name}-core
+     ip address 10.0.12.1 255.255.255.0
+  EOT
+  depends_on = [config.ntp]
+}
+`
+
+func convergeRunbook(devices ...string) string {
+	src := header
+	for _, d := range devices {
+		src += `
+device "` + d + `" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  sim {
+    config = ` + "<<-EOT\n" + strings.ReplaceAll(iosConfig, "hostname r1", "hostname "+d) + "EOT\n" + `  }
+}
+`
+	}
+	return src + desiredBlocks
+}
+
+// refreshed plans f's runbook against its simulators.
+func refreshed(t *testing.T, f *fixture) *plan.Plan {
+	t.Helper()
+	p, diags := engine.BuildPlan(f.rb, 4)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if st := engine.Refresh(context.Background(), f.rb, p, f.opts); st.Failed > 0 {
+		t.Fatalf("refresh: %+v", p)
+	}
+	return p
+}
+
+func diffOf(t *testing.T, p *plan.Plan, device, task string) []string {
+	t.Helper()
+	for _, d := range p.Devices {
+		if d.Name != device {
+			continue
+		}
+		for _, s := range d.Steps {
+			if s.Task == task {
+				return s.Config.Diff
+			}
+		}
+	}
+	t.Fatalf("no step %s on %s", task, device)
+	return nil
+}
+
+// trimAll normalises diff lines to "OP text": "-  mtu 9000" (a child under
+// a "~" section) becomes "- mtu 9000".
+func trimAll(ss []string) []string {
+	out := make([]string, len(ss))
+	for i, s := range ss {
+		s = strings.TrimSpace(s)
+		if len(s) > 1 {
+			s = s[:1] + " " + strings.TrimSpace(s[1:])
+		}
+		out[i] = s
+	}
+	return out
+}
+
+// TestConvergePlanApplyIdempotent: the plan shows the right lines for
+// merge, absent and exact sections; apply converges; the next plan has no
+// changes.
+func TestConvergePlanApplyIdempotent(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, convergeRunbook("r1", "r2"), 2)
+	f.opts.TranscriptDir = t.TempDir()
+	f.rb.Dir = t.TempDir()
+	p := refreshed(t, f)
+
+	ntp := trimAll(diffOf(t, p, "r1", "config.ntp"))
+	for _, want := range []string{"+ ntp server 10.0.0.2", "- ntp server 192.0.2.99"} {
+		if !slices.Contains(ntp, want) {
+			t.Errorf("config.ntp diff lacks %q: %q", want, ntp)
+		}
+	}
+	if slices.Contains(ntp, "+ ntp server 10.0.0.1") {
+		t.Errorf("config.ntp adds a line that is already there: %q", ntp)
+	}
+	uplink := trimAll(diffOf(t, p, "r2", "config.uplink"))
+	for _, want := range []string{"~ interface GigabitEthernet2", "+ description uplink to r2-core", "- mtu 9000", "- shutdown"} {
+		if !slices.Contains(uplink, want) {
+			t.Errorf("config.uplink diff lacks %q: %q", want, uplink)
+		}
+	}
+	if slices.ContainsFunc(uplink, func(l string) bool { return strings.Contains(l, "GigabitEthernet3") || strings.Contains(l, "ip address") }) {
+		t.Errorf("exact match touched lines it should not: %q", uplink)
+	}
+
+	rep := engine.Apply(context.Background(), f.rb, p, f.opts)
+	if ok, _, _ := rep.Counts(); ok != 2 {
+		t.Fatalf("apply: %s", firstError(rep))
+	}
+	run := f.fleet.Servers["r1"].RunningConfig()
+	for _, want := range []string{"ntp server 10.0.0.2", " description uplink to r1-core"} {
+		if !strings.Contains(run, want) {
+			t.Errorf("running config lacks %q:\n%s", want, run)
+		}
+	}
+	if strings.Contains(run, "192.0.2.99") || strings.Contains(run, "mtu 9000") {
+		t.Errorf("running config keeps removed lines:\n%s", run)
+	}
+	backup, err := os.ReadFile(filepath.Join(f.rb.Dir, engine.BackupDir, "r1.cfg"))
+	if err != nil || !strings.Contains(string(backup), "ntp server 192.0.2.99") {
+		t.Errorf("backup of r1 before the change: %v\n%s", err, backup)
+	}
+
+	again := refreshed(t, f)
+	for _, d := range again.Devices {
+		for _, s := range d.Steps {
+			if s.Config.Changes() {
+				t.Errorf("%s %s still has changes after apply: %q", d.Name, s.Task, s.Config.Diff)
+			}
+		}
+	}
+}
+
+// TestConvergeStalePlan: a saved plan applied after someone changed one
+// device out of band refuses that device and applies the others.
+func TestConvergeStalePlan(t *testing.T) {
+	t.Parallel()
+	f := newFixture(t, convergeRunbook("r1", "r2", "r3"), 3)
+	f.rb.Dir = t.TempDir()
+	p := refreshed(t, f)
+	path := filepath.Join(t.TempDir(), "tfplan")
+	if err := engine.WritePlan(path, p); err != nil {
+		t.Fatal(err)
+	}
+	// Someone adds a line on r2 by hand.
+	r2 := f.fleet.Servers["r2"]
+	if err := r2.SetRunningConfig(strings.Replace(r2.RunningConfig(), "ntp server 10.0.0.1", "ntp server 10.0.0.1\nntp server 203.0.113.5", 1)); err != nil {
+		t.Fatal(err)
+	}
+	before := r2.RunningConfig()
+	saved, err := engine.ReadPlan(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	rep := engine.Apply(context.Background(), f.rb, saved, f.opts)
+	for _, name := range []string{"r1", "r3"} {
+		if d := device(t, rep, name); d.Status != engine.OK {
+			t.Errorf("%s: %s %s", name, d.Status, d.Error)
+		}
+	}
+	d := device(t, rep, "r2")
+	if d.Status != engine.Failed || !strings.Contains(d.Error, "stale plan") {
+		t.Errorf("r2: %s %q, want a stale plan error", d.Status, d.Error)
+	}
+	if after := r2.RunningConfig(); after != before {
+		t.Errorf("r2 was changed although its plan was stale:\n%s", after)
+	}
+}
+
+// TestConvergeRollback: a device that rejects one line is restored to its
+// configuration before the change, while the others converge.
+func TestConvergeRollback(t *testing.T) {
+	t.Parallel()
+	src := header + `
+device "good" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  sim {
+    config = <<-EOT
+` + iosConfig + `EOT
+  }
+}
+device "picky" {
+  host        = "192.0.2.2"
+  credentials = credentials.lab
+  sim {
+    config       = <<-EOT
+` + iosConfig + `EOT
+    reject_lines = ["ntp server 10.0.0.3"]
+  }
+}
+config "ntp" {
+  text   = <<-EOT
+    ntp server 10.0.0.2
+    ntp server 10.0.0.3
+  EOT
+  absent = "ntp server 192.0.2.99"
+}
+`
+	f := newFixture(t, src, 2)
+	f.rb.Dir = t.TempDir()
+	before := f.fleet.Servers["picky"].RunningConfig()
+	p := refreshed(t, f)
+	rep := engine.Apply(context.Background(), f.rb, p, f.opts)
+	if d := device(t, rep, "good"); d.Status != engine.OK {
+		t.Errorf("good: %s %s", d.Status, d.Error)
+	}
+	d := device(t, rep, "picky")
+	if d.Status != engine.Failed || !strings.Contains(d.Error, "rolled back") {
+		t.Errorf("picky: %s %q, want failed and rolled back", d.Status, d.Error)
+	}
+	if !d.Steps[0].Config.RolledBack {
+		t.Errorf("picky outcome does not say rolled back: %+v", d.Steps[0].Config)
+	}
+	after := f.fleet.Servers["picky"].RunningConfig()
+	if diff := cmp.Diff(sortedLines(before), sortedLines(after)); diff != "" {
+		t.Errorf("picky's running config after the rollback differs from before (-before +after):\n%s", diff)
+	}
+	if !strings.Contains(f.fleet.Servers["good"].RunningConfig(), "ntp server 10.0.0.3") {
+		t.Error("good did not converge")
+	}
+}
+
+// sortedLines is a configuration's lines sorted: devices may list lines
+// removed and re-added (ntp servers) in another order.
+func sortedLines(s string) []string {
+	lines := strings.Split(strings.TrimSpace(s), "\n")
+	slices.Sort(lines)
+	return lines
+}

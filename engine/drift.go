@@ -1,0 +1,142 @@
+package engine
+
+import (
+	"context"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+
+	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/configtree"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// DeviceDrift is one device's configuration compared with what netrun last
+// applied to it.
+type DeviceDrift struct {
+	Name string `json:"name"`
+	// Status is "in sync", "drifted", "never applied" or "error".
+	Status string `json:"status"`
+	Error  string `json:"error,omitempty"`
+	// Lines are the differences: "+ line" present now but not applied,
+	// "- line" applied but gone, under "~ section" lines.
+	Lines []string `json:"lines,omitempty"`
+}
+
+// Drift statuses.
+const (
+	InSync       = "in sync"
+	Drifted      = "drifted"
+	NeverApplied = "never applied"
+	DriftError   = "error"
+)
+
+// Drift reads the running configuration of every device with config blocks
+// (read-only) and compares it with the configuration netrun last applied
+// and verified (plan -refresh-only).
+func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) ([]DeviceDrift, error) {
+	st, err := ReadState(rb.Dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return nil, err
+	}
+	w := newWalker(rb, opts)
+	var out []DeviceDrift
+	var mu sync.Mutex
+	var wg sync.WaitGroup
+	for _, pd := range p.Devices {
+		if !hasConverge(pd) {
+			continue
+		}
+		var digest string
+		if st != nil {
+			digest = st.Devices[pd.Name].ConfigDigest
+		}
+		applied, rerr := os.ReadFile(filepath.Join(ConfigRoot(rb, opts.Simulated), AppliedDir, fileName(pd.Name)+".cfg"))
+		if digest == "" || rerr != nil {
+			out = append(out, DeviceDrift{Name: pd.Name, Status: NeverApplied})
+			continue
+		}
+		i := len(out)
+		out = append(out, DeviceDrift{Name: pd.Name})
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			dd := w.driftOf(ctx, pd, digest, string(applied))
+			mu.Lock()
+			out[i] = dd
+			mu.Unlock()
+		}()
+	}
+	wg.Wait()
+	return out, nil
+}
+
+func hasConverge(pd plan.Device) bool {
+	for _, s := range pd.Steps {
+		if s.Action == plan.Converge {
+			return true
+		}
+	}
+	return false
+}
+
+func (w *walker) driftOf(ctx context.Context, pd plan.Device, digest, applied string) DeviceDrift {
+	dd := DeviceDrift{Name: pd.Name}
+	fail := func(err error) DeviceDrift {
+		dd.Status, dd.Error = DriftError, w.mask.String(named(pd.Name, err).Error())
+		return dd
+	}
+	target, drv, err := w.target(pd)
+	if err != nil {
+		return fail(err)
+	}
+	platform, err := drivers.LookupPlatform(pd.Platform)
+	if err != nil {
+		return fail(err)
+	}
+	dialect, err := configtree.DialectFor(pd.Platform)
+	if err != nil {
+		return fail(err)
+	}
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return fail(ctx.Err())
+	}
+	sess, err := drv.Open(ctx, target)
+	var now string
+	if err == nil {
+		now, err = readRunning(ctx, sess, platform)
+		sess.Close()
+	}
+	<-w.slots
+	if err != nil {
+		return fail(err)
+	}
+	if configtree.Digest(now, dialect) == digest {
+		dd.Status = InSync
+		return dd
+	}
+	dd.Status = Drifted
+	nowTree, appliedTree := configtree.Parse(now, dialect), configtree.Parse(applied, dialect)
+	gone, err := configtree.Diff(nowTree, configtree.Desired{Text: appliedTree.String()}, dialect)
+	if err != nil {
+		return fail(err)
+	}
+	added, err := configtree.Diff(appliedTree, configtree.Desired{Text: nowTree.String()}, dialect)
+	if err != nil {
+		return fail(err)
+	}
+	dd.Lines = append(dd.Lines, renderLines(added)...)
+	for _, l := range renderLines(gone) {
+		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "+") {
+			l = l[:len(l)-len(t)] + "-" + t[1:]
+		}
+		dd.Lines = append(dd.Lines, l)
+	}
+	return dd
+}
