@@ -34,9 +34,9 @@ var ErrStale = errors.New("stale plan")
 
 // ConfigOutcome is what a converge step did to its device.
 type ConfigOutcome struct {
-	Changed    int      `json:"changed"`              // lines sent
-	Diff       []string `json:"diff,omitempty"`       // the change, as plan showed it
-	Digest     string   `json:"digest,omitempty"`     // running config after
+	Changed    int      `json:"changed"`               // lines sent
+	Diff       []string `json:"diff,omitempty"`        // the change, as plan showed it
+	Digest     string   `json:"digest,omitempty"`      // running config after
 	RolledBack bool     `json:"rolled_back,omitempty"` // restored after a failure
 	Saved      bool     `json:"saved,omitempty"`       // saved to startup
 }

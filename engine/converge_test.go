@@ -144,7 +144,9 @@ func TestConvergePlanApplyIdempotent(t *testing.T) {
 			t.Errorf("config.uplink diff lacks %q: %q", want, uplink)
 		}
 	}
-	if slices.ContainsFunc(uplink, func(l string) bool { return strings.Contains(l, "GigabitEthernet3") || strings.Contains(l, "ip address") }) {
+	if slices.ContainsFunc(uplink, func(l string) bool {
+		return strings.Contains(l, "GigabitEthernet3") || strings.Contains(l, "ip address")
+	}) {
 		t.Errorf("exact match touched lines it should not: %q", uplink)
 	}
 

@@ -30,10 +30,10 @@ type State struct {
 	// Simulated marks the results of an apply -sim: simulators answered,
 	// not devices.
 	Simulated bool                   `json:"simulated,omitempty"`
-	Started  time.Time              `json:"started"`
-	Finished time.Time              `json:"finished"`
-	Devices  map[string]DeviceState `json:"devices"`
-	Outputs  map[string]OutputState `json:"outputs"`
+	Started   time.Time              `json:"started"`
+	Finished  time.Time              `json:"finished"`
+	Devices   map[string]DeviceState `json:"devices"`
+	Outputs   map[string]OutputState `json:"outputs"`
 }
 
 // DeviceState is one device as the last apply left it.
@@ -80,9 +80,9 @@ func NewState(prev *State, rep *Report, outputs map[string]config.OutputValue) (
 		Version:   StateVersion,
 		Simulated: rep.Simulated,
 		Started:   rep.Started.UTC(),
-		Finished: rep.Finished.UTC(),
-		Devices:  map[string]DeviceState{},
-		Outputs:  map[string]OutputState{},
+		Finished:  rep.Finished.UTC(),
+		Devices:   map[string]DeviceState{},
+		Outputs:   map[string]OutputState{},
 	}
 	if prev != nil {
 		for name, d := range prev.Devices {
