@@ -68,6 +68,7 @@ type simArgs struct {
 	Latency    time.Duration
 	Platform   string
 	KnownHosts string
+	Config     string
 }
 
 // listFlag collects a repeated flag.
@@ -193,6 +194,7 @@ func parseSim(args []string, stderr io.Writer) (simArgs, error) {
 	fs.DurationVar(&a.Latency, "latency", 0, "delay before each command's reply, e.g. 200ms")
 	fs.StringVar(&a.Platform, "platform", "cisco_iosxe", "device platform")
 	fs.StringVar(&a.KnownHosts, "known-hosts", "", "write the devices' host keys to this known_hosts file")
+	fs.StringVar(&a.Config, "config", "", "start every device with the running configuration in FILE (its hostname is replaced)")
 	if err := fs.Parse(args); err != nil {
 		return a, err
 	}

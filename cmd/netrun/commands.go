@@ -452,13 +452,21 @@ func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return errorf(stderr, "sim: %v", err)
 	}
-	fleet, err := sim.StartFleet(a.Listen, a.Count, a.Prefix, sim.Device{
+	tmpl := sim.Device{
 		Platform: a.Platform,
 		Username: a.Username,
 		Password: a.Password,
 		Enable:   a.Enable,
 		Latency:  a.Latency,
-	}, key)
+	}
+	if a.Config != "" {
+		data, err := os.ReadFile(within(wd, a.Config))
+		if err != nil {
+			return errorf(stderr, "sim: %v", err)
+		}
+		tmpl.Config = string(data)
+	}
+	fleet, err := sim.StartFleet(a.Listen, a.Count, a.Prefix, tmpl, key)
 	if err != nil {
 		return errorf(stderr, "sim: %v", err)
 	}

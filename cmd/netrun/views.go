@@ -24,7 +24,7 @@ func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
 		}
 	}
 	fmt.Fprintf(w, "netrun will run %s on %s, %d sessions at a time.\n",
-		plural(len(blocks), "command block"), plural(len(p.Devices), "device"), p.Parallelism)
+		plural(len(blocks), "block"), plural(len(p.Devices), "device"), p.Parallelism)
 	if simulated {
 		fmt.Fprintln(w, "Simulated (-sim): every device is served by an in-process simulator; nothing is sent to real devices.")
 	}
