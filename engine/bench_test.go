@@ -9,7 +9,9 @@ import (
 	"os/exec"
 	"runtime"
 	"runtime/metrics"
+	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -90,8 +92,16 @@ func peakMemory() (stop func() memory) {
 // this test binary re-run with NETRUN_BENCH_SIM=N: it prints one JSON line
 // (ports and host key) and serves until its stdin closes.
 func simChild(n int) {
-	fleet, err := sim.StartFleet("127.0.0.1:0", n, "r",
-		sim.Device{Username: "cisco", Password: benchPassword, Enable: benchPassword}, nil)
+	dev := sim.Device{Username: "cisco", Password: benchPassword, Enable: benchPassword}
+	if path := os.Getenv("NETRUN_BENCH_SIM_CONFIG"); path != "" {
+		data, err := os.ReadFile(path)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		dev.Config = string(data)
+	}
+	fleet, err := sim.StartFleet("127.0.0.1:0", n, "r", dev, nil)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
@@ -120,10 +130,10 @@ func TestMain(m *testing.M) {
 
 // startSimChild starts the simulator process and returns endpoints for
 // devices r1..rN.
-func startSimChild(b *testing.B, n int) map[string]engine.Endpoint {
+func startSimChild(b *testing.B, n int, env ...string) map[string]engine.Endpoint {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n))
+	cmd.Env = append(append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n)), env...)
 	cmd.Stderr = os.Stderr
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -297,4 +307,75 @@ func BenchmarkOpenSessions(b *testing.B) {
 			s.Close()
 		}
 	}
+}
+
+// config300 is a realistic 300-line IOS running configuration.
+func config300() string {
+	var b strings.Builder
+	b.WriteString("hostname r\n!\nip domain name lab.example\n!\n")
+	for i := 1; i <= 4; i++ {
+		fmt.Fprintf(&b, "ntp server 10.0.0.%d\n", i)
+	}
+	b.WriteString("!\n")
+	for i := 1; i <= 48; i++ {
+		fmt.Fprintf(&b, "interface GigabitEthernet%d\n description access port %d\n switchport mode access\n switchport access vlan %d\n spanning-tree portfast\n!\n", i, i, 10+i%8)
+	}
+	for i := 10; i < 18; i++ {
+		fmt.Fprintf(&b, "vlan %d\n name users-%d\n!\n", i, i)
+	}
+	b.WriteString("line vty 0 4\n login local\n transport input ssh\n!\nend\n")
+	return b.String()
+}
+
+// BenchmarkRefresh500 is plan's refresh for config blocks: 500 simulated
+// devices (a second process) with a 300-line running configuration each,
+// read at parallelism 100 and diffed against a config block. Reported:
+// wall time, and of the time spent per device, the share waiting on the
+// device (connect, login, reading) and the share diffing.
+//
+//	go test -run '^$' -bench Refresh500 -benchtime 3x ./engine/
+func BenchmarkRefresh500(b *testing.B) {
+	const n = 500
+	cfg := config300()
+	path := filepath.Join(b.TempDir(), "r.cfg")
+	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	reg := registry(b)
+	src := fleetRunbook(n, 0) + `
+config "ntp" {
+  text   = "ntp server 10.0.0.1\nntp server 10.0.0.9"
+  absent = "ntp server 10.0.0.4"
+}
+config "ports" {
+  match = "exact"
+  text  = "interface GigabitEthernet7\n description uplink\n switchport mode trunk"
+}
+`
+	rb, diags := loadRunbook(b, src, reg)
+	if diags.HasErrors() {
+		b.Fatal(diags.Error())
+	}
+	opts := engine.Options{Parallelism: 100, Drivers: reg, Secrets: rb.Secrets(),
+		Endpoints: startSimChild(b, n, "NETRUN_BENCH_SIM_CONFIG="+path)}
+	lines := strings.Count(cfg, "\n")
+	var wait, diff time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		p, diags := engine.BuildPlan(rb, 100)
+		if diags.HasErrors() {
+			b.Fatal(diags.Error())
+		}
+		st := engine.Refresh(context.Background(), rb, p, opts)
+		if st.Failed > 0 || st.Changed != n {
+			b.Fatalf("refresh: %+v", st)
+		}
+		wait += st.Wait
+		diff += st.Diff
+	}
+	b.StopTimer()
+	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/plan")
+	b.ReportMetric(float64(lines), "config-lines")
+	b.ReportMetric(100*float64(diff)/float64(wait+diff), "%diff")
+	b.ReportMetric(100*float64(wait)/float64(wait+diff), "%wait")
 }
