@@ -94,6 +94,11 @@ type Target struct {
 	// from the device's CLI, with Credentials' secrets masked by the driver.
 	Transcript io.Writer
 
+	// Settings are the device's driver-specific attributes, for drivers
+	// that declare a Schema (plugins): JSON-like values (string, float64,
+	// bool, []any, map[string]any) keyed by attribute name.
+	Settings map[string]any
+
 	// Logger receives driver events; nil means discard. Secrets must never be
 	// passed to it.
 	Logger *slog.Logger
@@ -169,6 +174,28 @@ type Session interface {
 	// Configure enters configuration mode, sends lines, and leaves it.
 	Configure(ctx context.Context, lines []string) (Result, error)
 	Close() error
+}
+
+// SchemaAttribute is one driver-specific device attribute.
+type SchemaAttribute struct {
+	Name string `json:"name"`
+	// Type is "string", "number", "bool", "list(string)" or "map(string)".
+	Type        string `json:"type"`
+	Required    bool   `json:"required,omitempty"`
+	Description string `json:"description,omitempty"`
+}
+
+// Schema declares the attributes a driver accepts in device blocks, so
+// validate checks them with located diagnostics.
+type Schema struct {
+	Attributes []SchemaAttribute `json:"attributes"`
+}
+
+// Describer is implemented by drivers that take device settings or report
+// a version (plugins).
+type Describer interface {
+	Schema() Schema
+	Version() string
 }
 
 // Registry maps driver names (the device's `driver` attribute) to drivers.
