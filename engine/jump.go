@@ -201,7 +201,7 @@ func (j *Jumps) target(h *config.JumpHost) drivers.Target {
 	if ep, ok := j.opts.Endpoints[h.Name]; ok {
 		t.Host, t.Port = ep.Host, ep.Port
 		if ep.HostKey != nil {
-			t.HostKeyCallback = ssh.FixedHostKey(ep.HostKey)
+			t.HostKeys = []string{pin(ep.HostKey)}
 		}
 	}
 	return t

@@ -563,11 +563,18 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 	if ep, ok := w.opts.Endpoints[d.Name]; ok {
 		t.Host, t.Port = ep.Host, ep.Port
 		if ep.HostKey != nil {
-			t.HostKeyCallback = ssh.FixedHostKey(ep.HostKey)
+			t.HostKeys = []string{pin(ep.HostKey)}
 			t.InsecureSkipHostKey = false
 		}
 	}
 	return t, drv, nil
+}
+
+// pin is a host key as a HostKeys pin. -sim trusts its simulators' keys by
+// pinning them: a Target stays plain data, so it can cross to a worker
+// process in subprocess mode.
+func pin(k ssh.PublicKey) string {
+	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
 }
 
 // RunbookKnownHosts is the runbook's own known_hosts file, in its directory.
