@@ -228,8 +228,8 @@ var dialects = map[string]Dialect{
 		Negate: "no ", ExitSection: "exit",
 		SingleValued: ciscoSingleValued, NegateKey: ciscoNegateKey,
 		SectionHeads: append([]string{"neighbor", "area", "prefix-set", "route-policy",
-			"community-set", "as-path-set", "ssh server", "telnet", "ntp", "logging", "snmp-server",
-			"domain", "multicast-routing", "mpls", "l2vpn", "evpn", "bridge group", "bridge-domain"},
+			"community-set", "as-path-set", "ssh server$", "telnet$", "ntp$", "logging$", "snmp-server$",
+			"domain$", "multicast-routing", "mpls", "l2vpn", "evpn", "bridge group", "bridge-domain"},
 			ciscoSectionHeads...),
 		InterfaceNames: []string{"GigabitEthernet", "TenGigE", "TwentyFiveGigE", "FortyGigE",
 			"HundredGigE", "Bundle-Ether", "Loopback", "MgmtEth", "tunnel-ip", "BVI"},
@@ -484,9 +484,16 @@ func (r *rules) shownKey(x string) string {
 // isDefaultOn reports whether line is a setting on by default and not shown.
 func (r *rules) isDefaultOn(line string) bool { return r.defaultOn[line] }
 
+// isHead reports whether line opens a sub-mode. A head pattern ending in
+// "$" matches only the whole line: on IOS-XR "ntp" alone enters the ntp
+// mode, while "ntp server 10.0.0.1" is a one-line command at (config).
 func (r *rules) isHead(line string) bool {
 	for _, p := range r.heads {
-		if _, ok := matchWords(line, p); ok {
+		exact := len(p) > 0 && strings.HasSuffix(p[len(p)-1], "$")
+		if exact {
+			p = append(p[:len(p)-1:len(p)-1], strings.TrimSuffix(p[len(p)-1], "$"))
+		}
+		if end, ok := matchWords(line, p); ok && (!exact || strings.TrimSpace(line[end:]) == "") {
 			return true
 		}
 	}
