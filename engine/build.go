@@ -5,6 +5,7 @@
 package engine
 
 import (
+	"errors"
 	"fmt"
 
 	"github.com/hashicorp/hcl/v2"
@@ -12,6 +13,7 @@ import (
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/configtree"
 	"github.com/netrun/netrun/engine/graph"
 	"github.com/netrun/netrun/engine/plan"
 )
@@ -148,6 +150,7 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			})
 		}
 	}
+	diags = append(diags, checkDesired(rb)...)
 	if diags.HasErrors() {
 		return nil, diags
 	}
@@ -215,4 +218,47 @@ func maskAll(m *masker, in []string) []string {
 		out[i] = m.String(s)
 	}
 	return out
+}
+
+// checkDesired parses every config block's lines in the dialect of each
+// device it targets, so a mistake (inconsistent indentation, a Junos line
+// that is not set) is a located diagnostic at validate, reported once per
+// block and attribute.
+func checkDesired(rb *config.Runbook) hcl.Diagnostics {
+	var diags hcl.Diagnostics
+	for _, c := range rb.Configs {
+		seen := map[string]bool{}
+		for _, name := range c.Devices {
+			dev := rb.Device(name)
+			if dev == nil {
+				continue
+			}
+			dialect, err := configtree.DialectFor(dev.Platform)
+			if err != nil {
+				continue // unknown platforms are reported by the config loader
+			}
+			for _, part := range []struct {
+				field, text string
+				rng         hcl.Range
+			}{{"text", c.Text[name], c.TextRange}, {"absent", c.Absent[name], c.AbsentRange}} {
+				if part.text == "" {
+					continue
+				}
+				_, err := configtree.ParseDesired(part.text, dialect)
+				var pe *configtree.ParseError
+				if err == nil || !errors.As(err, &pe) || seen[part.field+pe.Msg] {
+					continue
+				}
+				seen[part.field+pe.Msg] = true
+				diags = append(diags, &hcl.Diagnostic{
+					Severity: hcl.DiagError,
+					Summary:  "Invalid configuration lines",
+					Detail: fmt.Sprintf("Line %d of %s, for device %s (%s): %s.",
+						pe.Line, part.field, name, dev.Platform, pe.Msg),
+					Subject: part.rng.Ptr(),
+				})
+			}
+		}
+	}
+	return diags
 }

@@ -2,6 +2,8 @@ package engine
 
 import (
 	"context"
+	"crypto/sha256"
+	"encoding/hex"
 	"errors"
 	"fmt"
 	"os"
@@ -26,6 +28,8 @@ const (
 	// AppliedDir holds each device's configuration as netrun last left it
 	// (verified), which plan -refresh-only compares against for drift.
 	AppliedDir = ".netrun/applied"
+	// SimDir holds both for -sim runs, away from the real ones.
+	SimDir = ".netrun/sim"
 )
 
 // ErrStale marks a saved plan step refused because the device's running
@@ -79,14 +83,24 @@ func remediate(running string, d *config.Desired, device, platform string) (conf
 	return rem, configtree.Digest(running, dialect), nil
 }
 
-// fillChange records a remediation in a plan step.
-func fillChange(c *plan.ConfigChange, rem configtree.Remediation, digest string) {
+// fillChange records a remediation in a plan step, its diff masked.
+func (w *walker) fillChange(c *plan.ConfigChange, rem configtree.Remediation, running, desired string) {
 	c.Refreshed = true
-	c.RunningDigest = digest
+	c.RunningDigest = running
+	c.DesiredDigest = desired
 	c.Lines = rem.Lines
 	c.Inverse = rem.Inverse
-	c.Diff = renderLines(rem)
+	c.Changed = len(rem.Lines)
+	c.Diff = maskAll(w.mask, renderLines(rem))
 	c.Error = ""
+}
+
+// desiredDigest identifies a config block's desired state for one device,
+// so a saved plan can tell when the runbook changed under it.
+func desiredDigest(d *config.Desired, device string) string {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00%s\x00%s\x00%s", d.Match, d.Text[device], d.Absent[device], d.Name)
+	return "sha256:" + hex.EncodeToString(h.Sum(nil))
 }
 
 func renderLines(rem configtree.Remediation) []string {
@@ -184,7 +198,7 @@ func (w *walker) refreshDevice(ctx context.Context, pd plan.Device, steps []*pla
 		if err != nil {
 			return wait, time.Since(start), false, err
 		}
-		fillChange(s.Config, rem, digest)
+		w.fillChange(s.Config, rem, digest, desiredDigest(w.desired[s.Task], pd.Name))
 		changed = changed || !rem.Empty()
 	}
 	return wait, time.Since(start), changed, nil
@@ -227,22 +241,25 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	}
 	change := sr.step.Config
 	lines, inverse := rem.Lines, rem.Inverse
-	out := &ConfigOutcome{Digest: digest, Diff: renderLines(rem)}
+	out := &ConfigOutcome{Digest: digest, Diff: maskAll(w.mask, renderLines(rem))}
 	sr.result.Config = out
 	if change != nil && change.Refreshed {
 		own, _ := w.left.Load(pd.Name)
-		switch {
-		case change.RunningDigest == digest:
-			// Exactly what the plan showed.
-			lines, inverse, out.Diff = change.Lines, change.Inverse, change.Diff
-		case own == digest:
-			// An earlier config block of this run changed the device: the
-			// remediation just computed from it is the one to send.
-		default:
+		stale := func(what, was, now string) error {
 			sr.result.Status = Failed
-			sr.result.Error = fmt.Sprintf("%s: %v: its running configuration changed since the plan was made (%s, now %s); run netrun plan again",
-				pd.Name, ErrStale, short(change.RunningDigest), short(digest))
+			sr.result.Error = fmt.Sprintf("%s: %v: %s changed since the plan was made (%s, now %s); run netrun plan again",
+				pd.Name, ErrStale, what, short(was), short(now))
 			return nil
+		}
+		if want := desiredDigest(desired, pd.Name); change.DesiredDigest != want {
+			return stale("the runbook's "+sr.step.Task, change.DesiredDigest, want)
+		}
+		// The remediation just computed is the plan's: same running and
+		// desired configurations give the same lines. When an earlier
+		// config block of this run changed the device, it is the one to
+		// send now.
+		if change.RunningDigest != digest && own != digest {
+			return stale("its running configuration", change.RunningDigest, digest)
 		}
 	}
 	defer func() {
@@ -251,6 +268,15 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		}
 	}()
 	if len(lines) == 0 {
+		// Converged already: record what netrun verified, for drift.
+		if err := w.writeConfig(AppliedDir, pd.Name, pd.Platform, before); err != nil {
+			w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
+		}
+		if desired.Save == "always" {
+			if err := w.save(ctx, sess, pd, platform, out); err != nil {
+				return fail(err)
+			}
+		}
 		sr.result.Status = OK
 		sr.result.Results = []drivers.Result{{Command: sr.step.Task, Output: "No changes."}}
 		return nil
@@ -259,7 +285,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	// The backup is the configuration before this run's first change to
 	// the device, not before each config block's.
 	if _, done := w.backedUp.LoadOrStore(pd.Name, true); !done {
-		if err := w.writeConfig(BackupDir, pd.Name, before); err != nil {
+		if err := w.writeConfig(BackupDir, pd.Name, pd.Platform, before); err != nil {
 			w.backedUp.Delete(pd.Name)
 			return fail(fmt.Errorf("backing up the running configuration before changing it: %w", err))
 		}
@@ -271,7 +297,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	if err != nil {
 		// The session is gone: the device may be half changed, and its
 		// backup is in backups/.
-		return fail(fmt.Errorf("%w (the device may be partly changed; its configuration before is in %s)", err, filepath.Join(BackupDir, fileName(pd.Name)+".cfg")))
+		return fail(fmt.Errorf("%w (the device may be partly changed; its configuration before is in %s)", err, ConfigPath(w.rb, w.opts.Simulated, BackupDir, pd.Name)))
 	}
 	out.Changed = len(lines)
 	var why error
@@ -290,7 +316,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 			why = fmt.Errorf("verification failed: after the change the device still differs:\n%s", strings.Join(renderLines(left), "\n"))
 		default:
 			out.Digest = digestAfter
-			if err := w.writeConfig(AppliedDir, pd.Name, after); err != nil {
+			if err := w.writeConfig(AppliedDir, pd.Name, pd.Platform, after); err != nil {
 				w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
 			}
 		}
@@ -309,19 +335,31 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		sr.result.Error = w.mask.String(named(pd.Name, errors.New(msg)).Error())
 		return nil
 	}
-	if platform.SaveCommand != "" && desired.Save != "never" {
-		res, err := sess.Run(ctx, platform.SaveCommand, drivers.WithExpect(platform.SaveExpect...))
-		if err != nil {
-			return fail(fmt.Errorf("the change is applied and verified, but saving it failed: %w", err))
-		}
-		if res.Failed {
+	if desired.Save != "never" {
+		if err := w.save(ctx, sess, pd, platform, out); err != nil {
 			sr.result.Status = Failed
-			sr.result.Error = fmt.Sprintf("%s: the change is applied and verified, but %q failed: %s", pd.Name, platform.SaveCommand, firstLine(res.Output))
+			sr.result.Error = w.mask.String(named(pd.Name, fmt.Errorf("the change is applied and verified, but %w", err)).Error())
 			return nil
 		}
-		out.Saved = true
 	}
 	sr.result.Status = OK
+	return nil
+}
+
+// save saves the running configuration to startup, on platforms where a
+// commit does not already.
+func (w *walker) save(ctx context.Context, sess drivers.Session, pd plan.Device, platform drivers.Platform, out *ConfigOutcome) error {
+	if platform.SaveCommand == "" {
+		return nil
+	}
+	res, err := sess.Run(ctx, platform.SaveCommand, drivers.WithExpect(platform.SaveExpect...))
+	if err != nil {
+		return fmt.Errorf("saving it failed: %w", err)
+	}
+	if res.Failed {
+		return fmt.Errorf("%q failed: %s", platform.SaveCommand, failureLine(res.Output, pd.Platform))
+	}
+	out.Saved = true
 	return nil
 }
 
@@ -406,20 +444,26 @@ func undoDesired(rem configtree.Remediation, d configtree.Dialect) configtree.De
 	return configtree.Desired{Text: text.String(), Absent: absent.String(), Match: configtree.Merge}
 }
 
-// ConfigRoot is where a run keeps device configurations: the runbook
-// directory, or for -sim runs .netrun/sim in it, so simulated
-// configurations never mix with the real ones kept in git.
-func ConfigRoot(rb *config.Runbook, simulated bool) string {
+// ConfigPath is where a run keeps a device configuration of a kind
+// (BackupDir, AppliedDir): in the runbook directory, or for -sim runs under
+// .netrun/sim, so simulated configurations never mix with the real ones
+// kept in git.
+func ConfigPath(rb *config.Runbook, simulated bool, kind, device string) string {
 	if simulated {
-		return filepath.Join(rb.Dir, ".netrun", "sim")
+		return filepath.Join(rb.Dir, SimDir, filepath.Base(kind), fileName(device)+".cfg")
 	}
-	return rb.Dir
+	return filepath.Join(rb.Dir, kind, fileName(device)+".cfg")
 }
 
-// writeConfig writes a device configuration under the run's ConfigRoot,
-// atomically.
-func (w *walker) writeConfig(dir, device, text string) error {
-	path := filepath.Join(ConfigRoot(w.rb, w.opts.Simulated), dir, fileName(device)+".cfg")
+// writeConfig writes a device configuration, canonical (volatile lines
+// such as "Current configuration : N bytes" dropped, so git diffs show only
+// real changes) and with the runbook's secrets masked, atomically.
+func (w *walker) writeConfig(kind, device, platform, text string) error {
+	if d, err := configtree.DialectFor(platform); err == nil {
+		text = configtree.Parse(text, d).String()
+	}
+	text = w.mask.String(text)
+	path := ConfigPath(w.rb, w.opts.Simulated, kind, device)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}

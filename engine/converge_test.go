@@ -2,6 +2,7 @@ package engine_test
 
 import (
 	"context"
+	"encoding/json"
 	"os"
 	"path/filepath"
 	"slices"
@@ -274,4 +275,94 @@ func sortedLines(s string) []string {
 	lines := strings.Split(strings.TrimSpace(s), "\n")
 	slices.Sort(lines)
 	return lines
+}
+
+// TestConvergeDetails: save = "always" saves a converged device; drift is
+// tracked from a device that needed no change; a saved plan is refused
+// when the runbook's desired state changed; secrets in the running
+// configuration are masked in diffs and backups.
+func TestConvergeDetails(t *testing.T) {
+	t.Parallel()
+	src := header + `
+device "r1" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  sim {
+    config = <<-EOT
+hostname r1
+ntp server 10.0.0.1
+line vty 0 4
+ password s3cr3t-Pa55
+ login
+end
+EOT
+  }
+}
+config "ntp" {
+  text = "ntp server 10.0.0.1"
+  save = "always"
+}
+config "vty" {
+  match = "exact"
+  text  = "line vty 0 4\n login local"
+}
+`
+	f := newFixture(t, src, 1)
+	f.rb.Dir = t.TempDir()
+	r1 := f.fleet.Servers["r1"]
+	p := refreshed(t, f)
+	vty := strings.Join(diffOf(t, p, "r1", "config.vty"), "\n")
+	if strings.Contains(vty, "s3cr3t-Pa55") || !strings.Contains(vty, "password (sensitive)") {
+		t.Errorf("the vty diff shows the password or no mask:\n%s", vty)
+	}
+	js, _ := json.Marshal(p)
+	if strings.Contains(string(js), "s3cr3t-Pa55") {
+		t.Errorf("the saved plan holds the password: %s", js)
+	}
+	rep := engine.Apply(context.Background(), f.rb, p, f.opts)
+	if ok, _, _ := rep.Counts(); ok != 1 {
+		t.Fatalf("apply: %s", firstError(rep))
+	}
+	d := device(t, rep, "r1")
+	if !d.Steps[0].Config.Saved {
+		t.Error(`save = "always" did not save a device that needed no change`)
+	}
+	for _, kind := range []string{engine.BackupDir, engine.AppliedDir} {
+		data, err := os.ReadFile(engine.ConfigPath(f.rb, false, kind, "r1"))
+		if err != nil || strings.Contains(string(data), "s3cr3t-Pa55") {
+			t.Errorf("%s/r1.cfg: %v, or it holds the password:\n%s", kind, err, data)
+		}
+	}
+
+	// Drift is reported against what netrun verified, even for the ntp
+	// block that changed nothing.
+	st, err := engine.NewState(nil, rep, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := engine.WriteState(f.rb.Dir, st); err != nil {
+		t.Fatal(err)
+	}
+	if err := r1.SetRunningConfig(r1.RunningConfig() + "\nlogging host 192.0.2.50\n"); err != nil {
+		t.Fatal(err)
+	}
+	drift, err := engine.Drift(context.Background(), f.rb, refreshed(t, f), f.opts)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(drift) != 1 || drift[0].Status != engine.Drifted || !slices.Contains(trimAll(drift[0].Lines), "+ logging host 192.0.2.50") {
+		t.Errorf("drift = %+v", drift)
+	}
+
+	// A plan, then the runbook changes: the plan is stale for that block.
+	p = refreshed(t, f)
+	for i := range f.rb.Configs {
+		if f.rb.Configs[i].Name == "ntp" {
+			f.rb.Configs[i].Text["r1"] = "ntp server 10.0.0.7"
+		}
+	}
+	rep = engine.Apply(context.Background(), f.rb, p, f.opts)
+	if d := device(t, rep, "r1"); !strings.Contains(d.Error, "stale plan: the runbook's config.ntp changed") {
+		t.Errorf("apply of a plan made before the runbook changed: %s", d.Error)
+	}
 }

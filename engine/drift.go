@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 
@@ -55,7 +54,7 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		if st != nil {
 			digest = st.Devices[pd.Name].ConfigDigest
 		}
-		applied, rerr := os.ReadFile(filepath.Join(ConfigRoot(rb, opts.Simulated), AppliedDir, fileName(pd.Name)+".cfg"))
+		applied, rerr := os.ReadFile(ConfigPath(rb, opts.Simulated, AppliedDir, pd.Name))
 		if digest == "" || rerr != nil {
 			out = append(out, DeviceDrift{Name: pd.Name, Status: NeverApplied})
 			continue
@@ -117,7 +116,9 @@ func (w *walker) driftOf(ctx context.Context, pd plan.Device, digest, applied st
 	if err != nil {
 		return fail(err)
 	}
-	if configtree.Digest(now, dialect) == digest {
+	// The applied copy is canonical and masked: compare the same way.
+	now = w.mask.String(configtree.Parse(now, dialect).String())
+	if configtree.Digest(now, dialect) == configtree.Digest(applied, dialect) {
 		dd.Status = InSync
 		return dd
 	}
@@ -131,8 +132,8 @@ func (w *walker) driftOf(ctx context.Context, pd plan.Device, digest, applied st
 	if err != nil {
 		return fail(err)
 	}
-	dd.Lines = append(dd.Lines, renderLines(added)...)
-	for _, l := range renderLines(gone) {
+	dd.Lines = append(dd.Lines, maskAll(w.mask, renderLines(added))...)
+	for _, l := range maskAll(w.mask, renderLines(gone)) {
 		if t := strings.TrimLeft(l, " "); strings.HasPrefix(t, "+") {
 			l = l[:len(l)-len(t)] + "-" + t[1:]
 		}

@@ -23,6 +23,10 @@ const LockFile = ".netrun.lock"
 // ErrLocked is returned when another run holds the runbook's lock.
 var ErrLocked = errors.New("runbook is locked")
 
+// UnreadableLockID names a lock file that cannot be read (its run was
+// killed while writing it), for force-unlock.
+const UnreadableLockID = "unreadable"
+
 // LockInfo says who holds a lock, for the message the next run shows.
 type LockInfo struct {
 	ID        string    `json:"id"`
@@ -47,6 +51,10 @@ type LockedError struct {
 }
 
 func (e *LockedError) Error() string {
+	if e.Info.ID == UnreadableLockID {
+		return fmt.Sprintf("%v: the lock file %s cannot be read (a run was killed while taking it); if no run is in progress, remove it with `netrun force-unlock %s`",
+			ErrLocked, LockFile, UnreadableLockID)
+	}
 	state := "still running"
 	if !e.Alive {
 		state = "no longer running: it was interrupted; if no run is in progress, remove the lock with `netrun force-unlock " + e.Info.ID + "`"
@@ -79,9 +87,11 @@ func AcquireLock(ctx context.Context, dir, operation string, timeout time.Durati
 			return nil, fmt.Errorf("taking the runbook lock: %w", err)
 		}
 		held, rerr := ReadLock(dir)
+		if errors.Is(rerr, fs.ErrNotExist) {
+			continue // released just now: take it
+		}
 		if rerr != nil {
-			// Being written or removed right now: look again.
-			held = &LockedError{Info: LockInfo{ID: "?"}, Alive: true}
+			return nil, fmt.Errorf("taking the runbook lock: %w", rerr)
 		}
 		if timeout <= 0 || time.Now().After(deadline) {
 			return nil, held
@@ -121,7 +131,9 @@ func ReadLock(dir string) (*LockedError, error) {
 	}
 	var info LockInfo
 	if err := json.Unmarshal(data, &info); err != nil {
-		return nil, fmt.Errorf("%s: %w", LockFile, err)
+		// A run killed between creating the lock and writing it: there is
+		// nobody to ask, and force-unlock takes this ID.
+		return &LockedError{Info: LockInfo{ID: UnreadableLockID, Operation: "an unknown run"}, Alive: false}, nil
 	}
 	alive := true // a lock from another machine: its process cannot be checked
 	if host, err := os.Hostname(); err == nil && strings.HasSuffix(info.Who, "@"+host) {

@@ -67,8 +67,9 @@ func runValidate(wd string, args []string, stdout, stderr io.Writer) int {
 	if a.JSON {
 		return 0
 	}
-	fmt.Fprintf(stdout, "Success! The runbook is valid: %d devices, %d commands, %d outputs.\n",
-		len(rb.Devices), len(rb.Commands), len(rb.Outputs))
+	fmt.Fprintf(stdout, "Success! The runbook is valid: %s, %s, %s, %s.\n",
+		plural(len(rb.Devices), "device"), plural(len(rb.Commands), "command block"),
+		plural(len(rb.Configs), "config block"), plural(len(rb.Outputs), "output"))
 	return 0
 }
 

@@ -296,3 +296,23 @@ func waitUntil(t *testing.T, cond func() bool) {
 		time.Sleep(5 * time.Millisecond)
 	}
 }
+
+// TestUnreadableLock: a lock file left empty by a run killed while taking
+// it is reported, and force-unlock removes it.
+func TestUnreadableLock(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "show-clock")
+	if err := os.WriteFile(filepath.Join(dir, ".netrun.lock"), nil, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errOut := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
+	if code != 1 || !strings.Contains(errOut, "netrun force-unlock unreadable") {
+		t.Fatalf("apply with an unreadable lock: exit %d\n%s", code, errOut)
+	}
+	if code, _, errOut := netrun(t, "", "force-unlock", "unreadable", dir); code != 0 {
+		t.Fatalf("force-unlock unreadable: exit %d\n%s", code, errOut)
+	}
+	if code, out, errOut := netrun(t, "", "apply", "-sim", "-auto-approve", dir); code != 0 {
+		t.Errorf("apply after force-unlock: exit %d\n%s%s", code, out, errOut)
+	}
+}

@@ -267,23 +267,40 @@ func TestPlanShowsStepsAndSendsNothing(t *testing.T) {
 	}
 }
 
+// TestValidateExamples validates every example runbook (each directory
+// under examples/ with .hcl files) and checks it has a README. Runbooks
+// under examples/plugins need their plugin built and are checked by the
+// plugin tests.
 func TestValidateExamples(t *testing.T) {
 	t.Parallel()
-	entries, err := os.ReadDir(filepath.Join("..", "..", "examples"))
+	root := filepath.Join("..", "..", "examples")
+	var dirs []string
+	err := filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() && (d.Name() == ".netrun" || path == filepath.Join(root, "plugins")) {
+			return filepath.SkipDir
+		}
+		if !d.IsDir() && strings.HasSuffix(path, ".hcl") && !slices.Contains(dirs, filepath.Dir(path)) {
+			dirs = append(dirs, filepath.Dir(path))
+		}
+		return nil
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, e := range entries {
-		if !e.IsDir() {
-			continue
-		}
-		t.Run(e.Name(), func(t *testing.T) {
+	if len(dirs) < 8 {
+		t.Fatalf("found %d example runbooks: %v", len(dirs), dirs)
+	}
+	for _, dir := range dirs {
+		t.Run(filepath.Base(dir), func(t *testing.T) {
 			t.Parallel()
-			code, stdout, stderr := netrun(t, "", "validate", filepath.Join("..", "..", "examples", e.Name()))
+			code, stdout, stderr := netrun(t, "", "validate", dir)
 			if code != 0 || !strings.Contains(stdout, "Success!") {
 				t.Errorf("exit %d\n%s%s", code, stdout, stderr)
 			}
-			if _, err := os.Stat(filepath.Join("..", "..", "examples", e.Name(), "README.md")); err != nil {
+			if _, err := os.Stat(filepath.Join(dir, "README.md")); err != nil {
 				t.Errorf("example has no README.md")
 			}
 		})
@@ -300,6 +317,15 @@ func TestBadRunbookDiagnostics(t *testing.T) {
 		{"syntax", "device \"r1\" {\n  host = \n}\n", []string{"main.hcl line 2", "host ="}},
 		{"unknown block", "devise \"r1\" {}\n", []string{"main.hcl line 1", `devise "r1"`}},
 		{"no credentials", "device \"r1\" {\n  host = \"h\"\n}\n", []string{"Missing credentials", "main.hcl line 1"}},
+		{"config lines", `credentials "c" { username = "u" }
+device "r1" {
+  host        = "h"
+  credentials = credentials.c
+}
+config "x" {
+  text = "interface Gi1\n   description a\n  shutdown\n"
+}
+`, []string{"Invalid configuration lines", "main.hcl line 7", "Line 3 of text", "indentation"}},
 		{"cycle", `credentials "c" { username = "u" }
 device "r1" {
   host = "h"

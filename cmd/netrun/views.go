@@ -29,7 +29,11 @@ func renderPlan(w io.Writer, rb *config.Runbook, p *plan.Plan, simulated bool) {
 		fmt.Fprintln(w, "Simulated (-sim): every device is served by an in-process simulator; nothing is sent to real devices.")
 	}
 	for _, d := range p.Devices {
-		fmt.Fprintf(w, "\n  # %s (%s:%d, %s via %s)\n", d.Name, d.Host, d.Port, d.Platform, d.Driver)
+		mode := ""
+		if d.Mode != "" && d.Mode != "goroutine" {
+			mode = ", " + d.Mode
+		}
+		fmt.Fprintf(w, "\n  # %s (%s:%d, %s via %s%s)\n", d.Name, d.Host, d.Port, d.Platform, d.Driver, mode)
 		if len(d.Steps) == 0 {
 			fmt.Fprintln(w, "    (no commands target this device)")
 		}
@@ -89,7 +93,7 @@ func renderChange(w io.Writer, device string, s plan.Step) {
 		fmt.Fprintf(w, "  # %s on %s: not refreshed; what changes is known at apply\n", s.Task, device)
 	case c.Error != "":
 		fmt.Fprintf(w, "  # %s on %s: cannot read the device: %s\n", s.Task, device, c.Error)
-	case len(c.Lines) == 0:
+	case c.Changed == 0:
 		fmt.Fprintf(w, "  # %s on %s: No changes.\n", s.Task, device)
 	default:
 		fmt.Fprintf(w, "  # %s on %s will change %s\n", s.Task, device, plural(changeCount(c.Diff), "line"))
@@ -120,7 +124,7 @@ func configCounts(p *plan.Plan) (changed, unchanged, unknown, failed int) {
 				failed++
 			case !c.Refreshed:
 				unknown++
-			case len(c.Lines) > 0:
+			case c.Changed > 0:
 				changed++
 			default:
 				unchanged++

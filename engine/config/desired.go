@@ -46,6 +46,9 @@ type Desired struct {
 	DependsOnRanges map[string]hcl.Range
 	Timeout         time.Duration
 	DeclRange       hcl.Range
+	// TextRange and AbsentRange locate the attributes, for diagnostics
+	// about the lines in them.
+	TextRange, AbsentRange hcl.Range
 }
 
 var desiredSchema = &hcl.BodySchema{
@@ -119,6 +122,7 @@ func (e *evaluator) evalDesired(c *DesiredConfig, devices []*Device) (*Desired, 
 	d := &Desired{
 		Name: c.Name, DeclRange: c.DeclRange, DependsOnRanges: map[string]hcl.Range{},
 		Text: map[string]string{}, Absent: map[string]string{},
+		TextRange: rangeOf(c.Text, c.DeclRange), AbsentRange: rangeOf(c.Absent, c.DeclRange),
 	}
 	var diags hcl.Diagnostics
 	var ds hcl.Diagnostics

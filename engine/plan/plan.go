@@ -36,13 +36,22 @@ type ConfigChange struct {
 	Save     string `json:"save"`
 	Rollback string `json:"rollback"`
 
-	Refreshed     bool   `json:"refreshed"`
+	Refreshed bool `json:"refreshed"`
+	// RunningDigest is the digest of the running configuration the change
+	// was computed from, DesiredDigest that of the block's desired state
+	// for the device: apply refuses the step if either changed since.
 	RunningDigest string `json:"running_digest,omitempty"`
-	// Diff is the change for people: "+ line", "~ section", "- line".
-	Diff []string `json:"diff,omitempty"`
-	// Lines are sent in configuration mode; Inverse undoes them.
-	Lines   []string `json:"lines,omitempty"`
-	Inverse []string `json:"inverse,omitempty"`
+	DesiredDigest string `json:"desired_digest,omitempty"`
+	// Diff is the change for people, secrets masked: "+ line",
+	// "~ section", "- line". Changed counts the lines to send.
+	Diff    []string `json:"diff,omitempty"`
+	Changed int      `json:"changed"`
+	// Lines are sent in configuration mode; Inverse undoes them. They are
+	// not saved with a plan (they may hold secrets): apply works them out
+	// again from the same running and desired configurations, which the
+	// digests guarantee.
+	Lines   []string `json:"-"`
+	Inverse []string `json:"-"`
 	// Error is why the device could not be read at plan time.
 	Error string `json:"error,omitempty"`
 }
@@ -50,7 +59,7 @@ type ConfigChange struct {
 // Changes reports whether the step will change its device: unknown (not
 // refreshed) counts as a change.
 func (c *ConfigChange) Changes() bool {
-	return c != nil && (!c.Refreshed || len(c.Lines) > 0)
+	return c != nil && (!c.Refreshed || c.Changed > 0)
 }
 
 // Plan is the ordered work for every targeted device.
@@ -72,7 +81,10 @@ type Device struct {
 	Port     int    `json:"port"`
 	Platform string `json:"platform"`
 	Driver   string `json:"driver"`
-	Steps    []Step `json:"steps"`
+	// Mode is where the device's session runs: "goroutine" (in netrun's
+	// process) or "subprocess" (a worker or plugin process).
+	Mode  string `json:"mode"`
+	Steps []Step `json:"steps"`
 }
 
 // Step is one task on one device.
