@@ -130,9 +130,12 @@ const DefaultTimeout = 30 * time.Second
 // A device that rejects input (% Invalid input) gives Failed=true with the raw
 // text kept in Output; a Go error is for I/O, auth and timeouts.
 type Result struct {
-	Command  string    `json:"command"`
-	Output   string    `json:"output"`
-	Failed   bool      `json:"failed,omitempty"`
+	Command string `json:"command"`
+	Output  string `json:"output"`
+	Failed  bool   `json:"failed,omitempty"`
+	// Rejected is the input the device rejected (a command, a
+	// configuration line, or the commit), when Failed.
+	Rejected string    `json:"rejected,omitempty"`
 	Started  time.Time `json:"-"`
 	Finished time.Time `json:"-"`
 }

@@ -302,7 +302,10 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	out.Changed = len(lines)
 	var why error
 	if res.Failed {
-		why = fmt.Errorf("device rejected the change: %s", failureLine(res.Output, pd.Platform))
+		why = fmt.Errorf("device rejected %q: %s", w.mask.String(res.Rejected), failureLine(res.Output, pd.Platform))
+		if res.Rejected == "" {
+			why = fmt.Errorf("device rejected the change: %s", failureLine(res.Output, pd.Platform))
+		}
 	} else {
 		after, err := readRunning(ctx, sess, platform)
 		if err != nil {

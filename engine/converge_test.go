@@ -254,7 +254,7 @@ config "ntp" {
 		t.Errorf("good: %s %s", d.Status, d.Error)
 	}
 	d := device(t, rep, "picky")
-	if d.Status != engine.Failed || !strings.Contains(d.Error, "rolled back") {
+	if d.Status != engine.Failed || !strings.Contains(d.Error, "rolled back") || !strings.Contains(d.Error, `rejected "ntp server 10.0.0.3"`) {
 		t.Errorf("picky: %s %q, want failed and rolled back", d.Status, d.Error)
 	}
 	if !d.Steps[0].Config.RolledBack {

@@ -488,8 +488,12 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 		res.Command = w.mask.String(res.Command)
 		sr.result.Results = append(sr.result.Results, res)
 		if res.Failed {
+			rejected := res.Command
+			if res.Rejected != "" {
+				rejected = w.mask.String(res.Rejected)
+			}
 			sr.result.Status = Failed
-			sr.result.Error = fmt.Sprintf("%s: device rejected %q: %s", pd.Name, res.Command, failureLine(res.Output, pd.Platform))
+			sr.result.Error = fmt.Sprintf("%s: device rejected %q: %s", pd.Name, rejected, failureLine(res.Output, pd.Platform))
 			return nil
 		}
 	}

@@ -75,6 +75,9 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 			return res, s.fail(s.opErr(ctx, err))
 		}
 		res.Output, res.Failed, res.Finished = r.Result, r.Failed != nil, time.Now()
+		if res.Failed {
+			res.Rejected = command
+		}
 		return res, nil
 	}
 
@@ -107,6 +110,9 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 	}
 	res.Output = s.clean(out)
 	res.Failed = util.StringContainsAnySubStrs(res.Output, r.FailedWhenContains) != ""
+	if res.Failed {
+		res.Rejected = command
+	}
 	res.Finished = time.Now()
 	return res, nil
 }
@@ -189,6 +195,12 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 		add(r)
 	}
 	res.Failed = mr.Failed != nil
+	for _, r := range mr.Responses {
+		if res.Failed && r.Failed != nil {
+			res.Rejected = r.Input
+			break
+		}
+	}
 	// Commit and abort are sent in configuration mode: the generic driver's
 	// SendCommand does not change privilege level first.
 	if !res.Failed && s.plat.CommitCommand != "" {
@@ -200,6 +212,9 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 		}
 		add(r)
 		res.Failed = r.Failed != nil || util.StringContainsAnySubStrs(r.Result, s.plat.CommitFailedWhenContains) != ""
+		if res.Failed {
+			res.Rejected = s.plat.CommitCommand
+		}
 	}
 	if res.Failed && s.plat.AbortConfigCommand != "" {
 		s.what = fmt.Sprintf("command %q", s.plat.AbortConfigCommand)

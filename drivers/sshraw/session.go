@@ -463,6 +463,9 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 	out := s.body(true)
 	res.Output = string(out)
 	res.Failed = s.failed(out)
+	if res.Failed {
+		res.Rejected = command
+	}
 	res.Finished = time.Now()
 	return res, nil
 }
@@ -495,7 +498,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 			s.cfg = append(s.cfg, out...)
 		}
 		if s.failed(out) {
-			res.Failed = true
+			res.Failed, res.Rejected = true, l
 			break
 		}
 	}
@@ -507,7 +510,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 		}
 		out := s.body(true)
 		if s.failed(out) || containsAny(out, s.pat.CommitFailedWhenContains) {
-			res.Failed = true
+			res.Failed, res.Rejected = true, s.pat.CommitCommand
 		}
 		if len(out) > 0 {
 			s.cfg = append(append(s.cfg, '\n'), out...)
