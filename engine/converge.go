@@ -293,6 +293,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	res, err := sess.Configure(ctx, lines)
 	res.Command = w.mask.String(res.Command)
 	res.Output = w.mask.String(res.Output)
+	res.Rejected = w.mask.String(res.Rejected)
 	sr.result.Results = append(sr.result.Results, res)
 	if err != nil {
 		// The session is gone: the device may be half changed, and its

@@ -486,6 +486,7 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 		}
 		res.Output = w.mask.String(res.Output)
 		res.Command = w.mask.String(res.Command)
+		res.Rejected = w.mask.String(res.Rejected)
 		sr.result.Results = append(sr.result.Results, res)
 		if res.Failed {
 			rejected := res.Command
