@@ -19,12 +19,24 @@ import (
 )
 
 var testOptions = config.LoadOptions{
-	Drivers:         []string{"ssh", "scrapli"},
+	Drivers:         []string{"ssh", "scrapli", "fake"},
 	Platforms:       []string{"cisco_iosxe", "cisco_nxos", "arista_eos", "juniper_junos"},
 	DefaultPlatform: "cisco_iosxe",
 	DefaultDriver:   "ssh",
 	Algorithms:      sshconn.Supported(),
+	Schemas:         map[string]drivers.Schema{"fake": fakeSchema},
 }
+
+// fakeSchema is what a plugin driver "fake" declares: one attribute of
+// each type, and a required one.
+var fakeSchema = drivers.Schema{Attributes: []drivers.SchemaAttribute{
+	{Name: "token", Type: "string", Required: true, Description: "API token"},
+	{Name: "shell", Type: "string"},
+	{Name: "env", Type: "map(string)"},
+	{Name: "sudo", Type: "bool"},
+	{Name: "retries", Type: "number"},
+	{Name: "paths", Type: "list(string)"},
+}}
 
 // load loads and evaluates a runbook that must be valid.
 func load(t *testing.T, dir string, in config.Inputs) *config.Runbook {

@@ -33,8 +33,15 @@ type DeviceConfig struct {
 	SSH                 *SSHConfig     // nil without an ssh block
 	Via                 *ViaRef        // nil without via
 	Sim                 *SimConfig     // nil without a sim block
+	// Settings are the attributes netrun itself does not know: the
+	// driver's own settings, kept as source and checked against the
+	// driver's schema by Evaluate, once the driver is known.
+	Settings hcl.Attributes
 
 	DeclRange hcl.Range
+	// unset are netrun's attribute names the block does not set, for
+	// did-you-mean suggestions on the others.
+	unset []string
 }
 
 // SimConfig is the sim block of a device: how -sim configures the simulated
@@ -80,6 +87,11 @@ type Device struct {
 	// Via names the jump_host the device is reached through; "" is direct.
 	Via string
 	Sim SimSettings
+	// Settings are the driver-specific attributes, for drivers that declare
+	// a schema (plugins), converted to the declared types as JSON-like
+	// values: string, float64, bool, []any of strings, map[string]any of
+	// strings. Nil when there are none.
+	Settings map[string]any
 
 	DeclRange hcl.Range
 }
@@ -146,7 +158,15 @@ var deviceType = cty.Object(map[string]cty.Type{
 
 func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 	d := &DeviceConfig{Label: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(deviceSchema)
+	content, remain, diags := block.Body.PartialContent(deviceSchema)
+	settings, ds := remainingAttributes(remain)
+	diags = append(diags, ds...)
+	d.Settings = settings
+	for _, a := range deviceSchema.Attributes {
+		if _, ok := content.Attributes[a.Name]; !ok {
+			d.unset = append(d.unset, a.Name)
+		}
+	}
 	d.ForEach = attrExpr(content, "for_each")
 	d.Host = attrExpr(content, "host")
 	d.Port = attrExpr(content, "port")
@@ -205,6 +225,9 @@ func (d *DeviceConfig) exprs() []hcl.Expression {
 	if s := d.Sim; s != nil {
 		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength, s.Config, s.RejectLines)
 	}
+	for _, name := range sortedKeys(d.Settings) {
+		out = append(out, d.Settings[name].Expr)
+	}
 	return out
 }
 
@@ -251,6 +274,9 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 		insts = append(insts, inst)
 		objs[key] = inst.val
 	}
+	// Instances share the block's source, so an error in it would be
+	// reported once per instance.
+	diags = uniqueDiags(diags)
 	if diags.HasErrors() {
 		return diags
 	}
@@ -390,6 +416,9 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 	}
 	if dev.Driver, driverVal = str(d.Driver, "driver", e.opts.DefaultDriver); ok {
 		diags = append(diags, checkName(d.Driver, d.DeclRange, "driver", dev.Driver, e.opts.Drivers)...)
+		var ds hcl.Diagnostics
+		dev.Settings, ds = e.evalDriverSettings(ctx, d, dev.Driver)
+		diags = append(diags, ds...)
 	}
 
 	var ds hcl.Diagnostics
@@ -506,6 +535,28 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 		diags = append(diags, ds...)
 	}
 	return sim, diags
+}
+
+// uniqueDiags drops diagnostics identical to an earlier one.
+func uniqueDiags(diags hcl.Diagnostics) hcl.Diagnostics {
+	type key struct {
+		sev             hcl.DiagnosticSeverity
+		summary, detail string
+		subject         hcl.Range
+	}
+	seen := map[key]bool{}
+	out := diags[:0:0]
+	for _, d := range diags {
+		k := key{sev: d.Severity, summary: d.Summary, detail: d.Detail}
+		if d.Subject != nil {
+			k.subject = *d.Subject
+		}
+		if !seen[k] {
+			seen[k] = true
+			out = append(out, d)
+		}
+	}
+	return out
 }
 
 // checkName reports a driver or platform name that is not in known; an

@@ -237,6 +237,10 @@ func TestGarbage(t *testing.T) {
 		`command "c" { commands = ["x"] expect = null }`,
 		`command "c" { commands = ["x"] expect = { for k in ["a"] : k => null } }`,
 		`command "c" { commands = ["x"] expect = { a = { b = 1 } } }`,
+		`device "d" { host = "h" driver = "fake" token = "t" env = { (null) = "x" } paths = null retries = 1e400 }`,
+		`device "d" { host = "h" driver = "fake" token = [null] env = { a = null } sudo = null shell = {} }`,
+		`device "d" { for_each = { a = "fake", b = null } host = "h" driver = each.value token = each.key x = each.nope }`,
+		`device "d" { host = "h" driver = null token = "t" }`,
 		strings.Repeat("(", 500) + "1" + strings.Repeat(")", 500),
 		`locals { x = ` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + ` }`,
 	}

@@ -20,6 +20,12 @@ type LoadOptions struct {
 	// Algorithms are the SSH algorithm names an ssh block may add, per
 	// kind (sshconn.Supported()); an empty kind accepts any name.
 	Algorithms drivers.Algorithms
+	// Schemas are the device settings drivers declare, by driver name
+	// (plugins; the built-in drivers declare none). A device's attributes
+	// beyond netrun's own are checked against its driver's schema and
+	// evaluated into Device.Settings; for a driver without a schema they
+	// are unsupported arguments.
+	Schemas map[string]drivers.Schema
 }
 
 // Runbook is an evaluated runbook: plain values the engine plans and

@@ -1,6 +1,5 @@
 device "r1" {
   host = "10.0.0.1"
-  hots = "10.0.0.2" # ERROR: Unsupported argument
   sim {
     pasword = "x" # ERROR: Unsupported argument
   }
