@@ -562,6 +562,7 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		HostKeys:            d.HostKeys,
 		AcceptNewHostKeys:   w.opts.AcceptNewHostKeys,
 		Algorithms:          d.Algorithms,
+		Settings:            d.Settings,
 		Dial:                w.opts.Jumps.Dialer(d),
 		Logger:              w.opts.Logger,
 	}

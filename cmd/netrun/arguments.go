@@ -34,6 +34,7 @@ type planArgs struct {
 	RefreshOnly      bool
 	Out              string
 	DetailedExitcode bool
+	Mode             string
 }
 
 type applyArgs struct {
@@ -46,6 +47,7 @@ type applyArgs struct {
 	TranscriptDir string
 	AcceptNewKeys bool
 	LockTimeout   time.Duration
+	Mode          string
 }
 
 type forceUnlockArgs struct {
@@ -143,6 +145,7 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 	fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
 	fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
 	fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
+	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(&a.Mode))
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
 	if err == nil {
@@ -160,6 +163,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
 	fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
 	fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
+	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(&a.Mode))
 	fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
 	fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
 	dir, err := parseWithDir(fs, args)
@@ -233,4 +237,14 @@ func parseForceUnlock(args []string, stderr io.Writer) (forceUnlockArgs, error) 
 		return a, errors.New("usage: netrun force-unlock LOCK_ID [DIR]")
 	}
 	return a, nil
+}
+
+func modeFlag(dst *string) func(string) error {
+	return func(v string) error {
+		if v != "goroutine" && v != "subprocess" {
+			return fmt.Errorf("mode must be goroutine or subprocess, not %q", v)
+		}
+		*dst = v
+		return nil
+	}
 }

@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -20,6 +21,7 @@ import (
 	"time"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/plugin"
 	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
@@ -49,11 +51,12 @@ func runValidate(wd string, args []string, stdout, stderr io.Writer) int {
 		return argsFailed("validate", err, stderr)
 	}
 	a.Vars.resolve(wd, &a.Dir)
-	reg, err := builtinDrivers()
+	set, err := discoverDrivers(context.Background(), a.Dir, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	rb, parser, diags := load(a.Dir, a.Vars, reg)
+	defer set.Close()
+	rb, parser, diags := load(a.Dir, a.Vars, set)
 	if !diags.HasErrors() {
 		_, more := engine.BuildPlan(rb, 1)
 		diags = append(diags, more...)
@@ -79,17 +82,21 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 		return argsFailed("plan", err, stderr)
 	}
 	a.Vars.resolve(wd, &a.Dir)
-	reg, err := builtinDrivers()
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	set, err := discoverDrivers(ctx, a.Dir, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	rb, p, ok := loadPlan(a.Dir, a.Vars, a.Parallelism, reg, a.JSON, stdout, stderr)
+	defer set.Close()
+	rb, p, ok := loadPlan(a.Dir, a.Vars, a.Parallelism, set, a.JSON, stdout, stderr)
 	if !ok {
 		return 1
 	}
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
-	opts, cleanup, err := runOptions(rb, p, reg, a.Sim, false, stderr)
+	if err := setMode(set, rb, p, a.Mode); err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	opts, cleanup, err := runOptions(rb, p, set.reg, a.Sim, false, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
@@ -133,6 +140,30 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 		return 2
 	}
 	return 0
+}
+
+// setMode picks the execution mode (the -mode flag wins over the
+// runbook's netrun { mode }), starts the processes it needs, and records
+// in the plan where each device's sessions will run.
+func setMode(set *driverSet, rb *config.Runbook, p *plan.Plan, flag string) error {
+	mode := modeGoroutine
+	switch {
+	case flag != "":
+		mode = flag
+	case rb.Settings.Mode != "":
+		mode = rb.Settings.Mode
+	}
+	for i := range p.Devices {
+		d := &p.Devices[i]
+		d.Mode = set.modeOf(d.Driver, mode)
+		if d.Mode != modeGoroutine {
+			if dev := rb.Device(d.Name); dev != nil && dev.Via != "" {
+				return fmt.Errorf("device %s goes through jump_host.%s, which needs -mode=goroutine: a %s process cannot share netrun's bastion connection", d.Name, dev.Via, d.Mode)
+			}
+		}
+	}
+	set.activate(mode, p.Parallelism)
+	return nil
 }
 
 func hasConverge(p *plan.Plan) bool {
@@ -197,8 +228,8 @@ func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, sim, acc
 }
 
 // loadPlan loads the runbook and builds its plan, reporting diagnostics.
-func loadPlan(dir string, v varFlags, parallelism int, reg drivers.Registry, jsonDiags bool, stdout, stderr io.Writer) (*config.Runbook, *plan.Plan, bool) {
-	rb, parser, diags := load(dir, v, reg)
+func loadPlan(dir string, v varFlags, parallelism int, set *driverSet, jsonDiags bool, stdout, stderr io.Writer) (*config.Runbook, *plan.Plan, bool) {
+	rb, parser, diags := load(dir, v, set)
 	if diags.HasErrors() {
 		writeDiags(parser, diags, jsonDiags, stdout, stderr)
 		return nil, nil, false
@@ -220,10 +251,6 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 		return argsFailed("apply", err, stderr)
 	}
 	a.Vars.resolve(wd, &a.Dir)
-	reg, err := builtinDrivers()
-	if err != nil {
-		return errorf(stderr, "%v", err)
-	}
 	if a.JSON && !a.AutoApprove {
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
@@ -239,23 +266,32 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 			a.Parallelism = saved.Parallelism
 		}
 	}
-	rb, p, ok := loadPlan(a.Dir, a.Vars, a.Parallelism, reg, a.JSON, stdout, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	set, err := discoverDrivers(ctx, a.Dir, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	// Deferred before the run's own cleanup, so it runs after it: every
+	// worker and plugin process is stopped, also after Ctrl-C.
+	defer set.Close()
+	rb, p, ok := loadPlan(a.Dir, a.Vars, a.Parallelism, set, a.JSON, stdout, stderr)
 	if !ok {
 		return 1
 	}
 	if saved != nil {
 		p = saved
 	}
-
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
+	if err := setMode(set, rb, p, a.Mode); err != nil {
+		return errorf(stderr, "%v", err)
+	}
 	lock, err := engine.AcquireLock(ctx, rb.Dir, "apply", a.LockTimeout)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
 	defer lock.Unlock()
 
-	opts, cleanup, err := runOptions(rb, p, reg, a.Sim, a.AcceptNewKeys, stderr)
+	opts, cleanup, err := runOptions(rb, p, set.reg, a.Sim, a.AcceptNewKeys, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
@@ -492,13 +528,17 @@ func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func runVersion(args []string, stdout, stderr io.Writer) int {
-	reg, err := builtinDrivers()
+func runVersion(wd string, args []string, stdout, stderr io.Writer) int {
+	set, err := discoverDrivers(context.Background(), wd, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	fmt.Fprintf(stdout, "netrun v%s\n", version)
-	fmt.Fprintf(stdout, "drivers: %s (built in)\n", strings.Join(reg.Names(), ", "))
+	defer set.Close()
+	fmt.Fprintf(stdout, "netrun v%s (plugin protocol %d)\n", version, plugin.ProtocolVersion)
+	fmt.Fprintf(stdout, "drivers: %s (built in)\n", strings.Join(set.builtins.Names(), ", "))
+	for _, name := range slices.Sorted(maps.Keys(set.plugins)) {
+		fmt.Fprintf(stdout, "plugin: %s v%s (%s)\n", name, set.versions[name], set.plugins[name].Path)
+	}
 	fmt.Fprintf(stdout, "platforms: %s\n", strings.Join(drivers.PlatformNames(), ", "))
 	return 0
 }

@@ -81,7 +81,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	case "force-unlock":
 		return runForceUnlock(wd, rest, stdout, stderr)
 	case "version", "-version", "--version", "-v":
-		return runVersion(rest, stdout, stderr)
+		return runVersion(wd, rest, stdout, stderr)
+	case workerArg:
+		return runWorker(stderr)
 	case "help", "-help", "--help", "-h":
 		fmt.Fprint(stdout, usage)
 		return 0

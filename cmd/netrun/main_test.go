@@ -29,6 +29,8 @@ func TestMain(m *testing.M) {
 	if os.Getenv("NETRUN_TEST_AS_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}
+	// Subprocess-mode workers are this test binary re-run as netrun.
+	os.Setenv("NETRUN_TEST_AS_MAIN", "1")
 	os.Exit(m.Run())
 }
 

@@ -1,16 +1,19 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"log/slog"
 	"os"
+	"os/exec"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/plugin"
 	"github.com/netrun/netrun/drivers/scrapli"
 	"github.com/netrun/netrun/drivers/sshraw"
 	"github.com/netrun/netrun/engine"
@@ -30,15 +33,135 @@ func builtinDrivers() (drivers.Registry, error) {
 	return drivers.Registry{"ssh": ssh, "scrapli": sc}, nil
 }
 
+// Execution modes: where the built-in drivers' sessions run.
+const (
+	modeGoroutine  = "goroutine"
+	modeSubprocess = "subprocess"
+	modePlugin     = "plugin" // a plugin driver: always its own processes
+)
+
+// driverSet is every driver a run can use: the built-in ones, in netrun's
+// process or (subprocess mode) in worker processes that are netrun itself
+// re-run as `netrun __worker`, and the plugins found for the runbook, each
+// in its own processes. Close stops every process.
+type driverSet struct {
+	reg      drivers.Registry
+	builtins drivers.Registry
+	schemas  map[string]drivers.Schema
+	plugins  map[string]plugin.Executable
+	versions map[string]string
+	pools    []*plugin.Pool
+	stderr   io.Writer
+}
+
+// discoverDrivers finds the runbook's plugins (.netrun/plugins,
+// NETRUN_PLUGIN_PATH, PATH) and asks each for its version and schema. A
+// plugin that cannot answer is reported and left out.
+func discoverDrivers(ctx context.Context, dir string, stderr io.Writer) (*driverSet, error) {
+	builtins, err := builtinDrivers()
+	if err != nil {
+		return nil, err
+	}
+	set := &driverSet{
+		reg: drivers.Registry{}, builtins: builtins, stderr: stderr,
+		schemas: map[string]drivers.Schema{}, plugins: map[string]plugin.Executable{}, versions: map[string]string{},
+	}
+	for name, d := range builtins {
+		set.reg[name] = d
+	}
+	for _, e := range plugin.Find(plugin.SearchPath(dir)) {
+		if _, ok := builtins[e.Name]; ok {
+			fmt.Fprintf(stderr, "netrun: warning: plugin %s is ignored: %q is a built-in driver\n", e.Path, e.Name)
+			continue
+		}
+		probe := plugin.NewPool(e.Name, e.Command, 1, plugin.WithStderr(io.Discard))
+		info, err := probe.Info(ctx)
+		probe.Close()
+		if err != nil {
+			fmt.Fprintf(stderr, "netrun: warning: plugin %s is unusable: %v\n", e.Path, err)
+			continue
+		}
+		set.plugins[e.Name] = e
+		set.schemas[e.Name] = info.Schema
+		set.versions[e.Name] = info.Version
+		set.reg[e.Name] = pluginStub{e.Name}
+	}
+	return set, nil
+}
+
+// pluginStub stands for a plugin until activate starts its pool.
+type pluginStub struct{ name string }
+
+func (p pluginStub) Open(context.Context, drivers.Target) (drivers.Session, error) {
+	return nil, fmt.Errorf("plugin %s is not started", p.name)
+}
+
+// activate starts the processes a run needs: a pool of `size` workers for
+// the built-in drivers in subprocess mode, and a pool per plugin.
+func (s *driverSet) activate(mode string, size int) {
+	if mode == modeSubprocess {
+		workers := plugin.NewPool("worker", workerCommand, size, plugin.WithStderr(s.stderr))
+		s.pools = append(s.pools, workers)
+		for name := range s.builtins {
+			s.reg[name] = workers.Driver(name)
+		}
+	}
+	for name, e := range s.plugins {
+		pool := plugin.NewPool(name, e.Command, size, plugin.WithStderr(s.stderr))
+		s.pools = append(s.pools, pool)
+		s.reg[name] = pool
+	}
+}
+
+// modeOf says where a device's sessions run.
+func (s *driverSet) modeOf(driver, mode string) string {
+	if _, ok := s.plugins[driver]; ok {
+		return modePlugin
+	}
+	return mode
+}
+
+// Close stops every worker and plugin process.
+func (s *driverSet) Close() {
+	for _, p := range s.pools {
+		p.Close()
+	}
+}
+
+// workerCommand re-runs netrun as a subprocess-mode worker.
+func workerCommand() *exec.Cmd {
+	self, err := os.Executable()
+	if err != nil {
+		self = os.Args[0]
+	}
+	return exec.Command(self, workerArg)
+}
+
+// workerArg is the hidden command a worker process runs.
+const workerArg = "__worker"
+
+// runWorker serves the built-in drivers to the netrun process that started
+// this one (subprocess mode).
+func runWorker(stderr io.Writer) int {
+	builtins, err := builtinDrivers()
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	plugin.ServeRegistry(version, builtins)
+	return 0
+}
+
 // load parses and evaluates the runbook in dir. The parser is returned so
 // diagnostics render with file, line and a snippet of the source.
-func load(dir string, v varFlags, reg drivers.Registry) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
+func load(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
 	mod, diags := config.Load(parser, dir)
 	if diags.HasErrors() {
 		return nil, parser, diags
 	}
-	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, engine.LoadOptions(reg))
+	opts := engine.LoadOptions(set.reg)
+	opts.Schemas = set.schemas
+	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, opts)
 	return rb, parser, append(diags, more...)
 }
 

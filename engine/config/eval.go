@@ -112,7 +112,7 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 		rb.Configs = append(rb.Configs, d)
 	}
 	if m.Settings != nil {
-		if ds, ok := e.ready(m.Settings.Parallelism); ok {
+		if ds, ok := e.ready(m.Settings.Parallelism, m.Settings.Mode); ok {
 			rb.Settings, ds = e.evalSettings()
 			diags = append(diags, ds...)
 		} else {

@@ -7,6 +7,7 @@ import (
 // SettingsConfig is the netrun block as written.
 type SettingsConfig struct {
 	Parallelism hcl.Expression // nil when not set
+	Mode        hcl.Expression // nil when not set
 	DeclRange   hcl.Range
 }
 
@@ -15,11 +16,14 @@ type Settings struct {
 	// Parallelism bounds concurrent device sessions; 0 means not set, and
 	// the -parallelism flag or the engine's default applies.
 	Parallelism int
-	DeclRange   hcl.Range
+	// Mode is where device sessions run: "goroutine" or "subprocess";
+	// "" means not set (the -mode flag or goroutine applies).
+	Mode      string
+	DeclRange hcl.Range
 }
 
 var settingsSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{{Name: "parallelism"}},
+	Attributes: []hcl.AttributeSchema{{Name: "parallelism"}, {Name: "mode"}},
 }
 
 func decodeSettingsBlock(block *hcl.Block) (*SettingsConfig, hcl.Diagnostics) {
@@ -27,6 +31,9 @@ func decodeSettingsBlock(block *hcl.Block) (*SettingsConfig, hcl.Diagnostics) {
 	content, diags := block.Body.Content(settingsSchema)
 	if attr, ok := content.Attributes["parallelism"]; ok {
 		s.Parallelism = attr.Expr
+	}
+	if attr, ok := content.Attributes["mode"]; ok {
+		s.Mode = attr.Expr
 	}
 	return s, diags
 }
@@ -37,10 +44,15 @@ func (e *evaluator) evalSettings() (Settings, hcl.Diagnostics) {
 		return Settings{}, nil
 	}
 	s := Settings{DeclRange: sc.DeclRange}
-	if sc.Parallelism == nil {
-		return s, nil
+	var diags hcl.Diagnostics
+	if sc.Mode != nil {
+		s.Mode, diags = e.keyword(e.ctx(nil), sc.Mode, "mode", "", "goroutine", "subprocess")
 	}
-	n, ok, diags := e.intAttr(e.ctx(nil), sc.Parallelism, "parallelism")
+	if sc.Parallelism == nil {
+		return s, diags
+	}
+	n, ok, ds := e.intAttr(e.ctx(nil), sc.Parallelism, "parallelism")
+	diags = append(diags, ds...)
 	if !ok {
 		return s, diags
 	}
