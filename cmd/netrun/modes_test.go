@@ -1,0 +1,423 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strconv"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/netrun/netrun/engine"
+)
+
+// buildOnce builds a package into dir as name, for plugin tests.
+func buildPlugin(t *testing.T, pkg, dir, name string) {
+	t.Helper()
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
+	if err != nil {
+		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
+	}
+}
+
+// applyResults runs apply -json and keeps what must not depend on the mode:
+// per device its status, error and every output, with clock readings
+// blanked (they differ from run to run).
+func applyResults(t *testing.T, dir string, args ...string) map[string][]string {
+	t.Helper()
+	code, stdout, stderr := netrun(t, "", append(append([]string{"apply", "-sim", "-auto-approve", "-json"}, args...), dir)...)
+	if code != 0 && code != 1 {
+		t.Fatalf("apply exit %d\n%s", code, stderr)
+	}
+	var out struct {
+		Report struct {
+			Devices []struct {
+				Name, Status, Error string
+				Steps               []struct {
+					Task, Status string
+					Results      []struct{ Output string }
+				}
+			}
+		}
+	}
+	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
+		t.Fatalf("apply -json: %v\n%s", err, stdout)
+	}
+	clock := regexp.MustCompile(`\d\d:\d\d:\d\d(\.\d+)?|\w{3} \w{3} +\d+ \d{4}|uptime is [^\n]*|Uptime: [^\n]*|127\.0\.0\.1:\d+`)
+	res := map[string][]string{}
+	for _, d := range out.Report.Devices {
+		lines := []string{"status " + d.Status, "error " + clock.ReplaceAllString(d.Error, "T")}
+		for _, s := range d.Steps {
+			lines = append(lines, s.Task+" "+s.Status)
+			for _, r := range s.Results {
+				lines = append(lines, clock.ReplaceAllString(r.Output, "T"))
+			}
+		}
+		res[d.Name] = lines
+	}
+	return res
+}
+
+const chainRunbook = `
+credentials "lab" {
+  username = "cisco"
+  password = "cisco"
+  enable   = "cisco"
+}
+device "r" {
+  for_each    = { for i in range(50) : "r${i + 1}" => i }
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  sim {
+    hang_on = []
+  }
+}
+command "first" {
+  commands = ["show version"]
+}
+command "second" {
+  commands   = ["show ip interface brief"]
+  depends_on = [command.first]
+}
+config "ntp" {
+  text       = "ntp server 10.0.0.1"
+  depends_on = [command.second]
+}
+command "last" {
+  devices    = [device.r["r1"], device.r["r50"]]
+  commands   = ["show running-config | include ntp", "show flux capacitor"]
+  depends_on = [config.ntp]
+}
+`
+
+// TestModesAgree: every example runbook, and a 50-device fleet with a
+// dependency chain, give the same results in goroutine and subprocess
+// mode.
+func TestModesAgree(t *testing.T) {
+	t.Parallel()
+	cases := []string{"show-clock", "show-clock-errors", "inventory-csv", "multi-vendor", "ntp", "interfaces", "chain"}
+	for _, name := range cases {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			var runs []map[string][]string
+			for _, mode := range []string{"goroutine", "subprocess"} {
+				var dir string
+				if name == "chain" {
+					dir = t.TempDir()
+					if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(chainRunbook), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				} else {
+					dir = copyExample(t, name)
+				}
+				runs = append(runs, applyResults(t, dir, "-mode="+mode, "-parallelism=5"))
+			}
+			if len(runs[0]) == 0 {
+				t.Fatal("no devices")
+			}
+			if diff := cmp.Diff(runs[0], runs[1]); diff != "" {
+				t.Errorf("results differ (-goroutine +subprocess):\n%s", diff)
+			}
+		})
+	}
+}
+
+// workerPIDs lists the live processes carrying mark in their environment:
+// the workers and plugins a test's netrun started, wherever they were
+// reparented.
+func markedPIDs(t *testing.T, mark string) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	var pids []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil || pid == os.Getpid() {
+			continue
+		}
+		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		if err != nil {
+			continue
+		}
+		if stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); strings.Contains(string(stat), ") Z ") {
+			continue // a zombie: exited, not yet reaped
+		}
+		if strings.Contains(string(env), "NETRUN_TEST_MARK="+mark) {
+			pids = append(pids, pid)
+		}
+	}
+	return pids
+}
+
+// TestSubprocessInterruptLeavesNoWorker: Ctrl-C on apply -mode=subprocess
+// stops every worker; none is left behind.
+func TestSubprocessInterruptLeavesNoWorker(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	src := `
+credentials "lab" {
+  username = "cisco"
+  password = "cisco"
+}
+device "w" {
+  for_each    = toset(["w1", "w2", "w3"])
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  timeout     = "5m"
+  sim { hang_on = ["show tech-support"] }
+}
+command "tech" {
+  commands = ["show tech-support"]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	mark := strconv.FormatInt(time.Now().UnixNano(), 36)
+	cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", "-mode=subprocess", dir)
+	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1", "NETRUN_TEST_MARK="+mark)
+	stderr, err := cmd.StderrPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	sc := bufio.NewScanner(stderr)
+	seen := 0
+	for seen < 3 && sc.Scan() {
+		if strings.Contains(sc.Text(), "Connection:") {
+			seen++
+		}
+	}
+	waitUntil(t, func() bool { return len(markedPIDs(t, mark)) >= 4 }) // netrun and 3 workers
+	if err := cmd.Process.Signal(os.Interrupt); err != nil {
+		t.Fatal(err)
+	}
+	go func() {
+		for sc.Scan() {
+		}
+	}()
+	if err := cmd.Wait(); err == nil {
+		t.Error("interrupted apply exited 0")
+	}
+	waitUntil(t, func() bool { return len(markedPIDs(t, mark)) == 0 })
+}
+
+// TestSubprocessIsolation: a worker killed with SIGKILL mid-command fails
+// only its device, with the worker's death in the error; the pool starts a
+// new worker for the next device, and none is left after the run.
+func TestSubprocessIsolation(t *testing.T) {
+	// Not parallel: it finds its worker among this process's children.
+	dir := t.TempDir()
+	src := `
+credentials "lab" {
+  username = "cisco"
+  password = "cisco"
+}
+device "a_victim" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  timeout     = "5m"
+  sim { hang_on = ["show tech-support"] }
+}
+device "b_next" {
+  host        = "192.0.2.2"
+  credentials = credentials.lab
+  sim { hang_on = ["show tech-support"] }
+}
+command "tech" {
+  devices  = [device.a_victim]
+  commands = ["show tech-support"]
+}
+command "clock" {
+  devices  = [device.b_next]
+  commands = ["show clock"]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	set, err := discoverDrivers(ctx, dir, os.Stderr)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer set.Close()
+	rb, _, diags := load(dir, varFlags{}, set)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	p, diags := engine.BuildPlan(rb, 1)
+	if diags.HasErrors() {
+		t.Fatal(diags.Error())
+	}
+	if err := setMode(set, rb, p, modeSubprocess); err != nil {
+		t.Fatal(err)
+	}
+	fleet, err := engine.ServeSim(rb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fleet.Close()
+	done := make(chan *engine.Report)
+	go func() {
+		done <- engine.Apply(ctx, rb, p, engine.Options{Parallelism: 1, Drivers: set.reg, Endpoints: fleet.Endpoints})
+	}()
+	waitUntil(t, func() bool { return slices.Contains(fleet.Servers["a_victim"].Commands(), "show tech-support") })
+	workers := childWorkers(t)
+	if len(workers) != 1 {
+		t.Fatalf("%d workers, want 1 at parallelism 1: %v", len(workers), workers)
+	}
+	if err := syscall.Kill(workers[0], syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	var rep *engine.Report
+	select {
+	case rep = <-done:
+	case <-time.After(30 * time.Second):
+		t.Fatal("apply did not finish after the worker was killed")
+	}
+	victim, next := rep.Devices[0], rep.Devices[1]
+	if victim.Status != engine.Failed || !strings.Contains(victim.Error, "died") {
+		t.Errorf("a_victim: %s %q, want failed because its worker died", victim.Status, victim.Error)
+	}
+	if next.Status != engine.OK {
+		t.Errorf("b_next: %s %q, want ok on a new worker", next.Status, next.Error)
+	}
+	set.Close()
+	waitUntil(t, func() bool { return len(childWorkers(t)) == 0 })
+}
+
+// childWorkers lists this process's child processes that are netrun
+// workers.
+func childWorkers(t *testing.T) []int {
+	t.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		t.Skip("no /proc")
+	}
+	var out []int
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) < 2 || f[0] == "Z" || f[1] != strconv.Itoa(os.Getpid()) {
+			continue
+		}
+		if cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline")); strings.Contains(string(cmdline), workerArg) {
+			out = append(out, pid)
+		}
+	}
+	return out
+}
+
+// TestPluginPanicFailsOnlyItsDevice: a plugin that panics on one device's
+// command fails that device, naming the death and quoting its stderr; the
+// other devices go on.
+func TestPluginPanicFailsOnlyItsDevice(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-echo", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-echo")
+	src := `
+credentials "lab" {
+  username = "u"
+  password = "p"
+}
+device "d" {
+  for_each    = toset(["d1", "boom", "d3"])
+  host        = "127.0.0.1"
+  driver      = "echo"
+  credentials = credentials.lab
+  mode        = "plain" # the echo plugin's own (required) setting
+}
+command "hello" {
+  commands = ["hello"]
+}
+command "panic" {
+  devices    = [device.d["boom"]]
+  commands   = ["panic"]
+  depends_on = [command.hello]
+}
+command "after" {
+  commands   = ["after"]
+  depends_on = [command.hello]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := netrun(t, "", "apply", "-auto-approve", dir)
+	if code != 1 {
+		t.Fatalf("apply exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stdout, "2 succeeded, 1 failed") || !regexp.MustCompile(`(?m)^  boom: .*died.*\n?.*panic`).MatchString(stdout) {
+		t.Errorf("want boom failed with the plugin's death and panic, others ok:\n%s", stdout)
+	}
+	code, stdout, _ = netrun(t, "", "-chdir="+dir, "version")
+	if code != 0 || !strings.Contains(stdout, "plugin: echo v") {
+		t.Errorf("version does not list the plugin:\n%s", stdout)
+	}
+}
+
+// TestExecPlugin: the example plugin is found in the runbook's
+// .netrun/plugins, its settings are validated (a misspelling is a located
+// diagnostic), and it runs commands over SSH exec channels on loopback.
+func TestExecPlugin(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	buildPlugin(t, "github.com/netrun/netrun/examples/plugins/netrun-driver-exec", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-exec")
+	src := readFile(t, filepath.Join("..", "..", "examples", "plugins", "linux-hosts", "main.hcl"))
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, stdout, stderr := netrun(t, "", "validate", dir); code != 0 {
+		t.Fatalf("validate: exit %d\n%s%s", code, stdout, stderr)
+	}
+	bad := strings.Replace(src, "  shell  = var.shell", "  shel   = var.shell", 1)
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(bad), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := netrun(t, "", "validate", dir)
+	line := 1 + strings.Count(bad[:strings.Index(bad, "shel ")], "\n")
+	if code != 1 || !strings.Contains(stderr, fmt.Sprintf("main.hcl line %d", line)) || !strings.Contains(stderr, `Did you mean "shell"?`) {
+		t.Errorf("misspelled setting: exit %d, want a located did-you-mean at line %d\n%s", code, line, stderr)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	// The simulator answers exec requests with its CLI: no shell, and no
+	// environment assignments in front of the commands.
+	simSrc := strings.Replace(src, "  env    = merge(var.env, { NETRUN_DEVICE = each.key })\n", "", 1)
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(simSrc), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", "-var", "shell=", "-var", "env={}",
+		"-var", `commands=["show clock", "show version | include uptime"]`, dir)
+	if code != 0 || !strings.Contains(stdout, "2 succeeded") || !strings.Contains(stdout, "UTC") || !strings.Contains(stdout, "via exec, plugin") {
+		t.Errorf("apply through the exec plugin: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
