@@ -26,6 +26,9 @@ import (
 
 // TestMain lets a test run this binary as netrun itself (for signals).
 func TestMain(m *testing.M) {
+	if os.Getenv("NETRUN_BENCH_SIM") != "" {
+		benchSim()
+	}
 	if os.Getenv("NETRUN_TEST_AS_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 	}

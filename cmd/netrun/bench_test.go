@@ -1,0 +1,198 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"golang.org/x/crypto/ssh"
+
+	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/engine"
+)
+
+// benchSim serves n simulated routers from a second process, so the
+// measured process tree is netrun's (and its workers'), not the
+// simulators'. It is this test binary re-run with NETRUN_BENCH_SIM=n.
+func benchSim() {
+	n, _ := strconv.Atoi(os.Getenv("NETRUN_BENCH_SIM"))
+	fleet, err := sim.StartFleet("127.0.0.1:0", n, "r", sim.Device{Username: "cisco", Password: "cisco", Enable: "cisco"}, nil)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	out := struct {
+		Ports   []int
+		HostKey string
+	}{HostKey: string(ssh.MarshalAuthorizedKey(fleet.Servers[0].HostKey()))}
+	for _, s := range fleet.Servers {
+		out.Ports = append(out.Ports, s.Port())
+	}
+	_ = json.NewEncoder(os.Stdout).Encode(out)
+	_, _ = io.Copy(io.Discard, os.Stdin)
+	fleet.Close()
+	os.Exit(0)
+}
+
+func startBenchSim(b *testing.B, n int) map[string]engine.Endpoint {
+	b.Helper()
+	cmd := exec.Command(os.Args[0], "-test.run=^$")
+	cmd.Env = append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n), "NETRUN_TEST_AS_MAIN=")
+	stdin, _ := cmd.StdinPipe()
+	stdout, _ := cmd.StdoutPipe()
+	cmd.Stderr = os.Stderr
+	if err := cmd.Start(); err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
+	var info struct {
+		Ports   []int
+		HostKey string
+	}
+	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
+		b.Fatal(err)
+	}
+	key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(info.HostKey))
+	if err != nil {
+		b.Fatal(err)
+	}
+	eps := map[string]engine.Endpoint{}
+	for i, p := range info.Ports {
+		eps["r"+strconv.Itoa(i+1)] = engine.Endpoint{Host: "127.0.0.1", Port: p, HostKey: key}
+	}
+	return eps
+}
+
+// treeRSS is the resident memory of this process and its worker
+// processes, from /proc.
+func treeRSS() int64 {
+	total := rssOf(os.Getpid())
+	entries, _ := os.ReadDir("/proc")
+	self := strconv.Itoa(os.Getpid())
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
+		if len(f) > 1 && f[1] == self {
+			if cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline")); bytes.Contains(cmdline, []byte(workerArg)) {
+				total += rssOf(pid)
+			}
+		}
+	}
+	return total
+}
+
+func rssOf(pid int) int64 {
+	data, err := os.ReadFile(fmt.Sprintf("/proc/%d/status", pid))
+	if err != nil {
+		return 0
+	}
+	for _, l := range strings.Split(string(data), "\n") {
+		if strings.HasPrefix(l, "VmRSS:") {
+			kb, _ := strconv.ParseInt(strings.Fields(l)[1], 10, 64)
+			return kb << 10
+		}
+	}
+	return 0
+}
+
+// BenchmarkModes compares goroutine and subprocess mode on 200 simulated
+// devices (one command each): wall time per run, and the peak resident
+// memory of the whole process tree (netrun and its workers; the
+// simulators run in another process). Workers are started by the first
+// run and reused, as in one apply.
+//
+//	go test -run '^$' -bench Modes -benchtime 3x ./cmd/netrun/
+func BenchmarkModes(b *testing.B) {
+	const n = 200
+	eps := startBenchSim(b, n)
+	dir := b.TempDir()
+	src := `
+credentials "lab" {
+  username = "cisco"
+  password = "cisco"
+  enable   = "cisco"
+}
+device "r" {
+  for_each    = { for i in range(200) : "r${i + 1}" => i }
+  host        = "198.51.100.1"
+  credentials = credentials.lab
+}
+command "clock" {
+  commands = ["show clock"]
+}
+`
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		b.Fatal(err)
+	}
+	for _, parallelism := range []int{20, 50} {
+		for _, mode := range []string{modeGoroutine, modeSubprocess} {
+			b.Run(fmt.Sprintf("parallelism=%d/mode=%s", parallelism, mode), func(b *testing.B) {
+				set, err := discoverDrivers(context.Background(), dir, io.Discard)
+				if err != nil {
+					b.Fatal(err)
+				}
+				defer set.Close()
+				rb, _, diags := load(dir, varFlags{}, set)
+				if diags.HasErrors() {
+					b.Fatal(diags.Error())
+				}
+				p, diags := engine.BuildPlan(rb, parallelism)
+				if diags.HasErrors() {
+					b.Fatal(diags.Error())
+				}
+				if err := setMode(set, rb, p, mode); err != nil {
+					b.Fatal(err)
+				}
+				var peak int64
+				var mu sync.Mutex
+				b.ResetTimer()
+				for b.Loop() {
+					done := make(chan struct{})
+					go func() {
+						t := time.NewTicker(25 * time.Millisecond) // scanning /proc costs CPU the run competes for
+						defer t.Stop()
+						for {
+							if r := treeRSS(); r > 0 {
+								mu.Lock()
+								peak = max(peak, r)
+								mu.Unlock()
+							}
+							select {
+							case <-done:
+								return
+							case <-t.C:
+							}
+						}
+					}()
+					rep := engine.Apply(context.Background(), rb, p, engine.Options{Parallelism: parallelism, Drivers: set.reg, Endpoints: eps})
+					close(done)
+					if ok, _, _ := rep.Counts(); ok != n {
+						b.Fatalf("ok=%d: %s", ok, rep.Devices[0].Error)
+					}
+				}
+				b.StopTimer()
+				b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/run")
+				mu.Lock()
+				b.ReportMetric(float64(peak)/(1<<20), "peak-tree-RSS-MiB")
+				mu.Unlock()
+			})
+		}
+	}
+}
