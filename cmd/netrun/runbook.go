@@ -134,7 +134,11 @@ func workerCommand() *exec.Cmd {
 	if err != nil {
 		self = os.Args[0]
 	}
-	return exec.Command(self, workerArg)
+	cmd := exec.Command(self, workerArg)
+	// A worker runs one session at a time: one OS thread for Go code is
+	// plenty, and many workers with a thread per core each only contend.
+	cmd.Env = append(os.Environ(), "GOMAXPROCS=1")
+	return cmd
 }
 
 // workerArg is the hidden command a worker process runs.
