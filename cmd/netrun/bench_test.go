@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -75,25 +74,10 @@ func startBenchSim(b *testing.B, n int) map[string]engine.Endpoint {
 
 // treeRSS is the resident memory of this process and its worker
 // processes, from /proc.
-func treeRSS() int64 {
+func treeRSS(tb testing.TB) int64 {
 	total := rssOf(os.Getpid())
-	entries, _ := os.ReadDir("/proc")
-	self := strconv.Itoa(os.Getpid())
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		f := strings.Fields(string(stat[bytes.LastIndexByte(stat, ')')+1:]))
-		if len(f) > 1 && f[1] == self {
-			if cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline")); bytes.Contains(cmdline, []byte(workerArg)) {
-				total += rssOf(pid)
-			}
-		}
+	for _, pid := range childWorkers(tb) {
+		total += rssOf(pid)
 	}
 	return total
 }
@@ -169,7 +153,7 @@ command "clock" {
 						t := time.NewTicker(25 * time.Millisecond) // scanning /proc costs CPU the run competes for
 						defer t.Stop()
 						for {
-							if r := treeRSS(); r > 0 {
+							if r := treeRSS(b); r > 0 {
 								mu.Lock()
 								peak = max(peak, r)
 								mu.Unlock()

@@ -135,30 +135,67 @@ func TestModesAgree(t *testing.T) {
 	}
 }
 
-// workerPIDs lists the live processes carrying mark in their environment:
+// proc is a process as /proc shows it.
+type proc struct {
+	pid, ppid int
+	zombie    bool // exited, not yet reaped
+	cmdline   string
+	environ   string
+}
+
+// processes lists the processes of this machine (the test skips without
+// /proc).
+func processes(tb testing.TB) []proc {
+	tb.Helper()
+	entries, err := os.ReadDir("/proc")
+	if err != nil {
+		tb.Skip("no /proc")
+	}
+	var out []proc
+	for _, e := range entries {
+		pid, err := strconv.Atoi(e.Name())
+		if err != nil {
+			continue
+		}
+		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
+		if err != nil {
+			continue
+		}
+		// pid (comm) state ppid ...
+		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
+		if len(f) < 2 {
+			continue
+		}
+		ppid, _ := strconv.Atoi(f[1])
+		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
+		environ, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
+		out = append(out, proc{pid: pid, ppid: ppid, zombie: f[0] == "Z", cmdline: string(cmdline), environ: string(environ)})
+	}
+	return out
+}
+
+// markedPIDs lists the live processes carrying mark in their environment:
 // the workers and plugins a test's netrun started, wherever they were
 // reparented.
 func markedPIDs(t *testing.T, mark string) []int {
 	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Skip("no /proc")
-	}
 	var pids []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil || pid == os.Getpid() {
-			continue
+	for _, p := range processes(t) {
+		if p.pid != os.Getpid() && !p.zombie && strings.Contains(p.environ, "NETRUN_TEST_MARK="+mark) {
+			pids = append(pids, p.pid)
 		}
-		env, err := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		if err != nil {
-			continue
-		}
-		if stat, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "stat")); strings.Contains(string(stat), ") Z ") {
-			continue // a zombie: exited, not yet reaped
-		}
-		if strings.Contains(string(env), "NETRUN_TEST_MARK="+mark) {
-			pids = append(pids, pid)
+	}
+	return pids
+}
+
+// childWorkers lists this process's live child processes that are netrun
+// workers.
+func childWorkers(tb testing.TB) []int {
+	tb.Helper()
+	var pids []int
+	for _, p := range processes(tb) {
+		if p.ppid == os.Getpid() && !p.zombie && strings.Contains(p.cmdline, workerArg) {
+			pids = append(pids, p.pid)
 		}
 	}
 	return pids
@@ -302,36 +339,6 @@ command "clock" {
 	}
 	set.Close()
 	waitUntil(t, func() bool { return len(childWorkers(t)) == 0 })
-}
-
-// childWorkers lists this process's child processes that are netrun
-// workers.
-func childWorkers(t *testing.T) []int {
-	t.Helper()
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
-		t.Skip("no /proc")
-	}
-	var out []int
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(f) < 2 || f[0] == "Z" || f[1] != strconv.Itoa(os.Getpid()) {
-			continue
-		}
-		if cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline")); strings.Contains(string(cmdline), workerArg) {
-			out = append(out, pid)
-		}
-	}
-	return out
 }
 
 // TestPluginPanicFailsOnlyItsDevice: a plugin that panics on one device's
