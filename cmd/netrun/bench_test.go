@@ -125,7 +125,7 @@ command "clock" {
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
 		b.Fatal(err)
 	}
-	for _, parallelism := range []int{20, 50} {
+	for _, parallelism := range []int{4, 20, 50} {
 		for _, mode := range []string{modeGoroutine, modeSubprocess} {
 			b.Run(fmt.Sprintf("parallelism=%d/mode=%s", parallelism, mode), func(b *testing.B) {
 				set, err := discoverDrivers(context.Background(), dir, io.Discard)
