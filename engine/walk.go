@@ -659,7 +659,7 @@ func progressHost(pd plan.Device) string {
 // named makes an error start with the device's name, once: drivers name the
 // device themselves, other errors get it here.
 func named(device string, err error) error {
-	if strings.HasPrefix(err.Error(), device+": ") {
+	if msg := err.Error(); strings.HasPrefix(msg, device+": ") || strings.HasPrefix(msg, "device "+device+": ") {
 		return err
 	}
 	return fmt.Errorf("%s: %w", device, err)

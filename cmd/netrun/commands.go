@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"cmp"
 	"context"
 	"encoding/json"
 	"errors"
@@ -51,7 +52,9 @@ func runValidate(wd string, args []string, stdout, stderr io.Writer) int {
 		return argsFailed("validate", err, stderr)
 	}
 	a.Vars.resolve(wd, &a.Dir)
-	set, err := discoverDrivers(context.Background(), a.Dir, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	set, err := discoverDrivers(ctx, a.Dir, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
@@ -66,6 +69,9 @@ func runValidate(wd string, args []string, stdout, stderr io.Writer) int {
 	}
 	if diags.HasErrors() {
 		return 1
+	}
+	if err := checkMode(set, rb, cmp.Or(rb.Settings.Mode, modeGoroutine)); err != nil {
+		return errorf(stderr, "%v", err)
 	}
 	if a.JSON {
 		return 0
@@ -142,27 +148,47 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-// setMode picks the execution mode (the -mode flag wins over the
-// runbook's netrun { mode }), starts the processes it needs, and records
-// in the plan where each device's sessions will run.
+// setMode picks the execution mode (the -mode flag wins over a saved
+// plan's, which wins over the runbook's netrun { mode }), starts the
+// processes it needs, and records in the plan where each device's sessions
+// will run.
 func setMode(set *driverSet, rb *config.Runbook, p *plan.Plan, flag string) error {
 	mode := modeGoroutine
 	switch {
 	case flag != "":
 		mode = flag
+	case slices.ContainsFunc(p.Devices, func(d plan.Device) bool { return d.Mode == modeSubprocess }):
+		mode = modeSubprocess // a saved plan made in subprocess mode
 	case rb.Settings.Mode != "":
 		mode = rb.Settings.Mode
 	}
+	if err := checkMode(set, rb, mode); err != nil {
+		return err
+	}
 	for i := range p.Devices {
-		d := &p.Devices[i]
-		d.Mode = set.modeOf(d.Driver, mode)
-		if d.Mode != modeGoroutine {
-			if dev := rb.Device(d.Name); dev != nil && dev.Via != "" {
-				return fmt.Errorf("device %s goes through jump_host.%s, which needs -mode=goroutine: a %s process cannot share netrun's bastion connection", d.Name, dev.Via, d.Mode)
-			}
-		}
+		p.Devices[i].Mode = set.modeOf(p.Devices[i].Driver, mode)
 	}
 	set.activate(mode, p.Parallelism)
+	return nil
+}
+
+// checkMode refuses jump hosts for sessions that run in another process: a
+// worker or plugin cannot share netrun's bastion connection. The error
+// names the device block's file and line.
+func checkMode(set *driverSet, rb *config.Runbook, mode string) error {
+	for _, dev := range rb.Devices {
+		if dev.Via == "" {
+			continue
+		}
+		switch set.modeOf(dev.Driver, mode) {
+		case modePlugin:
+			return fmt.Errorf("%s: device %s goes through jump_host.%s, but its driver %q is a plugin: plugins run in their own processes and cannot use netrun's bastion connections",
+				dev.DeclRange, dev.Name, dev.Via, dev.Driver)
+		case modeSubprocess:
+			return fmt.Errorf("%s: device %s goes through jump_host.%s, which needs -mode=goroutine: a worker process cannot share netrun's bastion connection",
+				dev.DeclRange, dev.Name, dev.Via)
+		}
+	}
 	return nil
 }
 
@@ -529,7 +555,9 @@ func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 }
 
 func runVersion(wd string, args []string, stdout, stderr io.Writer) int {
-	set, err := discoverDrivers(context.Background(), wd, stderr)
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	set, err := discoverDrivers(ctx, wd, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}

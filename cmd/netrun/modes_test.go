@@ -417,14 +417,45 @@ func TestExecPlugin(t *testing.T) {
 	}
 
 	// The simulator answers exec requests with its CLI: no shell, and no
-	// environment assignments in front of the commands.
-	simSrc := strings.Replace(src, "  env    = merge(var.env, { NETRUN_DEVICE = each.key })\n", "", 1)
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(simSrc), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	// environment assignments in front of the commands. A rejected command
+	// exits non-zero there, so the plugin reports it failed.
 	code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", "-var", "shell=", "-var", "env={}",
+		"-var", `commands=["show clock", "show flux capacitor"]`, dir)
+	if code != 1 || !strings.Contains(stdout, "0 succeeded, 2 failed") || !strings.Contains(stdout, `device rejected "show flux capacitor"`) {
+		t.Errorf("a rejected command through the exec plugin: exit %d\n%s%s", code, stdout, stderr)
+	}
+	code, stdout, stderr = netrun(t, "", "apply", "-sim", "-auto-approve", "-var", "shell=", "-var", "env={}",
 		"-var", `commands=["show clock", "show version | include uptime"]`, dir)
 	if code != 0 || !strings.Contains(stdout, "2 succeeded") || !strings.Contains(stdout, "UTC") || !strings.Contains(stdout, "via exec, plugin") {
 		t.Errorf("apply through the exec plugin: exit %d\n%s%s", code, stdout, stderr)
+	}
+}
+
+// TestModeDetails: a plan saved in subprocess mode is applied in it; jump
+// hosts in subprocess mode are refused with the device's location, at
+// validate too.
+func TestModeDetails(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "show-clock")
+	planFile := filepath.Join(t.TempDir(), "p.plan")
+	if code, out, errOut := netrun(t, "", "plan", "-mode=subprocess", "-out", planFile, dir); code != 0 {
+		t.Fatalf("plan -out: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut := netrun(t, "", "apply", "-sim", "-auto-approve", planFile)
+	if code != 0 || !strings.Contains(out, "via ssh, subprocess") {
+		t.Errorf("apply of a plan saved in subprocess mode: exit %d\n%s%s", code, out, errOut)
+	}
+
+	bastion := copyExample(t, "bastion")
+	code, _, errOut = netrun(t, "", "plan", "-mode=subprocess", bastion)
+	if code != 1 || !regexp.MustCompile(`main\.hcl:\d+.*device sw1 goes through jump_host\.dc1, which needs -mode=goroutine`).MatchString(errOut) {
+		t.Errorf("jump hosts in subprocess mode: exit %d\n%s", code, errOut)
+	}
+	src := readFile(t, filepath.Join(bastion, "main.hcl")) + "\nnetrun {\n  mode = \"subprocess\"\n}\n"
+	if err := os.WriteFile(filepath.Join(bastion, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if code, _, errOut := netrun(t, "", "validate", bastion); code != 1 || !strings.Contains(errOut, "needs -mode=goroutine") {
+		t.Errorf("validate of jump hosts with mode = subprocess: exit %d\n%s", code, errOut)
 	}
 }

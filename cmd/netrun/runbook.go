@@ -8,6 +8,8 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"sync"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -50,6 +52,7 @@ type driverSet struct {
 	schemas  map[string]drivers.Schema
 	plugins  map[string]plugin.Executable
 	versions map[string]string
+	unusable map[string]error // plugins found that could not be started
 	pools    []*plugin.Pool
 	stderr   io.Writer
 }
@@ -65,29 +68,60 @@ func discoverDrivers(ctx context.Context, dir string, stderr io.Writer) (*driver
 	set := &driverSet{
 		reg: drivers.Registry{}, builtins: builtins, stderr: stderr,
 		schemas: map[string]drivers.Schema{}, plugins: map[string]plugin.Executable{}, versions: map[string]string{},
+		unusable: map[string]error{},
 	}
 	for name, d := range builtins {
 		set.reg[name] = d
 	}
+	// Plugins are asked for their version and schema all at once, each
+	// bounded, so a broken one costs seconds, not a stall per plugin, and
+	// Ctrl-C (ctx) stops the wait.
+	type probed struct {
+		e    plugin.Executable
+		info plugin.Info
+		err  error
+	}
+	var found []plugin.Executable
 	for _, e := range plugin.Find(plugin.SearchPath(dir)) {
 		if _, ok := builtins[e.Name]; ok {
 			fmt.Fprintf(stderr, "netrun: warning: plugin %s is ignored: %q is a built-in driver\n", e.Path, e.Name)
 			continue
 		}
-		probe := plugin.NewPool(e.Name, e.Command, 1, plugin.WithStderr(io.Discard))
-		info, err := probe.Info(ctx)
-		probe.Close()
-		if err != nil {
-			fmt.Fprintf(stderr, "netrun: warning: plugin %s is unusable: %v\n", e.Path, err)
+		found = append(found, e)
+	}
+	results := make([]probed, len(found))
+	var wg sync.WaitGroup
+	for i, e := range found {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			probe := plugin.NewPool(e.Name, e.Command, 1, plugin.WithStderr(io.Discard), plugin.WithStartTimeout(probeTimeout))
+			defer probe.Close()
+			info, err := probe.Info(ctx)
+			results[i] = probed{e, info, err}
+		}()
+	}
+	wg.Wait()
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	for _, r := range results {
+		if r.err != nil {
+			fmt.Fprintf(stderr, "netrun: warning: plugin %s is unusable: %v\n", r.e.Path, r.err)
+			set.unusable[r.e.Name] = r.err
 			continue
 		}
-		set.plugins[e.Name] = e
-		set.schemas[e.Name] = info.Schema
-		set.versions[e.Name] = info.Version
-		set.reg[e.Name] = pluginStub{e.Name}
+		set.plugins[r.e.Name] = r.e
+		set.schemas[r.e.Name] = r.info.Schema
+		set.versions[r.e.Name] = r.info.Version
+		set.reg[r.e.Name] = pluginStub{r.e.Name}
 	}
 	return set, nil
 }
+
+// probeTimeout bounds how long a plugin may take to answer its handshake
+// while netrun looks for plugins.
+const probeTimeout = 5 * time.Second
 
 // pluginStub stands for a plugin until activate starts its pool.
 type pluginStub struct{ name string }

@@ -126,7 +126,13 @@ func (c *cli) exec(command string) {
 	}
 	c.putText(out)
 	c.flush()
-	c.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{0}))
+	// A rejected command exits non-zero, as a shell command that fails
+	// would: exec-channel drivers tell failure by the status.
+	status := uint32(0)
+	if p.err != errNone {
+		status = 1
+	}
+	c.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
 }
 
 // handleLine runs one typed line and queues its reply and the next prompt.

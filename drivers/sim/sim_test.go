@@ -607,10 +607,13 @@ func TestFaults(t *testing.T) {
 func TestExecRequest(t *testing.T) {
 	t.Parallel()
 	s := start(t, labDevice())
-	tests := []struct{ cmd, want string }{
-		{"show clock", " UTC "},
-		{"sh run | i hostname", "hostname r1\r\n"},
-		{"sh bogus", "% Invalid input"},
+	tests := []struct {
+		cmd, want string
+		status    int
+	}{
+		{"show clock", " UTC ", 0},
+		{"sh run | i hostname", "hostname r1\r\n", 0},
+		{"sh bogus", "% Invalid input", 1},
 	}
 	for _, tt := range tests {
 		t.Run(tt.cmd, func(t *testing.T) {
@@ -624,9 +627,13 @@ func TestExecRequest(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			out, err := sess.Output(tt.cmd) // nil error: exit status 0
-			if err != nil {
+			out, err := sess.Output(tt.cmd)
+			var exit *ssh.ExitError
+			switch {
+			case tt.status == 0 && err != nil:
 				t.Fatal(err)
+			case tt.status != 0 && (!errors.As(err, &exit) || exit.ExitStatus() != tt.status):
+				t.Fatalf("exit = %v, want status %d", err, tt.status)
 			}
 			if !strings.Contains(string(out), tt.want) {
 				t.Errorf("got %q, want %q", out, tt.want)

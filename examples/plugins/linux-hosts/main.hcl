@@ -66,7 +66,7 @@ device "host" {
   driver = "exec"
   shell  = var.shell
   sudo   = var.sudo
-  env    = merge(var.env, { NETRUN_DEVICE = each.key })
+  env    = var.env
 }
 
 command "facts" {
