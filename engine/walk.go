@@ -477,8 +477,12 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 				sr.result.Error = w.mask.String(named(pd.Name, err).Error())
 				return err
 			}
-			if errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, drivers.ErrTimeout) {
+			switch {
+			case errors.Is(err, context.DeadlineExceeded) && !errors.Is(err, drivers.ErrTimeout):
 				err = fmt.Errorf("%w: %q after %s: %w", drivers.ErrTimeout, c.text, sr.step.Timeout, err)
+			case errors.Is(err, context.DeadlineExceeded) && sr.step.Timeout > 0:
+				// Say which limit it was, whatever words the driver used.
+				err = fmt.Errorf("%w (the block's timeout is %s)", err, sr.step.Timeout)
 			}
 			sr.result.Status = Failed
 			sr.result.Error = w.mask.String(named(pd.Name, err).Error())
