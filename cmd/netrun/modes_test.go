@@ -409,7 +409,8 @@ func TestExecPlugin(t *testing.T) {
 	}
 	code, _, stderr := netrun(t, "", "validate", dir)
 	line := 1 + strings.Count(bad[:strings.Index(bad, "shel ")], "\n")
-	if code != 1 || !strings.Contains(stderr, fmt.Sprintf("main.hcl line %d", line)) || !strings.Contains(stderr, `Did you mean "shell"?`) {
+	flat := strings.Join(strings.Fields(stderr), " ") // diagnostics are wrapped
+	if code != 1 || !strings.Contains(flat, fmt.Sprintf("main.hcl line %d", line)) || !strings.Contains(flat, `Did you mean "shell"?`) {
 		t.Errorf("misspelled setting: exit %d, want a located did-you-mean at line %d\n%s", code, line, stderr)
 	}
 	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
@@ -457,5 +458,22 @@ func TestModeDetails(t *testing.T) {
 	}
 	if code, _, errOut := netrun(t, "", "validate", bastion); code != 1 || !strings.Contains(errOut, "needs -mode=goroutine") {
 		t.Errorf("validate of jump hosts with mode = subprocess: exit %d\n%s", code, errOut)
+	}
+}
+
+// TestIncompatiblePlugin: a plugin speaking another protocol version is
+// reported with both versions, at the device that uses it.
+func TestIncompatiblePlugin(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-v2", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-v2")
+	src := "credentials \"c\" {\n  username = \"u\"\n}\ndevice \"d\" {\n  host        = \"127.0.0.1\"\n  driver      = \"v2\"\n  credentials = credentials.c\n}\n"
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, stderr := netrun(t, "", "validate", dir)
+	flat := strings.Join(strings.Fields(stderr), " ") // the diagnostic is wrapped
+	if code != 1 || !strings.Contains(flat, "main.hcl line 6") || !strings.Contains(flat, "protocol 2, this netrun speaks protocol 1") {
+		t.Errorf("validate with an incompatible plugin: exit %d\n%s", code, stderr)
 	}
 }

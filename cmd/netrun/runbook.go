@@ -199,6 +199,12 @@ func load(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Pa
 	}
 	opts := engine.LoadOptions(set.reg)
 	opts.Schemas = set.schemas
+	opts.DriverHints = map[string]string{
+		"*": "A plugin driver is an executable netrun-driver-NAME in the runbook's .netrun/plugins, in NETRUN_PLUGIN_PATH or on PATH.",
+	}
+	for name, err := range set.unusable {
+		opts.DriverHints[name] = fmt.Sprintf("A plugin for it was found but cannot be used: %v", err)
+	}
 	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, opts)
 	return rb, parser, append(diags, more...)
 }

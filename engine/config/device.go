@@ -415,7 +415,15 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		diags = append(diags, checkName(d.Platform, d.DeclRange, "platform", dev.Platform, e.opts.Platforms)...)
 	}
 	if dev.Driver, driverVal = str(d.Driver, "driver", e.opts.DefaultDriver); ok {
-		diags = append(diags, checkName(d.Driver, d.DeclRange, "driver", dev.Driver, e.opts.Drivers)...)
+		unknown := checkName(d.Driver, d.DeclRange, "driver", dev.Driver, e.opts.Drivers)
+		hint, ok := e.opts.DriverHints[dev.Driver]
+		if !ok {
+			hint = e.opts.DriverHints["*"]
+		}
+		if len(unknown) > 0 && hint != "" {
+			unknown[0].Detail += " " + hint
+		}
+		diags = append(diags, unknown...)
 		var ds hcl.Diagnostics
 		dev.Settings, ds = e.evalDriverSettings(ctx, d, dev.Driver)
 		diags = append(diags, ds...)

@@ -20,6 +20,10 @@ type LoadOptions struct {
 	// Algorithms are the SSH algorithm names an ssh block may add, per
 	// kind (sshconn.Supported()); an empty kind accepts any name.
 	Algorithms drivers.Algorithms
+	// DriverHints explain driver names that are not known, by name (a
+	// plugin found but unusable, say; "*" for any other name). Added to the
+	// unknown-driver diagnostic.
+	DriverHints map[string]string
 	// Schemas are the device settings drivers declare, by driver name
 	// (plugins; the built-in drivers declare none). A device's attributes
 	// beyond netrun's own are checked against its driver's schema and
