@@ -7,6 +7,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -194,6 +195,8 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 				st.Action, st.Timeout = plan.Converge, t.desired.Timeout
 				st.Config = &plan.ConfigChange{
 					Match: t.desired.Match, Save: t.desired.Save, Rollback: t.desired.Rollback,
+					Declared:  maskAll(mask, textLines(t.desired.Text[d.Name])),
+					Forbidden: maskAll(mask, textLines(t.desired.Absent[d.Name])),
 				}
 			}
 			for _, dep := range t.dependsOn {
@@ -210,6 +213,17 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		p.Devices = append(p.Devices, pd)
 	}
 	return p, nil
+}
+
+// textLines splits configuration text into its non-blank lines.
+func textLines(text string) []string {
+	var out []string
+	for _, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) != "" {
+			out = append(out, strings.TrimRight(l, " \t\r"))
+		}
+	}
+	return out
 }
 
 func maskAll(m *masker, in []string) []string {

@@ -57,6 +57,10 @@ func TestConfigWorkflow(t *testing.T) {
 	fleet, base := startFleet(t, dir, 3)
 	port := fmt.Sprintf("base_port=%d", base)
 
+	code, stdout, _ := netrun(t, "", "plan", "-refresh=false", "-detailed-exitcode", "-var", port, dir)
+	if code != 2 || !strings.Contains(stdout, "config.ntp on r1: not read") || !strings.Contains(stdout, "absent: ntp server 192.0.2.99") {
+		t.Errorf("plan -refresh=false: exit %d, want 2 and the declared lines\n%s", code, stdout)
+	}
 	code, stdout, stderr := netrun(t, "", "plan", "-detailed-exitcode", "-var", port, dir)
 	if code != 2 {
 		t.Fatalf("first plan: exit %d, want 2\n%s%s", code, stdout, stderr)

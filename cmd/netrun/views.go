@@ -90,7 +90,15 @@ func renderChange(w io.Writer, device string, s plan.Step) {
 	c := s.Config
 	switch {
 	case c == nil || !c.Refreshed && c.Error == "":
-		fmt.Fprintf(w, "  # %s on %s: not refreshed; what changes is known at apply\n", s.Task, device)
+		fmt.Fprintf(w, "  # %s on %s: not read (-refresh=false); apply changes what differs from:\n", s.Task, device)
+		if c != nil {
+			for _, l := range c.Declared {
+				fmt.Fprintf(w, "      %s\n", l)
+			}
+			for _, l := range c.Forbidden {
+				fmt.Fprintf(w, "    absent: %s\n", l)
+			}
+		}
 	case c.Error != "":
 		fmt.Fprintf(w, "  # %s on %s: cannot read the device: %s\n", s.Task, device, c.Error)
 	case c.Changed == 0:

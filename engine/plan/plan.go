@@ -54,6 +54,11 @@ type ConfigChange struct {
 	Inverse []string `json:"-"`
 	// Error is why the device could not be read at plan time.
 	Error string `json:"error,omitempty"`
+	// Declared and Forbidden are the block's lines for this device
+	// (text and absent), secrets masked: what a plan that did not read
+	// the device can show.
+	Declared  []string `json:"declared,omitempty"`
+	Forbidden []string `json:"forbidden,omitempty"`
 }
 
 // Changes reports whether the step will change its device: unknown (not
