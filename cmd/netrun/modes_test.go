@@ -38,7 +38,7 @@ func buildPlugin(t *testing.T, pkg, dir, name string) {
 // blanked (they differ from run to run).
 func applyResults(t *testing.T, dir string, args ...string) map[string][]string {
 	t.Helper()
-	code, stdout, stderr := netrun(t, "", append(append([]string{"apply", "-sim", "-auto-approve", "-json"}, args...), dir)...)
+	code, stdout, stderr := netrun(t, "", append(append([]string{"apply", "-auto-approve", "-json"}, args...), dir)...)
 	if code != 0 && code != 1 {
 		t.Fatalf("apply exit %d\n%s", code, stderr)
 	}
@@ -108,22 +108,35 @@ command "last" {
 // mode.
 func TestModesAgree(t *testing.T) {
 	t.Parallel()
-	cases := []string{"show-clock", "show-clock-errors", "inventory-csv", "multi-vendor", "ntp", "interfaces", "chain"}
+	// Every example but bastion (jump hosts need goroutine mode) and the
+	// plugin one (a plugin runs in its own processes in either mode).
+	cases := []string{"show-clock", "show-clock-errors", "inventory-csv", "multi-vendor", "ntp", "interfaces", "sim-fleet", "chain"}
 	for _, name := range cases {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			var runs []map[string][]string
 			for _, mode := range []string{"goroutine", "subprocess"} {
 				var dir string
-				if name == "chain" {
+				args := []string{"-sim", "-mode=" + mode, "-parallelism=5"}
+				switch name {
+				case "chain":
 					dir = t.TempDir()
 					if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(chainRunbook), 0o644); err != nil {
 						t.Fatal(err)
 					}
-				} else {
+				case "sim-fleet":
+					// Against a fleet as `netrun sim` serves it, host keys
+					// verified from its known_hosts.
+					dir = copyExample(t, name)
+					if err := os.WriteFile(filepath.Join(dir, "start.cfg"), []byte("hostname r\nend\n"), 0o644); err != nil {
+						t.Fatal(err)
+					}
+					_, base := startFleet(t, dir, 6)
+					args = []string{"-mode=" + mode, "-parallelism=3", "-var", "count=6", "-var", fmt.Sprintf("base_port=%d", base)}
+				default:
 					dir = copyExample(t, name)
 				}
-				runs = append(runs, applyResults(t, dir, "-mode="+mode, "-parallelism=5"))
+				runs = append(runs, applyResults(t, dir, args...))
 			}
 			if len(runs[0]) == 0 {
 				t.Fatal("no devices")
