@@ -488,7 +488,10 @@ func (w *walker) runStep(ctx context.Context, sess drivers.Session, pd plan.Devi
 			sr.result.Error = w.mask.String(named(pd.Name, err).Error())
 			return err
 		}
-		res.Output = w.mask.String(res.Output)
+		// Outputs end without a final newline whatever the driver (a
+		// plugin's exec output ends with one), so a one-line answer is a
+		// one-line value.
+		res.Output = w.mask.String(strings.TrimRight(res.Output, "\r\n"))
 		res.Command = w.mask.String(res.Command)
 		res.Rejected = w.mask.String(res.Rejected)
 		sr.result.Results = append(sr.result.Results, res)
