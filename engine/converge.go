@@ -229,6 +229,24 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		ctx, cancel = context.WithTimeout(ctx, sr.step.Timeout)
 		defer cancel()
 	}
+	// The device's last config step saves the configuration once for all
+	// of its config blocks that asked (a copy to startup can take seconds
+	// on a real device), whether or not this block succeeded.
+	defer func() {
+		if !sr.lastConverge || ioErr != nil {
+			return
+		}
+		if _, want := w.toSave.LoadAndDelete(pd.Name); !want {
+			return
+		}
+		if sr.result.Config == nil {
+			sr.result.Config = &ConfigOutcome{}
+		}
+		if err := w.save(ctx, sess, pd, platform, sr.result.Config); err != nil && sr.result.Status == OK {
+			sr.result.Status = Failed
+			sr.result.Error = w.mask.String(named(pd.Name, fmt.Errorf("the configuration is applied and verified, but %w", err)).Error())
+		}
+	}()
 
 	before, err := readRunning(ctx, sess, platform)
 	if err != nil {
@@ -273,9 +291,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 			w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
 		}
 		if desired.Save == "always" {
-			if err := w.save(ctx, sess, pd, platform, out); err != nil {
-				return fail(err)
-			}
+			w.toSave.Store(pd.Name, true)
 		}
 		sr.result.Status = OK
 		sr.result.Results = []drivers.Result{{Command: sr.step.Task, Output: "No changes."}}
@@ -340,11 +356,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		return nil
 	}
 	if desired.Save != "never" {
-		if err := w.save(ctx, sess, pd, platform, out); err != nil {
-			sr.result.Status = Failed
-			sr.result.Error = w.mask.String(named(pd.Name, fmt.Errorf("the change is applied and verified, but %w", err)).Error())
-			return nil
-		}
+		w.toSave.Store(pd.Name, true)
 	}
 	sr.result.Status = OK
 	return nil

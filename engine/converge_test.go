@@ -323,9 +323,13 @@ config "vty" {
 	if ok, _, _ := rep.Counts(); ok != 1 {
 		t.Fatalf("apply: %s", firstError(rep))
 	}
+	// One save, by the device's last config step, for both blocks.
 	d := device(t, rep, "r1")
-	if !d.Steps[0].Config.Saved {
-		t.Error(`save = "always" did not save a device that needed no change`)
+	if d.Steps[0].Config.Saved || !d.Steps[1].Config.Saved {
+		t.Errorf("saved flags %v, %v: want the device saved once, by its last config step", d.Steps[0].Config.Saved, d.Steps[1].Config.Saved)
+	}
+	if !strings.Contains(r1.StartupConfig(), "login local") {
+		t.Errorf("startup config lacks the change:\n%s", r1.StartupConfig())
 	}
 	for _, kind := range []string{engine.BackupDir, engine.AppliedDir} {
 		data, err := os.ReadFile(engine.ConfigPath(f.rb, false, kind, "r1"))
@@ -364,5 +368,41 @@ config "vty" {
 	rep = engine.Apply(context.Background(), f.rb, p, f.opts)
 	if d := device(t, rep, "r1"); !strings.Contains(d.Error, "stale plan: the runbook's config.ntp changed") {
 		t.Errorf("apply of a plan made before the runbook changed: %s", d.Error)
+	}
+}
+
+// TestConvergeSaveAlways: save = "always" saves a device even when nothing
+// changed; "never" does not save after a change.
+func TestConvergeSaveAlways(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		save, text string
+		saved      bool
+	}{
+		{"always", "ntp server 10.0.0.1", true},
+		{"never", "ntp server 10.0.0.5", false},
+	} {
+		t.Run(tc.save, func(t *testing.T) {
+			t.Parallel()
+			f := newFixture(t, header+`
+device "r1" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+  sim {
+    config = "hostname r1\nntp server 10.0.0.1\nend\n"
+  }
+}
+config "ntp" {
+  text = "`+tc.text+`"
+  save = "`+tc.save+`"
+}
+`, 1)
+			f.rb.Dir = t.TempDir()
+			rep := engine.Apply(context.Background(), f.rb, refreshed(t, f), f.opts)
+			d := device(t, rep, "r1")
+			if d.Status != engine.OK || d.Steps[0].Config.Saved != tc.saved {
+				t.Errorf("status %s %q, saved %v, want saved %v", d.Status, d.Error, d.Steps[0].Config.Saved, tc.saved)
+			}
+		})
 	}
 }

@@ -148,6 +148,9 @@ type stepRun struct {
 	deps   []*stepRun
 	done   chan struct{}
 	result StepResult
+	// lastConverge marks a device's last config step: the one that saves
+	// the configuration, once, for all of the device's config blocks.
+	lastConverge bool
 }
 
 func (s *stepRun) ok() bool { return s.result.Status == OK }
@@ -170,6 +173,12 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 			sr.result.Task = st.Task
 			steps[sr.id] = sr
 			perDevice[i] = append(perDevice[i], sr)
+		}
+		for j := len(perDevice[i]) - 1; j >= 0; j-- {
+			if perDevice[i][j].step.Action == plan.Converge {
+				perDevice[i][j].lastConverge = true
+				break
+			}
 		}
 	}
 	for _, sr := range steps {
@@ -234,6 +243,7 @@ type walker struct {
 	opts     Options
 	desired  map[string]*config.Desired
 	left     sync.Map // device name → digest of the configuration this run left it in
+	toSave   sync.Map // device name → true when a config block asked to save
 	backedUp sync.Map // device name → true once its backup is written
 	rb       *config.Runbook
 	slots    chan struct{}
