@@ -64,23 +64,74 @@ func readRunning(ctx context.Context, sess drivers.Session, p drivers.Platform) 
 		return "", err
 	}
 	if res.Failed {
-		return "", fmt.Errorf("reading the running configuration: device rejected %q: %s", p.RunningConfigCommand, firstLine(res.Output))
+		return "", fmt.Errorf("reading the running configuration: device rejected %q: %s", p.RunningConfigCommand, failureLine(res.Output, p.Name))
 	}
 	return res.Output, nil
 }
 
+// running is a device's running configuration as read, parsed once in its
+// platform's dialect for every config block that diffs against it.
+type running struct {
+	text    string
+	dialect configtree.Dialect
+	tree    *configtree.Tree
+	digest  string
+}
+
+func parseRunning(text, platform string) (*running, error) {
+	d, err := configtree.DialectFor(platform)
+	if err != nil {
+		return nil, err
+	}
+	t := configtree.Parse(text, d)
+	return &running{text: text, dialect: d, tree: t, digest: t.Digest()}, nil
+}
+
 // remediate diffs a running configuration against a config block for one
 // device.
-func remediate(running string, d *config.Desired, device, platform string) (configtree.Remediation, string, error) {
-	dialect, err := configtree.DialectFor(platform)
+func (r *running) remediate(d *config.Desired, device string) (configtree.Remediation, error) {
+	rem, err := configtree.Diff(r.tree, desiredFor(d, device), r.dialect)
 	if err != nil {
-		return configtree.Remediation{}, "", err
+		return rem, fmt.Errorf("config.%s: %w", d.Name, err)
 	}
-	rem, err := configtree.Diff(configtree.Parse(running, dialect), desiredFor(d, device), dialect)
+	return rem, nil
+}
+
+// readParsed reads and parses a device's running configuration on an open
+// session.
+func readParsed(ctx context.Context, sess drivers.Session, p drivers.Platform) (*running, error) {
+	text, err := readRunning(ctx, sess, p)
 	if err != nil {
-		return rem, "", fmt.Errorf("config.%s: %w", d.Name, err)
+		return nil, err
 	}
-	return rem, configtree.Digest(running, dialect), nil
+	return parseRunning(text, p.Name)
+}
+
+// readDevice opens a session to a device (holding a session slot), reads
+// its running configuration, and closes the session: plan's refresh and
+// drift read devices this way, read-only.
+func (w *walker) readDevice(ctx context.Context, pd plan.Device) (*running, error) {
+	target, drv, err := w.target(pd)
+	if err != nil {
+		return nil, err
+	}
+	platform, err := drivers.LookupPlatform(pd.Platform)
+	if err != nil {
+		return nil, err
+	}
+	select {
+	case w.slots <- struct{}{}:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	sess, err := drv.Open(ctx, target)
+	var run *running
+	if err == nil {
+		run, err = readParsed(ctx, sess, platform)
+		sess.Close()
+	}
+	<-w.slots
+	return run, err
 }
 
 // fillChange records a remediation in a plan step, its diff masked.
@@ -167,38 +218,20 @@ func Refresh(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options
 }
 
 func (w *walker) refreshDevice(ctx context.Context, pd plan.Device, steps []*plan.Step) (wait, diff time.Duration, changed bool, err error) {
-	target, drv, err := w.target(pd)
-	if err != nil {
-		return 0, 0, false, err
-	}
-	platform, err := drivers.LookupPlatform(pd.Platform)
-	if err != nil {
-		return 0, 0, false, err
-	}
-	select {
-	case w.slots <- struct{}{}:
-	case <-ctx.Done():
-		return 0, 0, false, ctx.Err()
-	}
 	start := time.Now()
-	sess, err := drv.Open(ctx, target)
-	var running string
-	if err == nil {
-		running, err = readRunning(ctx, sess, platform)
-		sess.Close()
-	}
-	<-w.slots
+	run, err := w.readDevice(ctx, pd)
 	wait = time.Since(start)
 	if err != nil {
 		return wait, 0, false, err
 	}
 	start = time.Now()
 	for _, s := range steps {
-		rem, digest, err := remediate(running, w.desired[s.Task], pd.Name, pd.Platform)
+		d := w.desired[s.Task]
+		rem, err := run.remediate(d, pd.Name)
 		if err != nil {
 			return wait, time.Since(start), false, err
 		}
-		w.fillChange(s.Config, rem, digest, desiredDigest(w.desired[s.Task], pd.Name))
+		w.fillChange(s.Config, rem, run.digest, desiredDigest(d, pd.Name))
 		changed = changed || !rem.Empty()
 	}
 	return wait, time.Since(start), changed, nil
@@ -248,11 +281,12 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		}
 	}()
 
-	before, err := readRunning(ctx, sess, platform)
+	before, err := readParsed(ctx, sess, platform)
 	if err != nil {
 		return fail(err)
 	}
-	rem, digest, err := remediate(before, desired, pd.Name, pd.Platform)
+	digest := before.digest
+	rem, err := before.remediate(desired, pd.Name)
 	if err != nil {
 		sr.result.Status, sr.result.Error = Failed, w.mask.String(named(pd.Name, err).Error())
 		return nil
@@ -287,7 +321,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	}()
 	if len(lines) == 0 {
 		// Converged already: record what netrun verified, for drift.
-		if err := w.writeConfig(AppliedDir, pd.Name, pd.Platform, before); err != nil {
+		if err := w.writeConfig(AppliedDir, before, pd.Name); err != nil {
 			w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
 		}
 		if desired.Save == "always" {
@@ -301,7 +335,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	// The backup is the configuration before this run's first change to
 	// the device, not before each config block's.
 	if _, done := w.backedUp.LoadOrStore(pd.Name, true); !done {
-		if err := w.writeConfig(BackupDir, pd.Name, pd.Platform, before); err != nil {
+		if err := w.writeConfig(BackupDir, before, pd.Name); err != nil {
 			w.backedUp.Delete(pd.Name)
 			return fail(fmt.Errorf("backing up the running configuration before changing it: %w", err))
 		}
@@ -324,19 +358,19 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 			why = fmt.Errorf("device rejected the change: %s", failureLine(res.Output, pd.Platform))
 		}
 	} else {
-		after, err := readRunning(ctx, sess, platform)
+		after, err := readParsed(ctx, sess, platform)
 		if err != nil {
 			return fail(fmt.Errorf("verifying the change: %w", err))
 		}
-		left, digestAfter, err := remediate(after, desired, pd.Name, pd.Platform)
+		left, err := after.remediate(desired, pd.Name)
 		switch {
 		case err != nil:
 			why = err
 		case !left.Empty():
 			why = fmt.Errorf("verification failed: after the change the device still differs:\n%s", strings.Join(renderLines(left), "\n"))
 		default:
-			out.Digest = digestAfter
-			if err := w.writeConfig(AppliedDir, pd.Name, pd.Platform, after); err != nil {
+			out.Digest = after.digest
+			if err := w.writeConfig(AppliedDir, after, pd.Name); err != nil {
 				w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
 			}
 		}
@@ -382,18 +416,14 @@ func (w *walker) save(ctx context.Context, sess drivers.Session, pd plan.Device,
 // rollback restores the configuration from before a failed change: it
 // works out, from what the device shows now, what undoes the change's
 // effects, sends it, and checks the device is back where it started.
-func (w *walker) rollback(ctx context.Context, sess drivers.Session, pd plan.Device, platform drivers.Platform, before string, rem configtree.Remediation, inverse []string) error {
-	dialect, err := configtree.DialectFor(pd.Platform)
-	if err != nil {
-		return err
-	}
-	now, err := readRunning(ctx, sess, platform)
+func (w *walker) rollback(ctx context.Context, sess drivers.Session, pd plan.Device, platform drivers.Platform, before *running, rem configtree.Remediation, inverse []string) error {
+	now, err := readParsed(ctx, sess, platform)
 	if err != nil {
 		return err
 	}
 	// Prefer the exact difference between now and before; fall back to the
 	// precomputed inverse when it cannot be worked out.
-	undo, err := configtree.Diff(configtree.Parse(now, dialect), undoDesired(rem, dialect), dialect)
+	undo, err := configtree.Diff(now.tree, undoDesired(rem), now.dialect)
 	lines := undo.Lines
 	if err != nil {
 		lines = inverse
@@ -404,24 +434,24 @@ func (w *walker) rollback(ctx context.Context, sess drivers.Session, pd plan.Dev
 			return err
 		}
 		if res.Failed {
-			return fmt.Errorf("device rejected the rollback: %s", firstLine(res.Output))
+			return fmt.Errorf("device rejected the rollback: %s", failureLine(res.Output, pd.Platform))
 		}
 	}
-	after, err := readRunning(ctx, sess, platform)
+	after, err := readParsed(ctx, sess, platform)
 	if err != nil {
 		return err
 	}
-	if !SameConfig(after, before, dialect) {
+	if !sameLines(after.tree, before.tree) {
 		return errors.New("the configuration after the rollback differs from the backup")
 	}
 	return nil
 }
 
-// SameConfig reports whether two configurations hold the same lines in the
+// sameLines reports whether two configurations hold the same lines in the
 // same sections. Order within a section is not compared: a device may list
 // re-added lines (ntp servers, say) in another order than before.
-func SameConfig(a, b string, d configtree.Dialect) bool {
-	return slices.Equal(pathLines(configtree.Parse(a, d)), pathLines(configtree.Parse(b, d)))
+func sameLines(a, b *configtree.Tree) bool {
+	return slices.Equal(pathLines(a), pathLines(b))
 }
 
 func pathLines(t *configtree.Tree) []string {
@@ -440,7 +470,7 @@ func pathLines(t *configtree.Tree) []string {
 
 // undoDesired is the desired state that reverses a remediation: lines it
 // removed must be back, lines it added must be gone.
-func undoDesired(rem configtree.Remediation, d configtree.Dialect) configtree.Desired {
+func undoDesired(rem configtree.Remediation) configtree.Desired {
 	var text, absent strings.Builder
 	for _, c := range rem.Changes {
 		var b *strings.Builder
@@ -471,14 +501,11 @@ func ConfigPath(rb *config.Runbook, simulated bool, kind, device string) string 
 	return filepath.Join(rb.Dir, kind, fileName(device)+".cfg")
 }
 
-// writeConfig writes a device configuration, canonical (volatile lines
+// writeConfig writes a device's configuration, canonical (volatile lines
 // such as "Current configuration : N bytes" dropped, so git diffs show only
 // real changes) and with the runbook's secrets masked, atomically.
-func (w *walker) writeConfig(kind, device, platform, text string) error {
-	if d, err := configtree.DialectFor(platform); err == nil {
-		text = configtree.Parse(text, d).String()
-	}
-	text = w.mask.String(text)
+func (w *walker) writeConfig(kind string, run *running, device string) error {
+	text := w.mask.String(run.tree.String())
 	path := ConfigPath(w.rb, w.opts.Simulated, kind, device)
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err

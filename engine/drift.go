@@ -8,7 +8,6 @@ import (
 	"strings"
 	"sync"
 
-	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/configtree"
 	"github.com/netrun/netrun/engine/plan"
@@ -47,7 +46,7 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 	var mu sync.Mutex
 	var wg sync.WaitGroup
 	for _, pd := range p.Devices {
-		if !hasConverge(pd) {
+		if !pd.Converges() {
 			continue
 		}
 		var digest string
@@ -64,7 +63,7 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dd := w.driftOf(ctx, pd, digest, string(applied))
+			dd := w.driftOf(ctx, pd, string(applied))
 			mu.Lock()
 			out[i] = dd
 			mu.Unlock()
@@ -74,61 +73,29 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 	return out, nil
 }
 
-func hasConverge(pd plan.Device) bool {
-	for _, s := range pd.Steps {
-		if s.Action == plan.Converge {
-			return true
-		}
-	}
-	return false
-}
-
-func (w *walker) driftOf(ctx context.Context, pd plan.Device, digest, applied string) DeviceDrift {
+func (w *walker) driftOf(ctx context.Context, pd plan.Device, applied string) DeviceDrift {
 	dd := DeviceDrift{Name: pd.Name}
 	fail := func(err error) DeviceDrift {
 		dd.Status, dd.Error = DriftError, w.mask.String(named(pd.Name, err).Error())
 		return dd
 	}
-	target, drv, err := w.target(pd)
-	if err != nil {
-		return fail(err)
-	}
-	platform, err := drivers.LookupPlatform(pd.Platform)
-	if err != nil {
-		return fail(err)
-	}
-	dialect, err := configtree.DialectFor(pd.Platform)
-	if err != nil {
-		return fail(err)
-	}
-	select {
-	case w.slots <- struct{}{}:
-	case <-ctx.Done():
-		return fail(ctx.Err())
-	}
-	sess, err := drv.Open(ctx, target)
-	var now string
-	if err == nil {
-		now, err = readRunning(ctx, sess, platform)
-		sess.Close()
-	}
-	<-w.slots
+	run, err := w.readDevice(ctx, pd)
 	if err != nil {
 		return fail(err)
 	}
 	// The applied copy is canonical and masked: compare the same way.
-	now = w.mask.String(configtree.Parse(now, dialect).String())
-	if configtree.Digest(now, dialect) == configtree.Digest(applied, dialect) {
+	nowTree := configtree.Parse(w.mask.String(run.tree.String()), run.dialect)
+	appliedTree := configtree.Parse(applied, run.dialect)
+	if nowTree.Digest() == appliedTree.Digest() {
 		dd.Status = InSync
 		return dd
 	}
 	dd.Status = Drifted
-	nowTree, appliedTree := configtree.Parse(now, dialect), configtree.Parse(applied, dialect)
-	gone, err := configtree.Diff(nowTree, configtree.Desired{Text: appliedTree.String()}, dialect)
+	gone, err := configtree.Diff(nowTree, configtree.Desired{Text: appliedTree.String()}, run.dialect)
 	if err != nil {
 		return fail(err)
 	}
-	added, err := configtree.Diff(appliedTree, configtree.Desired{Text: nowTree.String()}, dialect)
+	added, err := configtree.Diff(appliedTree, configtree.Desired{Text: nowTree.String()}, run.dialect)
 	if err != nil {
 		return fail(err)
 	}

@@ -1,6 +1,7 @@
 package engine
 
 import (
+	"cmp"
 	"context"
 	"errors"
 	"fmt"
@@ -229,6 +230,8 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 	for _, d := range rb.Devices {
 		w.byName[d.Name] = d
 	}
+	// Looked up once per run, not per device.
+	w.knownHosts = KnownHostsFile(rb, "", opts.AcceptNewHostKeys)
 	w.commands = make(map[string]*config.Command, len(rb.Commands))
 	for _, c := range rb.Commands {
 		w.commands["command."+c.Name] = c
@@ -240,15 +243,16 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 }
 
 type walker struct {
-	opts     Options
-	desired  map[string]*config.Desired
-	left     sync.Map // device name → digest of the configuration this run left it in
-	toSave   sync.Map // device name → true when a config block asked to save
-	backedUp sync.Map // device name → true once its backup is written
-	rb       *config.Runbook
-	slots    chan struct{}
-	mask     *masker
-	byName   map[string]*config.Device
+	opts       Options
+	knownHosts string // for devices that name no known_hosts
+	desired    map[string]*config.Desired
+	left       sync.Map // device name → digest of the configuration this run left it in
+	toSave     sync.Map // device name → true when a config block asked to save
+	backedUp   sync.Map // device name → true once its backup is written
+	rb         *config.Runbook
+	slots      chan struct{}
+	mask       *masker
+	byName     map[string]*config.Device
 	// commands are the runbook's commands by task: the plan's copy is for
 	// showing, with secrets masked.
 	commands map[string]*config.Command
@@ -574,7 +578,7 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 		Credentials:         d.Credentials,
 		Prompt:              d.Prompt,
 		Timeout:             d.Timeout,
-		KnownHosts:          KnownHostsFile(w.rb, d.KnownHosts, w.opts.AcceptNewHostKeys),
+		KnownHosts:          cmp.Or(d.KnownHosts, w.knownHosts),
 		InsecureSkipHostKey: d.InsecureSkipHostKey,
 		HostKeys:            d.HostKeys,
 		AcceptNewHostKeys:   w.opts.AcceptNewHostKeys,
@@ -680,10 +684,6 @@ func named(device string, err error) error {
 		return err
 	}
 	return fmt.Errorf("%s: %w", device, err)
-}
-
-func firstLine(s string) string {
-	return failureLine(s, "")
 }
 
 // failureLine is the line of a device's answer that says what went wrong:

@@ -119,7 +119,7 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 		return renderDrift(stdout, drift, a.DetailedExitcode)
 	}
 	var stats *engine.RefreshStats
-	if a.Refresh && hasConverge(p) {
+	if a.Refresh && p.Converges() {
 		st := engine.Refresh(ctx, rb, p, opts)
 		stats = &st
 	}
@@ -142,7 +142,7 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 	if stats != nil && stats.Failed > 0 {
 		return 1
 	}
-	if a.DetailedExitcode && planChanges(p) {
+	if a.DetailedExitcode && p.Changes() {
 		return 2
 	}
 	return 0
@@ -190,31 +190,6 @@ func checkMode(set *driverSet, rb *config.Runbook, mode string) error {
 		}
 	}
 	return nil
-}
-
-func hasConverge(p *plan.Plan) bool {
-	for _, d := range p.Devices {
-		for _, s := range d.Steps {
-			if s.Action == plan.Converge {
-				return true
-			}
-		}
-	}
-	return false
-}
-
-// planChanges reports whether applying p changes a device's configuration:
-// configuration lines to send, or config blocks with differences (or not
-// refreshed). Show commands are not changes.
-func planChanges(p *plan.Plan) bool {
-	for _, d := range p.Devices {
-		for _, s := range d.Steps {
-			if s.Action == plan.Configure || s.Config.Changes() {
-				return true
-			}
-		}
-	}
-	return false
 }
 
 // runOptions sets up what a run needs to reach devices: drivers, the
@@ -325,7 +300,7 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
-	if saved == nil && hasConverge(p) {
+	if saved == nil && p.Converges() {
 		if st := engine.Refresh(ctx, rb, p, opts); st.Failed > 0 {
 			// Devices that could not be read fail at apply with their
 			// reason; the others go on.

@@ -111,6 +111,11 @@ func (t *Tree) Find(path ...string) *Node {
 // unchanged device give the same digest whatever the timestamps, comments,
 // line endings and trailing spaces of the output.
 func Digest(running string, d Dialect) string {
-	sum := sha256.Sum256([]byte(Parse(running, d).String()))
+	return Parse(running, d).Digest()
+}
+
+// Digest is Digest of a tree already parsed.
+func (t *Tree) Digest() string {
+	sum := sha256.Sum256([]byte(t.String()))
 	return "sha256:" + hex.EncodeToString(sum[:])
 }

@@ -117,3 +117,37 @@ func (p *Plan) Steps() int {
 	}
 	return n
 }
+
+// Converges reports whether the device has config-block steps.
+func (d Device) Converges() bool {
+	for _, s := range d.Steps {
+		if s.Action == Converge {
+			return true
+		}
+	}
+	return false
+}
+
+// Converges reports whether any device has config-block steps.
+func (p *Plan) Converges() bool {
+	for _, d := range p.Devices {
+		if d.Converges() {
+			return true
+		}
+	}
+	return false
+}
+
+// Changes reports whether applying the plan changes a device's
+// configuration: configuration lines to send, or config blocks with
+// differences (or not read). Show commands are not changes.
+func (p *Plan) Changes() bool {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Action == Configure || s.Config.Changes() {
+				return true
+			}
+		}
+	}
+	return false
+}
