@@ -42,7 +42,9 @@ type Credentials struct {
 	PrivateKey string // PEM text of a private key
 }
 
-// Secrets returns the non-empty secret values, for masking.
+// Secrets returns the non-empty secret values, longest first, for masking:
+// a secret that contains another (an enable secret "cisco123" and a
+// password "cisco") is masked whole.
 func (c Credentials) Secrets() []string {
 	var out []string
 	for _, s := range []string{c.Password, c.Enable, c.PrivateKey} {
@@ -50,6 +52,7 @@ func (c Credentials) Secrets() []string {
 			out = append(out, s)
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
 }
 

@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 	"sync"
 )
@@ -27,13 +26,11 @@ type Transcript struct {
 const maxPending = 4096
 
 // NewTranscript writes a transcript to w (nil w gives a nil Transcript),
-// masking secrets.
+// masking secrets (longest first, as Credentials.Secrets gives them).
 func NewTranscript(w io.Writer, secrets []string) *Transcript {
 	if w == nil {
 		return nil
 	}
-	secrets = append([]string(nil), secrets...)
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
 	return &Transcript{w: w, secrets: secrets, atBOL: true}
 }
 

@@ -126,7 +126,7 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	}
 	s := &session{
 		name: name, addr: net.JoinHostPort(t.Host, strconv.Itoa(port)),
-		plat: plat, pat: pat, sh: sh, creds: t.Credentials, timeout: timeout, log: log,
+		plat: plat, pat: pat, sh: sh, creds: t.Credentials, secrets: t.Credentials.Secrets(), timeout: timeout, log: log,
 	}
 
 	levels := make(network.PrivilegeLevels, len(plat.Privileges))
@@ -225,14 +225,22 @@ func compileField(field, src string) (*regexp.Regexp, error) {
 
 // compileExpect anchors each question at the end of the output: a device
 // asks and then waits, so a question is what the output ends with.
+// expectRes caches compiled expect patterns by source: a command's
+// questions are compiled once per process, not per command and device.
+var expectRes sync.Map // prompt pattern -> *regexp.Regexp
+
 func compileExpect(list []drivers.Expect) ([]expect, error) {
 	out := make([]expect, 0, len(list))
 	for _, e := range list {
-		re, err := regexp.Compile(`(?:` + e.Prompt + `)[ \t]*$`)
-		if err != nil {
-			return nil, fmt.Errorf("invalid expect pattern %q: %v", e.Prompt, err)
+		re, ok := expectRes.Load(e.Prompt)
+		if !ok {
+			c, err := regexp.Compile(`(?:` + e.Prompt + `)[ \t]*$`)
+			if err != nil {
+				return nil, fmt.Errorf("invalid expect pattern %q: %v", e.Prompt, err)
+			}
+			re, _ = expectRes.LoadOrStore(e.Prompt, c)
 		}
-		out = append(out, expect{re: re, answer: e.Answer})
+		out = append(out, expect{re: re.(*regexp.Regexp), answer: e.Answer})
 	}
 	return out, nil
 }

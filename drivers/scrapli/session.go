@@ -6,7 +6,6 @@ import (
 	"fmt"
 	"log/slog"
 	"regexp"
-	"sort"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -28,6 +27,7 @@ type session struct {
 	drv        *network.Driver
 	sh         *shell
 	creds      drivers.Credentials
+	secrets    []string // creds.Secrets(), longest first
 	timeout    time.Duration
 	log        *slog.Logger
 
@@ -320,9 +320,7 @@ func (s *session) excerpt() string {
 }
 
 func (s *session) mask(t string) string {
-	secrets := s.creds.Secrets()
-	sort.Slice(secrets, func(i, j int) bool { return len(secrets[i]) > len(secrets[j]) })
-	return drivers.MaskSecrets(t, secrets, drivers.Mask)
+	return drivers.MaskSecrets(t, s.secrets, drivers.Mask)
 }
 
 func lastLine(s string) string {

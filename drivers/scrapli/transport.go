@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"regexp"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -32,6 +33,7 @@ type shell struct {
 	pager      *regexp.Regexp // nil: no pager handling
 	password   *regexp.Regexp // the enable secret prompt, nil without enable
 	tr         *drivers.Transcript
+	rbuf       []byte // read buffer, reused: Read returns copies
 
 	mu      sync.Mutex
 	client  *ssh.Client
@@ -151,15 +153,17 @@ func (x *shell) Read(n int) ([]byte, error) {
 	if r == nil {
 		return nil, io.EOF
 	}
-	b := make([]byte, n)
-	n, err := r.Read(b)
+	// Read into the shell's own buffer and hand scrapligo a copy of just
+	// what arrived: scrapligo asks for 8 KiB a read and keeps what it gets.
+	x.rbuf = slices.Grow(x.rbuf[:0], n)[:n]
+	n, err := r.Read(x.rbuf)
 	if n == 0 {
 		if err == nil {
 			return nil, nil
 		}
 		return nil, err
 	}
-	b = b[:n]
+	b := bytes.Clone(x.rbuf[:n])
 	x.tr.Received(b)
 	x.record(b)
 	return x.filter(b), nil

@@ -621,3 +621,14 @@ func TestBannerDelay(t *testing.T) {
 		t.Errorf("banner slower than the timeout: got %v, want ErrTimeout", err)
 	}
 }
+
+// TestSecretsLongestFirst: an enable secret that contains the password
+// comes first, so error excerpts and transcripts mask it whole rather than
+// leaving its tail ("******123").
+func TestSecretsLongestFirst(t *testing.T) {
+	t.Parallel()
+	creds := drivers.Credentials{Password: "cisco", Enable: "cisco123"}
+	if got := creds.Secrets(); len(got) != 2 || got[0] != "cisco123" {
+		t.Fatalf("Secrets() = %q, want the longest first", got)
+	}
+}
