@@ -243,7 +243,6 @@ func TestEquivalence(t *testing.T) {
 	}
 }
 
-
 func TestPaging(t *testing.T) {
 	t.Parallel()
 	s := startSim(t, sim.Device{PageLength: 5})
