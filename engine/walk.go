@@ -224,11 +224,7 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 		rb:      rb,
 		slots:   make(chan struct{}, limit),
 		mask:    newMasker(opts.Secrets, rb.SensitiveLines()...),
-		byName:  map[string]*config.Device{},
 		desired: map[string]*config.Desired{},
-	}
-	for _, d := range rb.Devices {
-		w.byName[d.Name] = d
 	}
 	// Looked up once per run, not per device.
 	w.knownHosts = KnownHostsFile(rb, "", opts.AcceptNewHostKeys)
@@ -252,7 +248,6 @@ type walker struct {
 	rb         *config.Runbook
 	slots      chan struct{}
 	mask       *masker
-	byName     map[string]*config.Device
 	// commands are the runbook's commands by task: the plan's copy is for
 	// showing, with secrets masked.
 	commands map[string]*config.Command
@@ -562,8 +557,8 @@ func firstNotOK(deps []*stepRun) *stepRun {
 
 // target builds the driver's view of a device.
 func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) {
-	d, ok := w.byName[pd.Name]
-	if !ok {
+	d := w.rb.Device(pd.Name)
+	if d == nil {
 		return drivers.Target{}, nil, fmt.Errorf("device %q is in the plan but not in the runbook", pd.Name)
 	}
 	drv, ok := w.opts.Drivers[d.Driver]

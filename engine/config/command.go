@@ -56,6 +56,12 @@ var commandSchema = &hcl.BodySchema{
 	},
 }
 
+// exprs lists the block's expressions, whose references are checked
+// before it is evaluated.
+func (c *CommandConfig) exprs() []hcl.Expression {
+	return []hcl.Expression{c.Devices, c.Commands, c.Configure, c.Timeout, c.Expect}
+}
+
 func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 	c := &CommandConfig{Name: block.Labels[0], DeclRange: block.DefRange}
 	content, diags := block.Body.Content(commandSchema)

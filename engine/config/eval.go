@@ -88,7 +88,7 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 		rb.JumpHosts = append(rb.JumpHosts, jh)
 	}
 	for _, c := range m.Commands {
-		if ds, ok := e.ready(c.Devices, c.Commands, c.Timeout, c.Expect); !ok {
+		if ds, ok := e.ready(c.exprs()...); !ok {
 			diags = append(diags, ds...)
 			continue
 		}

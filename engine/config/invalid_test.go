@@ -252,14 +252,18 @@ func TestGarbage(t *testing.T) {
 		parser := hclparse.NewParser()
 		m, diags := config.Load(parser, dir)
 		if m != nil {
-			rb, ds := m.Evaluate(config.Inputs{Vars: []string{"v=[", "=", "x"}, VarFiles: []string{"/nonexistent.json"}}, testOptions)
-			diags = append(diags, ds...)
-			if rb != nil {
-				_, ds := rb.EvalOutputs(config.Results{
-					Outputs: map[string]map[string][]string{"c": {"nosuch": nil}},
-					Failed:  map[string][]string{"c": {"x", "x"}},
-				})
+			// Bad inputs stop evaluation at the variables, so every input
+			// is also evaluated without them, through every block.
+			for _, in := range []config.Inputs{{}, {Vars: []string{"v=[", "=", "x"}, VarFiles: []string{"/nonexistent.json"}}} {
+				rb, ds := m.Evaluate(in, testOptions)
 				diags = append(diags, ds...)
+				if rb != nil {
+					_, ds := rb.EvalOutputs(config.Results{
+						Outputs: map[string]map[string][]string{"c": {"nosuch": nil}},
+						Failed:  map[string][]string{"c": {"x", "x"}},
+					})
+					diags = append(diags, ds...)
+				}
 			}
 		}
 		for _, d := range diags {

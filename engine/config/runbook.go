@@ -2,6 +2,7 @@ package config
 
 import (
 	"sort"
+	"sync"
 
 	"github.com/zclconf/go-cty/cty"
 	"github.com/zclconf/go-cty/cty/function"
@@ -50,6 +51,9 @@ type Runbook struct {
 	secrets []string
 	phrases []string
 	redact  []string
+
+	indexOnce sync.Once
+	byName    map[string]*Device // for Device
 }
 
 // Secrets returns every sensitive string of the runbook (values of
@@ -81,12 +85,13 @@ func (r *Runbook) JumpHost(name string) *JumpHost {
 
 // Device returns the device with the given name, or nil.
 func (r *Runbook) Device(name string) *Device {
-	for _, d := range r.Devices {
-		if d.Name == name {
-			return d
+	r.indexOnce.Do(func() {
+		r.byName = make(map[string]*Device, len(r.Devices))
+		for _, d := range r.Devices {
+			r.byName[d.Name] = d
 		}
-	}
-	return nil
+	})
+	return r.byName[name]
 }
 
 func uniqueStrings(in []string) []string {

@@ -1,0 +1,11 @@
+credentials "c" {
+  username = "u"
+  password = "p"
+}
+device "r1" {
+  host        = "h"
+  credentials = credentials.c
+}
+command "c" {
+  configure = [local.nope] # ERROR: Reference to undeclared local value
+}
