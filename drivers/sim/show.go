@@ -203,13 +203,17 @@ func showIntDesc(c *cli, _ input) string {
 }
 
 // shortIf abbreviates an interface name as IOS does in narrow tables.
+// shortIfTypes are interface types' short names, as prompts and tables
+// print them.
+var shortIfTypes = map[string]string{
+	"GigabitEthernet": "Gi", "TenGigabitEthernet": "Te", "FastEthernet": "Fa", "Ethernet": "Et",
+	"Loopback": "Lo", "Tunnel": "Tu", "Port-channel": "Po", "Serial": "Se", "Vlan": "Vl",
+	"Management": "Ma", "Port-Channel": "Po",
+}
+
 func shortIf(name string) string {
 	typ, num := splitIfName(name)
-	short := map[string]string{
-		"GigabitEthernet": "Gi", "TenGigabitEthernet": "Te", "FastEthernet": "Fa", "Ethernet": "Et",
-		"Loopback": "Lo", "Tunnel": "Tu", "Port-channel": "Po", "Serial": "Se", "Vlan": "Vl",
-		"Management": "Ma", "Port-Channel": "Po",
-	}[typ]
+	short := shortIfTypes[typ]
 	if short == "" {
 		return name
 	}

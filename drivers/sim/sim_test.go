@@ -551,9 +551,18 @@ func TestLatencyAndBanner(t *testing.T) {
 	d := labDevice()
 	d.Latency = 20 * time.Millisecond
 	d.BannerDelay = 30 * time.Millisecond
+	// Lower bounds only: the knobs must delay, however slow the machine.
+	start0 := time.Now()
 	tm := enable(t, start(t, d))
+	if el := time.Since(start0); el < 50*time.Millisecond { // banner + enable's latency
+		t.Errorf("login and enable took %s, want at least the banner delay and one latency", el)
+	}
+	cmd := time.Now()
 	if got := tm.cmd("sh clock", "r1#"); !strings.Contains(got, " UTC ") {
 		t.Errorf("sh clock = %q", got)
+	}
+	if el := time.Since(cmd); el < d.Latency {
+		t.Errorf("a command took %s, want at least its latency %s", el, d.Latency)
 	}
 }
 
@@ -696,8 +705,16 @@ func TestFleet(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(any.Servers) != 2 || any.Servers[0].Port() == any.Servers[1].Port() {
-		t.Errorf("port 0 fleet: %d servers", len(any.Servers))
+	if len(any.Servers) != 2 {
+		t.Fatalf("port 0 fleet: %d servers", len(any.Servers))
+	}
+	for i, s := range any.Servers { // each answers as its own device
+		c, err := dial(s, "cisco", ssh.Password("cisco"))
+		if err != nil {
+			t.Fatalf("%s: %v", s.Addr(), err)
+		}
+		shell(t, c).expect(`\r\nr` + strconv.Itoa(i+1) + `>$`)
+		c.Close()
 	}
 	if err := any.Close(); err != nil {
 		t.Error(err)
