@@ -371,17 +371,19 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	return 0
 }
 
-// stateRecorder writes the state file as devices finish, at most every
-// stateEvery, always atomically.
+// stateRecorder writes the state file as devices finish: one writer
+// goroutine rewrites it (atomically) whenever devices finished since its
+// last write, so a run killed half way loses at most what finished during
+// the write in progress, and device goroutines never wait on the disk
+// longer than that.
 type stateRecorder struct {
 	mu     sync.Mutex
 	dir    string
 	st     *engine.State
-	last   time.Time
+	kick   chan struct{} // a device finished since the last write
+	done   chan struct{} // the writer has stopped
 	stderr io.Writer
 }
-
-const stateEvery = 200 * time.Millisecond
 
 func newStateRecorder(dir string, prev *engine.State, simulated bool, stderr io.Writer) *stateRecorder {
 	st := &engine.State{Version: engine.StateVersion, Devices: map[string]engine.DeviceState{}, Outputs: map[string]engine.OutputState{}}
@@ -391,25 +393,37 @@ func newStateRecorder(dir string, prev *engine.State, simulated bool, stderr io.
 		st.Outputs = maps.Clone(prev.Outputs)
 	}
 	st.Simulated = simulated
-	return &stateRecorder{dir: dir, st: st, stderr: stderr}
+	r := &stateRecorder{dir: dir, st: st, kick: make(chan struct{}, 1), done: make(chan struct{}), stderr: stderr}
+	go r.write()
+	return r
 }
 
 func (r *stateRecorder) record(d engine.DeviceResult) {
 	r.mu.Lock()
-	defer r.mu.Unlock()
 	r.st.Record(d)
-	if time.Since(r.last) < stateEvery {
-		return
-	}
-	r.last = time.Now()
-	if err := engine.WriteState(r.dir, r.st); err != nil {
-		fmt.Fprintf(r.stderr, "netrun: writing state: %v\n", err)
+	r.mu.Unlock()
+	select {
+	case r.kick <- struct{}{}:
+	default: // a write is already due; it will include this device
 	}
 }
 
+func (r *stateRecorder) write() {
+	defer close(r.done)
+	for range r.kick {
+		r.mu.Lock()
+		err := engine.WriteState(r.dir, r.st)
+		r.mu.Unlock()
+		if err != nil {
+			fmt.Fprintf(r.stderr, "netrun: writing state: %v\n", err)
+		}
+	}
+}
+
+// final stops the writer and writes the run's complete state.
 func (r *stateRecorder) final(st *engine.State) error {
-	r.mu.Lock()
-	defer r.mu.Unlock()
+	close(r.kick)
+	<-r.done
 	return engine.WriteState(r.dir, st)
 }
 

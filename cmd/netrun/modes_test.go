@@ -344,7 +344,7 @@ command "clock" {
 		t.Fatal("apply did not finish after the worker was killed")
 	}
 	victim, next := rep.Devices[0], rep.Devices[1]
-	if victim.Status != engine.Failed || !strings.Contains(victim.Error, "died") {
+	if victim.Status != engine.Failed || !strings.Contains(victim.Error, "died") || !strings.Contains(victim.Error, "stderr") {
 		t.Errorf("a_victim: %s %q, want failed because its worker died", victim.Status, victim.Error)
 	}
 	if next.Status != engine.OK {
@@ -458,6 +458,21 @@ func TestModeDetails(t *testing.T) {
 	code, out, errOut := netrun(t, "", "apply", "-sim", "-auto-approve", planFile)
 	if code != 0 || !strings.Contains(out, "via ssh, subprocess") {
 		t.Errorf("apply of a plan saved in subprocess mode: exit %d\n%s%s", code, out, errOut)
+	}
+
+	// netrun { mode } applies; the flag wins over it.
+	byRunbook := copyExample(t, "show-clock")
+	src0 := strings.Replace(readFile(t, filepath.Join(byRunbook, "main.hcl")), "parallelism = 2", "parallelism = 2\n  mode        = \"subprocess\"", 1)
+	if err := os.WriteFile(filepath.Join(byRunbook, "main.hcl"), []byte(src0), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errOut = netrun(t, "", "apply", "-sim", "-auto-approve", byRunbook)
+	if code != 0 || !strings.Contains(out, "via ssh, subprocess") {
+		t.Errorf("apply with netrun { mode = subprocess }: exit %d\n%s%s", code, out, errOut)
+	}
+	code, out, errOut = netrun(t, "", "apply", "-sim", "-auto-approve", "-mode=goroutine", byRunbook)
+	if code != 0 || strings.Contains(out, "subprocess") {
+		t.Errorf("-mode=goroutine over the runbook's mode: exit %d\n%s%s", code, out, errOut)
 	}
 
 	bastion := copyExample(t, "bastion")

@@ -114,7 +114,6 @@ func discoverDrivers(ctx context.Context, dir string, stderr io.Writer) (*driver
 		set.plugins[r.e.Name] = r.e
 		set.schemas[r.e.Name] = r.info.Schema
 		set.versions[r.e.Name] = r.info.Version
-		set.reg[r.e.Name] = pluginStub{r.e.Name}
 	}
 	return set, nil
 }
@@ -122,13 +121,6 @@ func discoverDrivers(ctx context.Context, dir string, stderr io.Writer) (*driver
 // probeTimeout bounds how long a plugin may take to answer its handshake
 // while netrun looks for plugins.
 const probeTimeout = 5 * time.Second
-
-// pluginStub stands for a plugin until activate starts its pool.
-type pluginStub struct{ name string }
-
-func (p pluginStub) Open(context.Context, drivers.Target) (drivers.Session, error) {
-	return nil, fmt.Errorf("plugin %s is not started", p.name)
-}
 
 // activate starts the processes a run needs: a pool of `size` workers for
 // the built-in drivers in subprocess mode, and a pool per plugin.
@@ -198,6 +190,11 @@ func load(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Pa
 		return nil, parser, diags
 	}
 	opts := engine.LoadOptions(set.reg)
+	// Plugins' pools start once the mode is known (activate); their names
+	// are drivers already.
+	for name := range set.plugins {
+		opts.Drivers = append(opts.Drivers, name)
+	}
 	opts.Schemas = set.schemas
 	opts.DriverHints = map[string]string{
 		"*": "A plugin driver is an executable netrun-driver-NAME in the runbook's .netrun/plugins, in NETRUN_PLUGIN_PATH or on PATH.",
