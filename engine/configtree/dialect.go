@@ -378,7 +378,10 @@ func (d Dialect) Validate() error {
 // of lines, most of which no expression matches.
 type ignorer struct {
 	prefix string
-	re     *regexp.Regexp
+	// indented: the pattern starts "^\s*", so prefix is looked for after
+	// the line's indentation.
+	indented bool
+	re       *regexp.Regexp
 }
 
 // compileIgnore compiles the expressions one by one (each anchored one
@@ -387,9 +390,17 @@ type ignorer struct {
 func compileIgnore(ps []string) []ignorer {
 	var out []ignorer
 	for _, p := range ps {
-		if re, err := regexp.Compile(p); err == nil {
-			out = append(out, ignorer{prefix: anchoredPrefix(p), re: re})
+		re, err := regexp.Compile(p)
+		if err != nil {
+			continue
 		}
+		// A literal prefix rules most lines out before the regular
+		// expression runs: it is the hot loop of parsing.
+		if rest, ok := strings.CutPrefix(p, `^\s*`); ok {
+			out = append(out, ignorer{prefix: anchoredPrefix("^" + rest), indented: true, re: re})
+			continue
+		}
+		out = append(out, ignorer{prefix: anchoredPrefix(p), re: re})
 	}
 	return out
 }
@@ -412,8 +423,13 @@ func anchoredPrefix(p string) string {
 }
 
 func (r *rules) ignored(line string) bool {
+	trimmed := strings.TrimLeft(line, " \t")
 	for _, ig := range r.ignore {
-		if strings.HasPrefix(line, ig.prefix) && ig.re.MatchString(line) {
+		head := line
+		if ig.indented {
+			head = trimmed
+		}
+		if strings.HasPrefix(head, ig.prefix) && ig.re.MatchString(line) {
 			return true
 		}
 	}
