@@ -32,7 +32,6 @@ import (
 type Driver struct {
 	cols, rows int
 	chunk      int
-	dial       func(ctx context.Context, network, addr string) (net.Conn, error)
 }
 
 // Option configures a Driver.
@@ -46,17 +45,6 @@ func WithTerminalSize(cols, rows int) Option {
 			return fmt.Errorf("sshraw: terminal size %dx%d must be positive", cols, rows)
 		}
 		d.cols, d.rows = cols, rows
-		return nil
-	}
-}
-
-// WithDialer replaces the TCP dialer, for jump hosts, SOCKS proxies or tests.
-func WithDialer(dial func(ctx context.Context, network, addr string) (net.Conn, error)) Option {
-	return func(d *Driver) error {
-		if dial == nil {
-			return errors.New("sshraw: nil dialer")
-		}
-		d.dial = dial
 		return nil
 	}
 }
@@ -75,8 +63,7 @@ func WithReadChunk(n int) Option {
 
 // New returns a Driver configured by opts.
 func New(opts ...Option) (*Driver, error) {
-	var nd net.Dialer
-	d := &Driver{cols: 511, rows: 24, chunk: 2048, dial: nd.DialContext}
+	d := &Driver{cols: 511, rows: 24, chunk: 2048}
 	for _, o := range opts {
 		if err := o(d); err != nil {
 			return nil, err
@@ -120,9 +107,6 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	}
 	addr := net.JoinHostPort(t.Host, strconv.Itoa(port))
 
-	if t.Dial == nil {
-		t.Dial = d.dial
-	}
 	// One window for connect, handshake and shell: sshconn bounds its part
 	// by the same timeout, the shell gets what is left.
 	cctx, cancel := context.WithTimeout(ctx, timeout)
