@@ -1,6 +1,33 @@
 package drivers
 
-import "strings"
+import (
+	"strings"
+	"unicode/utf8"
+)
+
+// ExcerptLen is how much of a device's output an error quotes.
+const ExcerptLen = 120
+
+// Excerpt is the end of tail for an error message: at most ExcerptLen
+// bytes, cut at a character boundary, secrets masked wherever they appear
+// (errors are for debugging, so a masked substring is acceptable; a leak is
+// not). Pass a tail longer than ExcerptLen by the secrets' length, so a
+// secret cut by the excerpt's start is still masked.
+func Excerpt(tail string, secrets []string) string {
+	for _, sec := range secrets {
+		if sec != "" {
+			tail = strings.ReplaceAll(tail, sec, Mask)
+		}
+	}
+	if len(tail) <= ExcerptLen {
+		return tail
+	}
+	cut := len(tail) - ExcerptLen
+	for cut < len(tail) && !utf8.RuneStart(tail[cut]) {
+		cut++
+	}
+	return "…" + tail[cut:]
+}
 
 // MaskSecrets replaces each secret in s with mask where the secret stands as
 // a token of its own: between spaces, quotes, line ends or punctuation such

@@ -304,19 +304,12 @@ func scrapliReason(err error) string {
 	return msg
 }
 
-// excerptLen is how much of the output an error quotes.
-const excerptLen = 120
-
 // excerpt is the end of the output received in the step in progress,
 // secrets masked. Masking runs on a window longer than the excerpt so that
 // a secret cut by the excerpt's start is still masked.
 func (s *session) excerpt() string {
 	last, _ := s.sh.lastBytes()
-	t := s.mask(last)
-	if len(t) > excerptLen {
-		t = "…" + t[len(t)-excerptLen:]
-	}
-	return t
+	return drivers.Excerpt(last, s.secrets)
 }
 
 func (s *session) mask(t string) string {

@@ -118,7 +118,7 @@ func TestPlatformPatterns(t *testing.T) {
 
 func TestExcerptMasksSecrets(t *testing.T) {
 	s := &session{secrets: []string{"hunter2-long-secret"}, creds: drivers.Credentials{Enable: "hunter2-long-secret"}}
-	s.buf = []byte(strings.Repeat("y", 200) + "hunter2-long-secret" + strings.Repeat("z", excerptLen-10))
+	s.buf = []byte(strings.Repeat("y", 200) + "hunter2-long-secret" + strings.Repeat("z", drivers.ExcerptLen-10))
 	got := s.excerpt()
 	if strings.Contains(got, "secret") || strings.Contains(got, "hunter") {
 		t.Errorf("excerpt leaks the secret: %q", got)

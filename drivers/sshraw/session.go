@@ -277,30 +277,20 @@ func (s *session) droppedErr(input string) error {
 		s.name, s.describe(input), drivers.ErrClosed, why, len(s.buf), s.excerpt())
 }
 
-// excerptLen is how much of the output an error quotes.
-const excerptLen = 120
-
 // excerpt is the end of the output received so far, secrets masked. Masking
 // runs on a window longer than the excerpt so that a secret cut by the
 // excerpt's start is still masked.
 func (s *session) excerpt() string {
-	lo := len(s.buf) - excerptLen
+	lo := len(s.buf) - drivers.ExcerptLen
 	for _, sec := range s.secrets {
 		lo -= len(sec)
 	}
-	if lo < 0 {
-		lo = 0
-	}
-	t := s.mask(string(s.buf[lo:]))
-	if len(t) > excerptLen {
-		t = "…" + t[len(t)-excerptLen:]
-	}
-	return t
+	return drivers.Excerpt(string(s.buf[max(lo, 0):]), s.secrets)
 }
 
 func (s *session) mask(t string) string {
 	for _, sec := range s.secrets {
-		t = strings.ReplaceAll(t, sec, "******")
+		t = strings.ReplaceAll(t, sec, drivers.Mask)
 	}
 	return t
 }
