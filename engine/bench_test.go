@@ -329,9 +329,10 @@ func config300() string {
 
 // BenchmarkRefresh500 is plan's refresh for config blocks: 500 simulated
 // devices (a second process) with a 300-line running configuration each,
-// read at parallelism 100 and diffed against a config block. Reported:
-// wall time, and of the time spent per device, the share waiting on the
-// device (connect, login, reading) and the share diffing.
+// read at parallelism 100 and diffed against two config blocks. Reported:
+// wall time per plan and the mean time a device took to answer (connect,
+// login, read, including waiting for a session slot). netrun's own work per
+// device, parsing and diffing, is configtree's BenchmarkDiff300.
 //
 //	go test -run '^$' -bench Refresh500 -benchtime 3x ./engine/
 func BenchmarkRefresh500(b *testing.B) {
@@ -359,7 +360,10 @@ config "ports" {
 	opts := engine.Options{Parallelism: 100, Drivers: reg, Secrets: rb.Secrets(),
 		Endpoints: startSimChild(b, n, "NETRUN_BENCH_SIM_CONFIG="+path)}
 	lines := strings.Count(cfg, "\n")
-	var wait, diff time.Duration
+	// Parse and diff times measured inside a plan are inflated by the 100
+	// sessions sharing the cores; netrun's own CPU per device is what
+	// configtree's BenchmarkDiff300 measures.
+	var wait time.Duration
 	b.ResetTimer()
 	for b.Loop() {
 		p, diags := engine.BuildPlan(rb, 100)
@@ -371,11 +375,9 @@ config "ports" {
 			b.Fatalf("refresh: %+v", st)
 		}
 		wait += st.Wait
-		diff += st.Diff
 	}
 	b.StopTimer()
 	b.ReportMetric(b.Elapsed().Seconds()/float64(b.N), "s/plan")
 	b.ReportMetric(float64(lines), "config-lines")
-	b.ReportMetric(100*float64(diff)/float64(wait+diff), "%diff")
-	b.ReportMetric(100*float64(wait)/float64(wait+diff), "%wait")
+	b.ReportMetric(float64(wait.Milliseconds())/float64(b.N)/n, "ms-device-wait")
 }

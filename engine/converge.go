@@ -110,28 +110,27 @@ func readParsed(ctx context.Context, sess drivers.Session, p drivers.Platform) (
 // readDevice opens a session to a device (holding a session slot), reads
 // its running configuration, and closes the session: plan's refresh and
 // drift read devices this way, read-only.
-func (w *walker) readDevice(ctx context.Context, pd plan.Device) (*running, error) {
+func (w *walker) readDevice(ctx context.Context, pd plan.Device) (string, error) {
 	target, drv, err := w.target(pd)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	platform, err := drivers.LookupPlatform(pd.Platform)
 	if err != nil {
-		return nil, err
+		return "", err
 	}
 	select {
 	case w.slots <- struct{}{}:
 	case <-ctx.Done():
-		return nil, ctx.Err()
+		return "", ctx.Err()
 	}
+	defer func() { <-w.slots }()
 	sess, err := drv.Open(ctx, target)
-	var run *running
-	if err == nil {
-		run, err = readParsed(ctx, sess, platform)
-		sess.Close()
+	if err != nil {
+		return "", err
 	}
-	<-w.slots
-	return run, err
+	defer sess.Close()
+	return readRunning(ctx, sess, platform)
 }
 
 // fillChange records a remediation in a plan step, its diff masked.
@@ -219,12 +218,16 @@ func Refresh(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options
 
 func (w *walker) refreshDevice(ctx context.Context, pd plan.Device, steps []*plan.Step) (wait, diff time.Duration, changed bool, err error) {
 	start := time.Now()
-	run, err := w.readDevice(ctx, pd)
+	text, err := w.readDevice(ctx, pd)
 	wait = time.Since(start)
 	if err != nil {
 		return wait, 0, false, err
 	}
-	start = time.Now()
+	start = time.Now() // parsing and diffing: netrun's own work
+	run, err := parseRunning(text, pd.Platform)
+	if err != nil {
+		return wait, time.Since(start), false, err
+	}
 	for _, s := range steps {
 		d := w.desired[s.Task]
 		rem, err := run.remediate(d, pd.Name)

@@ -79,7 +79,11 @@ func (w *walker) driftOf(ctx context.Context, pd plan.Device, applied string) De
 		dd.Status, dd.Error = DriftError, w.mask.String(named(pd.Name, err).Error())
 		return dd
 	}
-	run, err := w.readDevice(ctx, pd)
+	text, err := w.readDevice(ctx, pd)
+	if err != nil {
+		return fail(err)
+	}
+	run, err := parseRunning(text, pd.Platform)
 	if err != nil {
 		return fail(err)
 	}
