@@ -5,7 +5,7 @@
 // by name and the per-platform data (prompts, pager, failure strings) that
 // drivers share.
 //
-// It is not a driver itself: see drivers/sshraw, and drivers/sim for the
+// It is not a driver itself: see drivers/sshraw, and sim/ for the
 // simulated devices drivers are tested against.
 package drivers
 
@@ -54,6 +54,14 @@ func (c Credentials) Secrets() []string {
 	}
 	sort.Slice(out, func(i, j int) bool { return len(out[i]) > len(out[j]) })
 	return out
+}
+
+// Endpoint replaces where a device is reached; -sim uses it to send each
+// device to its in-process simulator and to trust that simulator's key.
+type Endpoint struct {
+	Host    string
+	Port    int
+	HostKey ssh.PublicKey
 }
 
 // Target is everything a driver needs to open a session to one device.

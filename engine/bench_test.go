@@ -19,8 +19,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/sim"
 )
 
 // fleetRunbook declares n devices and one command on all of them.
@@ -130,7 +130,7 @@ func TestMain(m *testing.M) {
 
 // startSimChild starts the simulator process and returns endpoints for
 // devices r1..rN.
-func startSimChild(b *testing.B, n int, env ...string) map[string]engine.Endpoint {
+func startSimChild(b *testing.B, n int, env ...string) map[string]drivers.Endpoint {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n)), env...)
@@ -161,9 +161,9 @@ func startSimChild(b *testing.B, n int, env ...string) map[string]engine.Endpoin
 	if err != nil {
 		b.Fatal(err)
 	}
-	eps := make(map[string]engine.Endpoint, n)
+	eps := make(map[string]drivers.Endpoint, n)
 	for i, port := range info.Ports {
-		eps["r"+strconv.Itoa(i+1)] = engine.Endpoint{Host: "127.0.0.1", Port: port, HostKey: key}
+		eps["r"+strconv.Itoa(i+1)] = drivers.Endpoint{Host: "127.0.0.1", Port: port, HostKey: key}
 	}
 	return eps
 }

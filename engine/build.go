@@ -61,11 +61,11 @@ type task struct {
 func tasksOf(rb *config.Runbook) []*task {
 	var out []*task
 	for _, c := range rb.Commands {
-		out = append(out, &task{addr: "command." + c.Name, devices: c.Devices, dependsOn: c.DependsOn,
+		out = append(out, &task{addr: c.Addr().String(), devices: c.Devices, dependsOn: c.DependsOn,
 			depRanges: c.DependsOnRanges, declRange: c.DeclRange, command: c})
 	}
 	for _, c := range rb.Configs {
-		out = append(out, &task{addr: "config." + c.Name, devices: c.Devices, dependsOn: c.DependsOn,
+		out = append(out, &task{addr: c.Addr().String(), devices: c.Devices, dependsOn: c.DependsOn,
 			depRanges: c.DependsOnRanges, declRange: c.DeclRange, desired: c})
 	}
 	return out

@@ -92,7 +92,7 @@ func parseRunning(text, platform string) (*running, error) {
 func (r *running) remediate(d *config.Desired, device string) (configtree.Remediation, error) {
 	rem, err := configtree.Diff(r.tree, desiredFor(d, device), r.dialect)
 	if err != nil {
-		return rem, fmt.Errorf("config.%s: %w", d.Name, err)
+		return rem, fmt.Errorf("%s: %w", d.Addr(), err)
 	}
 	return rem, nil
 }

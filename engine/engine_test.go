@@ -20,6 +20,7 @@ import (
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/sim"
 )
 
 // fixture is a runbook written to a temporary directory, loaded, planned,
@@ -27,7 +28,7 @@ import (
 type fixture struct {
 	rb    *config.Runbook
 	plan  *plan.Plan
-	fleet *engine.SimFleet
+	fleet *sim.RunbookFleet
 	opts  engine.Options
 }
 
@@ -77,7 +78,7 @@ func newFixture(t testing.TB, src string, parallelism int) *fixture {
 	if diags.HasErrors() {
 		t.Fatalf("plan: %s", diags.Error())
 	}
-	fleet, err := engine.ServeSim(rb)
+	fleet, err := sim.ServeRunbook(rb)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -625,7 +626,7 @@ command "after" {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	fleet, err := engine.ServeSim(rb)
+	fleet, err := sim.ServeRunbook(rb)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -28,7 +28,7 @@ type JumpOptions struct {
 	KnownHosts string
 	// Endpoints override jump host addresses by jump host name (-sim), as
 	// Options.Endpoints do for devices.
-	Endpoints map[string]Endpoint
+	Endpoints map[string]drivers.Endpoint
 	Logger    *slog.Logger
 }
 

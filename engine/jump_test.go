@@ -15,10 +15,10 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/sim"
 )
 
 // loopbackOnly wraps a driver so a test can never dial anything but

@@ -12,9 +12,9 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/sim"
 )
 
 var bothDrivers = []string{"ssh", "scrapli"}

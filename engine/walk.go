@@ -34,20 +34,12 @@ const (
 	Cancelled Status = "cancelled" // the run was interrupted before it ran
 )
 
-// Endpoint replaces where a device is reached; -sim uses it to send each
-// device to its in-process simulator and to trust that simulator's key.
-type Endpoint struct {
-	Host    string
-	Port    int
-	HostKey ssh.PublicKey
-}
-
 // Options tune an apply.
 type Options struct {
 	Parallelism int
 	Drivers     drivers.Registry
 	// Endpoints overrides device addresses by device name (-sim).
-	Endpoints map[string]Endpoint
+	Endpoints map[string]drivers.Endpoint
 	// Progress receives the textbook's "===> time Connection: host" and
 	// "<=== time Received: host" lines; nil means none.
 	Progress io.Writer
@@ -124,7 +116,10 @@ func (r *Report) Results() config.Results {
 	res := config.Results{Outputs: map[string]map[string][]string{}, Failed: map[string][]string{}}
 	for _, d := range r.Devices {
 		for _, s := range d.Steps {
-			name := strings.TrimPrefix(s.Task, "command.")
+			name := s.Task
+			if a, _ := config.ParseAddr(s.Task); a.Kind == config.KindCommand {
+				name = a.Name
+			}
 			if s.Status != OK {
 				res.Failed[name] = append(res.Failed[name], d.Name)
 				continue
@@ -230,10 +225,10 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 	w.knownHosts = KnownHostsFile(rb, "", opts.AcceptNewHostKeys)
 	w.commands = make(map[string]*config.Command, len(rb.Commands))
 	for _, c := range rb.Commands {
-		w.commands["command."+c.Name] = c
+		w.commands[c.Addr().String()] = c
 	}
 	for _, c := range rb.Configs {
-		w.desired["config."+c.Name] = c
+		w.desired[c.Addr().String()] = c
 	}
 	return w
 }

@@ -16,8 +16,9 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/sim"
 )
 
 // benchSim serves n simulated routers from a second process, so the
@@ -43,7 +44,7 @@ func benchSim() {
 	os.Exit(0)
 }
 
-func startBenchSim(b *testing.B, n int) map[string]engine.Endpoint {
+func startBenchSim(b *testing.B, n int) map[string]drivers.Endpoint {
 	b.Helper()
 	cmd := exec.Command(os.Args[0], "-test.run=^$")
 	cmd.Env = append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n), "NETRUN_TEST_AS_MAIN=")
@@ -65,9 +66,9 @@ func startBenchSim(b *testing.B, n int) map[string]engine.Endpoint {
 	if err != nil {
 		b.Fatal(err)
 	}
-	eps := map[string]engine.Endpoint{}
+	eps := map[string]drivers.Endpoint{}
 	for i, p := range info.Ports {
-		eps["r"+strconv.Itoa(i+1)] = engine.Endpoint{Host: "127.0.0.1", Port: p, HostKey: key}
+		eps["r"+strconv.Itoa(i+1)] = drivers.Endpoint{Host: "127.0.0.1", Port: p, HostKey: key}
 	}
 	return eps
 }

@@ -23,10 +23,10 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/plugin"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/sim"
 )
 
 // argsFailed reports a command-line error; -help is not one.
@@ -194,7 +194,7 @@ func checkMode(set *driverSet, rb *config.Runbook, mode string) error {
 
 // runOptions sets up what a run needs to reach devices: drivers, the
 // simulators under -sim, jump hosts. cleanup releases them.
-func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, sim, acceptNew bool, stderr io.Writer) (engine.Options, func(), error) {
+func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, simulated, acceptNew bool, stderr io.Writer) (engine.Options, func(), error) {
 	opts := engine.Options{
 		Parallelism:       p.Parallelism,
 		Drivers:           reg,
@@ -208,11 +208,11 @@ func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, sim, acc
 		KnownHosts:        engine.KnownHostsFile(rb, "", acceptNew),
 		Logger:            opts.Logger,
 	}
-	var fleet *engine.SimFleet
-	opts.Simulated = sim
-	if sim {
+	var fleet *sim.RunbookFleet
+	opts.Simulated = simulated
+	if simulated {
 		var err error
-		if fleet, err = engine.ServeSim(rb); err != nil {
+		if fleet, err = sim.ServeRunbook(rb); err != nil {
 			return opts, func() {}, fmt.Errorf("-sim: %w", err)
 		}
 		opts.Endpoints = fleet.Endpoints

@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/sim"
 )
 
 // startFleet serves n simulated routers on consecutive loopback ports from

@@ -21,7 +21,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/sim"
 )
 
 // TestMain lets a test run this binary as netrun itself (for signals).

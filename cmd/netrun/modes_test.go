@@ -19,6 +19,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/sim"
 )
 
 // buildOnce builds a package into dir as name, for plugin tests.
@@ -320,7 +321,7 @@ command "clock" {
 	if err := setMode(set, rb, p, modeSubprocess); err != nil {
 		t.Fatal(err)
 	}
-	fleet, err := engine.ServeSim(rb)
+	fleet, err := sim.ServeRunbook(rb)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -14,8 +14,8 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/scrapli"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/drivers/sshraw"
+	"github.com/netrun/netrun/sim"
 )
 
 const (

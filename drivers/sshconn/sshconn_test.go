@@ -22,8 +22,8 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/drivers/sshconn"
+	"github.com/netrun/netrun/sim"
 )
 
 const (

@@ -7,7 +7,7 @@ import (
 	"testing"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/sim"
 )
 
 // BenchmarkOpenRunClose is one device's whole life: connect, log in, enable,

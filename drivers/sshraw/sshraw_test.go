@@ -20,8 +20,8 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
 	"github.com/netrun/netrun/drivers/sshraw"
+	"github.com/netrun/netrun/sim"
 )
 
 const (

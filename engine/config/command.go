@@ -165,7 +165,7 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 		cmd.Devices = names
 	}
 
-	deps, ds := e.dependsOn(c.DependsOn, "command."+c.Name, cmd.DependsOnRanges)
+	deps, ds := e.dependsOn(c.DependsOn, cmd.Addr().String(), cmd.DependsOnRanges)
 	diags = append(diags, ds...)
 	cmd.DependsOn = deps
 

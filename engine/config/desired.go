@@ -144,7 +144,7 @@ func (e *evaluator) evalDesired(c *DesiredConfig, devices []*Device) (*Desired, 
 		diags = append(diags, ds...)
 		d.Devices = names
 	}
-	d.DependsOn, ds = e.dependsOn(c.DependsOn, "config."+c.Name, d.DependsOnRanges)
+	d.DependsOn, ds = e.dependsOn(c.DependsOn, d.Addr().String(), d.DependsOnRanges)
 	diags = append(diags, ds...)
 
 	// text and absent per device, with self bound to it. A diagnostic is
@@ -201,7 +201,7 @@ func (e *evaluator) dependsOn(trs []hcl.Traversal, self string, ranges map[strin
 	for _, tr := range trs {
 		kind := tr.RootName()
 		name := tr[1].(hcl.TraverseAttr).Name
-		addr := kind + "." + name
+		addr := Addr{Kind: Kind(kind), Name: name}.String()
 		rng := tr.SourceRange()
 		declared := false
 		switch kind {

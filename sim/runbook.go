@@ -1,4 +1,4 @@
-package engine
+package sim
 
 import (
 	"errors"
@@ -8,27 +8,27 @@ import (
 
 	"golang.org/x/crypto/ssh"
 
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine/config"
 )
 
-// SimFleet is the in-process simulators that stand in for a runbook's
+// RunbookFleet is the in-process simulators that stand in for a runbook's
 // devices under -sim.
-type SimFleet struct {
-	servers   []*sim.Server
-	bastions  []*sim.BastionServer
-	Endpoints map[string]Endpoint
+type RunbookFleet struct {
+	servers   []*Server
+	bastions  []*BastionServer
+	Endpoints map[string]drivers.Endpoint
 	// JumpEndpoints send jump hosts to their simulated bastions
 	// (JumpOptions.Endpoints).
-	JumpEndpoints map[string]Endpoint
+	JumpEndpoints map[string]drivers.Endpoint
 	// Servers are the simulators by device name, Bastions by jump host
 	// name, for tests to inspect.
-	Servers  map[string]*sim.Server
-	Bastions map[string]*sim.BastionServer
+	Servers  map[string]*Server
+	Bastions map[string]*BastionServer
 }
 
 // Close stops every simulator.
-func (f *SimFleet) Close() error {
+func (f *RunbookFleet) Close() error {
 	var errs []error
 	for _, s := range f.servers {
 		errs = append(errs, s.Close())
@@ -39,7 +39,7 @@ func (f *SimFleet) Close() error {
 	return errors.Join(errs...)
 }
 
-// ServeSim starts one simulated device per runbook device: hostname =
+// ServeRunbook starts one simulated device per runbook device: hostname =
 // device name, the device's own platform and credentials unless its sim
 // block says otherwise (which is how an example shows a wrong password). A
 // device reached directly listens on a free loopback port; a device behind
@@ -47,27 +47,27 @@ func (f *SimFleet) Close() error {
 // address, behind simulated bastions (the first hop on loopback), so -sim
 // exercises the same tunnels a real run opens. The endpoints send each
 // device and bastion to its simulator and trust its key.
-func ServeSim(rb *config.Runbook) (*SimFleet, error) {
-	key, err := sim.NewHostKey()
+func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
+	key, err := NewHostKey()
 	if err != nil {
 		return nil, err
 	}
-	f := &SimFleet{
-		Endpoints: map[string]Endpoint{}, JumpEndpoints: map[string]Endpoint{},
-		Servers: map[string]*sim.Server{}, Bastions: map[string]*sim.BastionServer{},
+	f := &RunbookFleet{
+		Endpoints: map[string]drivers.Endpoint{}, JumpEndpoints: map[string]drivers.Endpoint{},
+		Servers: map[string]*Server{}, Bastions: map[string]*BastionServer{},
 	}
-	network := sim.NewNetwork()
-	fail := func(err error) (*SimFleet, error) {
+	network := NewNetwork()
+	fail := func(err error) (*RunbookFleet, error) {
 		f.Close()
 		return nil, err
 	}
 	// Bastions first, parents before children.
 	for _, h := range jumpOrder(rb) {
-		b := sim.Bastion{Username: h.Credentials.Username, Password: h.Credentials.Password}
+		b := Bastion{Username: h.Credentials.Username, Password: h.Credentials.Password}
 		if pub := publicKey(h.Credentials.PrivateKey); pub != nil {
 			b.AuthorizedKeys = []ssh.PublicKey{pub}
 		}
-		var bs *sim.BastionServer
+		var bs *BastionServer
 		if h.Via == "" {
 			bs, err = network.StartBastion("127.0.0.1:0", b, key)
 		} else {
@@ -78,7 +78,7 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 		}
 		f.bastions = append(f.bastions, bs)
 		f.Bastions[h.Name] = bs
-		ep := Endpoint{Host: h.Host, Port: h.Port, HostKey: bs.HostKey()}
+		ep := drivers.Endpoint{Host: h.Host, Port: h.Port, HostKey: bs.HostKey()}
 		if h.Via == "" {
 			host, port, _ := net.SplitHostPort(bs.Addr())
 			ep.Host = host
@@ -87,7 +87,7 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 		f.JumpEndpoints[h.Name] = ep
 	}
 	for _, d := range rb.Devices {
-		sd := sim.Device{
+		sd := Device{
 			Hostname:    d.Name,
 			Platform:    d.Platform,
 			Username:    d.Credentials.Username,
@@ -112,9 +112,9 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 		if pub := publicKey(d.Credentials.PrivateKey); pub != nil {
 			sd.AuthorizedKeys = []ssh.PublicKey{pub}
 		}
-		var s *sim.Server
+		var s *Server
 		if d.Via == "" {
-			s, err = sim.Start("127.0.0.1:0", sd, key)
+			s, err = Start("127.0.0.1:0", sd, key)
 		} else {
 			s, err = network.Serve(net.JoinHostPort(d.Host, strconv.Itoa(d.Port)), sd, key)
 		}
@@ -124,9 +124,9 @@ func ServeSim(rb *config.Runbook) (*SimFleet, error) {
 		f.servers = append(f.servers, s)
 		f.Servers[d.Name] = s
 		if d.Via == "" {
-			f.Endpoints[d.Name] = Endpoint{Host: "127.0.0.1", Port: s.Port(), HostKey: s.HostKey()}
+			f.Endpoints[d.Name] = drivers.Endpoint{Host: "127.0.0.1", Port: s.Port(), HostKey: s.HostKey()}
 		} else {
-			f.Endpoints[d.Name] = Endpoint{Host: d.Host, Port: d.Port, HostKey: s.HostKey()}
+			f.Endpoints[d.Name] = drivers.Endpoint{Host: d.Host, Port: d.Port, HostKey: s.HostKey()}
 		}
 	}
 	return f, nil

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/sim"
 )
 
 // cfgPlat is how to drive one platform's configuration mode.

@@ -6,7 +6,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/sim"
+	"github.com/netrun/netrun/sim"
 )
 
 func TestLegacyAlgorithms(t *testing.T) {
