@@ -6,8 +6,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"os"
-	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -17,33 +15,16 @@ import (
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/configtree"
 	"github.com/netrun/netrun/engine/plan"
-)
-
-// Where config blocks keep device configurations, in the runbook directory.
-const (
-	// BackupDir holds DEVICE.cfg, each device's running configuration as it
-	// was before netrun last changed it: plain text, so git diff shows
-	// config history.
-	BackupDir = "backups"
-	// AppliedDir holds each device's configuration as netrun last left it
-	// (verified), which plan -refresh-only compares against for drift.
-	AppliedDir = ".netrun/applied"
-	// SimDir holds both for -sim runs, away from the real ones.
-	SimDir = ".netrun/sim"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // ErrStale marks a saved plan step refused because the device's running
 // configuration changed since the plan was made.
 var ErrStale = errors.New("stale plan")
 
-// ConfigOutcome is what a converge step did to its device.
-type ConfigOutcome struct {
-	Changed    int      `json:"changed"`               // lines sent
-	Diff       []string `json:"diff,omitempty"`        // the change, as plan showed it
-	Digest     string   `json:"digest,omitempty"`      // running config after
-	RolledBack bool     `json:"rolled_back,omitempty"` // restored after a failure
-	Saved      bool     `json:"saved,omitempty"`       // saved to startup
-}
+// ConfigOutcome is what a converge step did to its device; the state
+// records it.
+type ConfigOutcome = state.ConfigOutcome
 
 // desiredFor is a config block's desired state for one device.
 func desiredFor(d *config.Desired, device string) configtree.Desired {
@@ -324,7 +305,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	}()
 	if len(lines) == 0 {
 		// Converged already: record what netrun verified, for drift.
-		if err := w.writeConfig(AppliedDir, before, pd.Name); err != nil {
+		if err := w.writeConfig(state.Applied, before, pd.Name); err != nil {
 			w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
 		}
 		if desired.Save == "always" {
@@ -338,7 +319,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	// The backup is the configuration before this run's first change to
 	// the device, not before each config block's.
 	if _, done := w.backedUp.LoadOrStore(pd.Name, true); !done {
-		if err := w.writeConfig(BackupDir, before, pd.Name); err != nil {
+		if err := w.writeConfig(state.Backup, before, pd.Name); err != nil {
 			w.backedUp.Delete(pd.Name)
 			return fail(fmt.Errorf("backing up the running configuration before changing it: %w", err))
 		}
@@ -351,7 +332,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	if err != nil {
 		// The session is gone: the device may be half changed, and its
 		// backup is in backups/.
-		return fail(fmt.Errorf("%w (the device may be partly changed; its configuration before is in %s)", err, ConfigPath(w.rb, w.opts.Simulated, BackupDir, pd.Name)))
+		return fail(fmt.Errorf("%w (the device may be partly changed; its configuration before is in %s)", err, w.opts.Store.ConfigLocation(state.Backup, pd.Name)))
 	}
 	out.Changed = len(lines)
 	var why error
@@ -373,7 +354,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 			why = fmt.Errorf("verification failed: after the change the device still differs:\n%s", strings.Join(renderLines(left), "\n"))
 		default:
 			out.Digest = after.digest
-			if err := w.writeConfig(AppliedDir, after, pd.Name); err != nil {
+			if err := w.writeConfig(state.Applied, after, pd.Name); err != nil {
 				w.opts.Logger.Warn("could not record the applied configuration", "device", pd.Name, "error", err)
 			}
 		}
@@ -493,30 +474,15 @@ func undoDesired(rem configtree.Remediation) configtree.Desired {
 	return configtree.Desired{Text: text.String(), Absent: absent.String(), Match: configtree.Merge}
 }
 
-// ConfigPath is where a run keeps a device configuration of a kind
-// (BackupDir, AppliedDir): in the runbook directory, or for -sim runs under
-// .netrun/sim, so simulated configurations never mix with the real ones
-// kept in git.
-func ConfigPath(rb *config.Runbook, simulated bool, kind, device string) string {
-	if simulated {
-		return filepath.Join(rb.Dir, SimDir, filepath.Base(kind), fileName(device)+".cfg")
-	}
-	return filepath.Join(rb.Dir, kind, fileName(device)+".cfg")
-}
-
-// writeConfig writes a device's configuration, canonical (volatile lines
+// writeConfig keeps a device's configuration, canonical (volatile lines
 // such as "Current configuration : N bytes" dropped, so git diffs show only
-// real changes) and with the runbook's secrets masked, atomically.
-func (w *walker) writeConfig(kind string, run *running, device string) error {
+// real changes) and with the runbook's secrets masked.
+func (w *walker) writeConfig(kind state.ConfigKind, run *running, device string) error {
 	text := w.mask.String(run.tree.String())
-	path := ConfigPath(w.rb, w.opts.Simulated, kind, device)
-	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
-		return err
-	}
 	if !strings.HasSuffix(text, "\n") {
 		text += "\n"
 	}
-	return WriteFileAtomic(path, []byte(text), 0o600)
+	return w.opts.Store.PutConfig(kind, device, text)
 }
 
 // short abbreviates a digest for messages.

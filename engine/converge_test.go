@@ -13,6 +13,7 @@ import (
 
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // iosConfig is the running configuration the simulated routers of these
@@ -164,7 +165,7 @@ func TestConvergePlanApplyIdempotent(t *testing.T) {
 	if strings.Contains(run, "192.0.2.99") || strings.Contains(run, "mtu 9000") {
 		t.Errorf("running config keeps removed lines:\n%s", run)
 	}
-	backup, err := os.ReadFile(filepath.Join(f.rb.Dir, engine.BackupDir, "r1.cfg"))
+	backup, err := os.ReadFile(filepath.Join(f.rb.Dir, state.BackupDir, "r1.cfg"))
 	if err != nil || !strings.Contains(string(backup), "ntp server 192.0.2.99") {
 		t.Errorf("backup of r1 before the change: %v\n%s", err, backup)
 	}
@@ -187,7 +188,7 @@ func TestConvergeStalePlan(t *testing.T) {
 	f.rb.Dir = t.TempDir()
 	p := refreshed(t, f)
 	path := filepath.Join(t.TempDir(), "tfplan")
-	if err := engine.WritePlan(path, p); err != nil {
+	if err := plan.WriteFile(path, p); err != nil {
 		t.Fatal(err)
 	}
 	// Someone adds a line on r2 by hand.
@@ -196,7 +197,7 @@ func TestConvergeStalePlan(t *testing.T) {
 		t.Fatal(err)
 	}
 	before := r2.RunningConfig()
-	saved, err := engine.ReadPlan(path)
+	saved, err := plan.ReadFile(path)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -331,8 +332,8 @@ config "vty" {
 	if !strings.Contains(r1.StartupConfig(), "login local") {
 		t.Errorf("startup config lacks the change:\n%s", r1.StartupConfig())
 	}
-	for _, kind := range []string{engine.BackupDir, engine.AppliedDir} {
-		data, err := os.ReadFile(engine.ConfigPath(f.rb, false, kind, "r1"))
+	for _, kind := range []string{state.BackupDir, state.AppliedDir} {
+		data, err := os.ReadFile(filepath.Join(f.rb.Dir, kind, "r1.cfg"))
 		if err != nil || strings.Contains(string(data), "s3cr3t-Pa55") {
 			t.Errorf("%s/r1.cfg: %v, or it holds the password:\n%s", kind, err, data)
 		}
@@ -344,7 +345,7 @@ config "vty" {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := engine.WriteState(f.rb.Dir, st); err != nil {
+	if err := state.NewLocal(f.rb.Dir, false).WriteState(st); err != nil {
 		t.Fatal(err)
 	}
 	if err := r1.SetRunningConfig(r1.RunningConfig() + "\nlogging host 192.0.2.50\n"); err != nil {

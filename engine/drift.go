@@ -4,13 +4,13 @@ import (
 	"context"
 	"errors"
 	"io/fs"
-	"os"
 	"strings"
 	"sync"
 
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/configtree"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // DeviceDrift is one device's configuration compared with what netrun last
@@ -37,11 +37,11 @@ const (
 // (read-only) and compares it with the configuration netrun last applied
 // and verified (plan -refresh-only).
 func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) ([]DeviceDrift, error) {
-	st, err := ReadState(rb.Dir)
+	w := newWalker(rb, opts)
+	st, err := w.opts.Store.ReadState()
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return nil, err
 	}
-	w := newWalker(rb, opts)
 	var out []DeviceDrift
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -53,7 +53,7 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		if st != nil {
 			digest = st.Devices[pd.Name].ConfigDigest
 		}
-		applied, rerr := os.ReadFile(ConfigPath(rb, opts.Simulated, AppliedDir, pd.Name))
+		applied, rerr := w.opts.Store.Config(state.Applied, pd.Name)
 		if digest == "" || rerr != nil {
 			out = append(out, DeviceDrift{Name: pd.Name, Status: NeverApplied})
 			continue
@@ -63,7 +63,7 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			dd := w.driftOf(ctx, pd, string(applied))
+			dd := w.driftOf(ctx, pd, applied)
 			mu.Lock()
 			out[i] = dd
 			mu.Unlock()

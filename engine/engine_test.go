@@ -20,6 +20,7 @@ import (
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 	"github.com/netrun/netrun/sim"
 )
 
@@ -395,10 +396,10 @@ command "leak" {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := engine.WriteState(dir, st); err != nil {
+	if err := state.NewLocal(dir, false).WriteState(st); err != nil {
 		t.Fatal(err)
 	}
-	data, err := os.ReadFile(filepath.Join(dir, engine.StateFile))
+	data, err := os.ReadFile(filepath.Join(dir, state.File))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -411,7 +412,7 @@ command "leak" {
 			t.Errorf("%s does not show the masked command:\n%s", what, text)
 		}
 	}
-	fi, err := os.Stat(filepath.Join(dir, engine.StateFile))
+	fi, err := os.Stat(filepath.Join(dir, state.File))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -481,10 +482,10 @@ output "secret" {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	if err := engine.WriteState(dir, st); err != nil {
+	if err := state.NewLocal(dir, false).WriteState(st); err != nil {
 		t.Fatal(err)
 	}
-	got, err := engine.ReadState(dir)
+	got, err := state.NewLocal(dir, false).ReadState()
 	if err != nil {
 		t.Fatal(err)
 	}

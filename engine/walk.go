@@ -22,16 +22,17 @@ import (
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 )
 
-// Status is how a step or a device ended.
-type Status string
+// Status is how a step or a device ended; the state records it.
+type Status = state.Status
 
 const (
-	OK        Status = "ok"
-	Failed    Status = "failed"
-	Skipped   Status = "skipped"   // a step it depends on did not succeed
-	Cancelled Status = "cancelled" // the run was interrupted before it ran
+	OK        = state.OK
+	Failed    = state.Failed
+	Skipped   = state.Skipped
+	Cancelled = state.Cancelled
 )
 
 // Options tune an apply.
@@ -49,6 +50,10 @@ type Options struct {
 	// Simulated marks a -sim run: its configurations go under
 	// .netrun/sim, not backups/, and its state records no config digests.
 	Simulated bool
+	// Store keeps device backups and applied configurations, and drift
+	// reads state from it; nil is the runbook directory
+	// (state.NewLocal(rb.Dir, Simulated)).
+	Store state.Store
 	// OnDevice, when set, is called as each device finishes (from the
 	// device's goroutine), so callers can record results as they come.
 	OnDevice func(DeviceResult)
@@ -209,6 +214,9 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Store == nil {
+		opts.Store = state.NewLocal(rb.Dir, opts.Simulated)
 	}
 	limit := opts.Parallelism
 	if limit <= 0 {
@@ -622,7 +630,7 @@ func (w *walker) transcript(pd plan.Device) (*os.File, error) {
 	if err := os.MkdirAll(w.opts.TranscriptDir, 0o700); err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
-	path := filepath.Join(w.opts.TranscriptDir, fileName(pd.Name)+".log")
+	path := filepath.Join(w.opts.TranscriptDir, state.FileName(pd.Name)+".log")
 	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
@@ -645,17 +653,6 @@ func (mw maskingWriter) Write(p []byte) (int, error) {
 		return 0, err
 	}
 	return len(p), nil
-}
-
-// fileName makes a device name safe as a file name.
-func fileName(name string) string {
-	return strings.Map(func(r rune) rune {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			return r
-		}
-		return '_'
-	}, name)
 }
 
 // progressHost is the device's host as the textbook prints it, with the

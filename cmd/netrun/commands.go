@@ -17,7 +17,6 @@ import (
 	"slices"
 	"sort"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -26,6 +25,7 @@ import (
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 	"github.com/netrun/netrun/sim"
 )
 
@@ -107,6 +107,7 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 		return errorf(stderr, "%v", err)
 	}
 	defer cleanup()
+	opts.Store = state.NewLocal(rb.Dir, a.Sim)
 
 	if a.RefreshOnly {
 		drift, err := engine.Drift(ctx, rb, p, opts)
@@ -125,7 +126,7 @@ func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
 	}
 	if a.Out != "" {
 		p.Dir, p.Created = a.Dir, time.Now().UTC()
-		if err := engine.WritePlan(within(wd, a.Out), p); err != nil {
+		if err := plan.WriteFile(within(wd, a.Out), p); err != nil {
 			return errorf(stderr, "saving the plan: %v", err)
 		}
 	}
@@ -259,7 +260,7 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	// apply PLANFILE runs a saved plan, made from its runbook directory.
 	var saved *plan.Plan
 	if fi, err := os.Stat(a.Dir); err == nil && !fi.IsDir() {
-		if saved, err = engine.ReadPlan(a.Dir); err != nil {
+		if saved, err = plan.ReadFile(a.Dir); err != nil {
 			return errorf(stderr, "%v", err)
 		}
 		a.Dir = saved.Dir
@@ -286,7 +287,8 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	if err := setMode(set, rb, p, a.Mode); err != nil {
 		return errorf(stderr, "%v", err)
 	}
-	lock, err := engine.AcquireLock(ctx, rb.Dir, "apply", a.LockTimeout)
+	store := state.NewLocal(rb.Dir, a.Sim)
+	lock, err := store.Lock(ctx, "apply", a.LockTimeout)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
@@ -297,6 +299,7 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 		return errorf(stderr, "%v", err)
 	}
 	defer cleanup()
+	opts.Store = store
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
@@ -321,12 +324,12 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 
 	// State is written as devices finish, so a run killed half way keeps
 	// what it recorded; and once more at the end, with the outputs.
-	prev, err := engine.ReadState(rb.Dir)
+	prev, err := store.ReadState()
 	if err != nil && !errors.Is(err, fs.ErrNotExist) {
 		return errorf(stderr, "%v", err)
 	}
-	recorder := newStateRecorder(rb.Dir, prev, a.Sim, stderr)
-	opts.OnDevice = recorder.record
+	recorder := engine.NewRecorder(store, prev, a.Sim, stderr)
+	opts.OnDevice = recorder.Record
 	if !a.JSON {
 		fmt.Fprintf(stdout, "\nApplying on %d devices, %d at a time...\n", len(p.Devices), p.Parallelism)
 	}
@@ -346,13 +349,13 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	if err != nil {
 		return errorf(stderr, "state: %v", err)
 	}
-	if err := recorder.final(st); err != nil {
+	if err := recorder.Final(st); err != nil {
 		return errorf(stderr, "writing state: %v", err)
 	}
 	if a.JSON {
 		if code := writeJSON(stdout, stderr, struct {
-			Report  *engine.Report                `json:"report"`
-			Outputs map[string]engine.OutputState `json:"outputs"`
+			Report  *engine.Report               `json:"report"`
+			Outputs map[string]state.OutputState `json:"outputs"`
 		}{rep, st.Outputs}); code != 0 {
 			return code
 		}
@@ -371,68 +374,12 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 	return 0
 }
 
-// stateRecorder writes the state file as devices finish: one writer
-// goroutine rewrites it (atomically) whenever devices finished since its
-// last write, so a run killed half way loses at most what finished during
-// the write in progress, and device goroutines never wait on the disk
-// longer than that.
-type stateRecorder struct {
-	mu     sync.Mutex
-	dir    string
-	st     *engine.State
-	kick   chan struct{} // a device finished since the last write
-	done   chan struct{} // the writer has stopped
-	stderr io.Writer
-}
-
-func newStateRecorder(dir string, prev *engine.State, simulated bool, stderr io.Writer) *stateRecorder {
-	st := &engine.State{Version: engine.StateVersion, Devices: map[string]engine.DeviceState{}, Outputs: map[string]engine.OutputState{}}
-	if prev != nil {
-		*st = *prev
-		st.Devices = maps.Clone(prev.Devices)
-		st.Outputs = maps.Clone(prev.Outputs)
-	}
-	st.Simulated = simulated
-	r := &stateRecorder{dir: dir, st: st, kick: make(chan struct{}, 1), done: make(chan struct{}), stderr: stderr}
-	go r.write()
-	return r
-}
-
-func (r *stateRecorder) record(d engine.DeviceResult) {
-	r.mu.Lock()
-	r.st.Record(d)
-	r.mu.Unlock()
-	select {
-	case r.kick <- struct{}{}:
-	default: // a write is already due; it will include this device
-	}
-}
-
-func (r *stateRecorder) write() {
-	defer close(r.done)
-	for range r.kick {
-		r.mu.Lock()
-		err := engine.WriteState(r.dir, r.st)
-		r.mu.Unlock()
-		if err != nil {
-			fmt.Fprintf(r.stderr, "netrun: writing state: %v\n", err)
-		}
-	}
-}
-
-// final stops the writer and writes the run's complete state.
-func (r *stateRecorder) final(st *engine.State) error {
-	close(r.kick)
-	<-r.done
-	return engine.WriteState(r.dir, st)
-}
-
 func runForceUnlock(wd string, args []string, stdout, stderr io.Writer) int {
 	a, err := parseForceUnlock(args, stderr)
 	if err != nil {
 		return argsFailed("force-unlock", err, stderr)
 	}
-	if err := engine.ForceUnlock(within(wd, a.Dir), a.ID); err != nil {
+	if err := state.NewLocal(within(wd, a.Dir), false).ForceUnlock(a.ID); err != nil {
 		return errorf(stderr, "force-unlock: %v", err)
 	}
 	fmt.Fprintf(stdout, "Lock %s removed. Runs of this runbook can go ahead.\n", a.ID)
@@ -444,7 +391,7 @@ func runOutput(wd string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return argsFailed("output", err, stderr)
 	}
-	st, err := engine.ReadState(wd)
+	st, err := state.NewLocal(wd, false).ReadState()
 	if err == nil && st.Simulated {
 		fmt.Fprintln(stderr, "netrun: these outputs are from an apply -sim: simulators answered, not devices.")
 	}
@@ -483,7 +430,7 @@ func runOutput(wd string, args []string, stdout, stderr io.Writer) int {
 	return 0
 }
 
-func sortedOutputNames(m map[string]engine.OutputState) []string {
+func sortedOutputNames(m map[string]state.OutputState) []string {
 	names := make([]string, 0, len(m))
 	for n := range m {
 		names = append(names, n)
@@ -525,7 +472,7 @@ func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 	defer fleet.Close()
 	if a.KnownHosts != "" {
 		a.KnownHosts = within(wd, a.KnownHosts)
-		if err := engine.WriteFileAtomic(a.KnownHosts, []byte(fleet.KnownHosts()), 0o644); err != nil {
+		if err := state.WriteFileAtomic(a.KnownHosts, []byte(fleet.KnownHosts()), 0o644); err != nil {
 			return errorf(stderr, "sim: %v", err)
 		}
 	}

@@ -12,6 +12,7 @@ import (
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // renderPlan prints what apply will do, per device in runbook order, each
@@ -260,7 +261,7 @@ func renderReport(w io.Writer, rep *engine.Report) {
 }
 
 // renderOutputs prints output values as Terraform does: NAME = VALUE.
-func renderOutputs(w io.Writer, outputs map[string]engine.OutputState) {
+func renderOutputs(w io.Writer, outputs map[string]state.OutputState) {
 	if len(outputs) == 0 {
 		return
 	}
@@ -271,7 +272,7 @@ func renderOutputs(w io.Writer, outputs map[string]engine.OutputState) {
 	}
 }
 
-func renderValue(o engine.OutputState, indent string) string {
+func renderValue(o state.OutputState, indent string) string {
 	if o.Sensitive {
 		return "<sensitive>"
 	}

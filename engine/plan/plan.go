@@ -1,7 +1,8 @@
 // Package plan holds a plan as a value: for every device, the ordered steps
 // apply will run, with what each step depends on. A plan is what `netrun
-// plan` prints and what `netrun apply` executes; it serialises to JSON and
-// carries no secrets. It does not build plans (the engine does) nor run them.
+// plan` prints and what `netrun apply` executes; it serialises to JSON (a
+// plan file, WriteFile and ReadFile) and carries no secrets. It does not
+// build plans (the engine does) nor run them.
 package plan
 
 import (

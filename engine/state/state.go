@@ -1,0 +1,88 @@
+// Package state holds what runs of a runbook leave behind and the Store that
+// keeps it: the state file (per device its status, per runbook its outputs),
+// the lock that keeps two applies from overlapping, and each device's backup
+// and applied configuration. Local, the runbook directory, is the one Store
+// today; another backend implements the same interface.
+//
+// The package stores values; it does not make them. The engine turns an
+// apply's report into a State, masks device text before handing it over and
+// decides when to lock. It imports nothing of the engine, so the engine, the
+// plan package and the CLI can all use it.
+package state
+
+import (
+	"encoding/json"
+	"time"
+)
+
+// Version is the format version of the state file.
+const Version = 1
+
+// Status is how a step or a device ended.
+type Status string
+
+const (
+	OK        Status = "ok"
+	Failed    Status = "failed"
+	Skipped   Status = "skipped"   // a step it depends on did not succeed
+	Cancelled Status = "cancelled" // the run was interrupted before it ran
+)
+
+// State is what the last apply left: per device its status and outputs, and
+// the runbook's output values. It never holds secrets: device text is masked
+// and sensitive outputs are not stored. Maps serialise with sorted keys, so
+// the file diffs well in git.
+type State struct {
+	Version int `json:"format_version"`
+	// Simulated marks the results of an apply -sim: simulators answered,
+	// not devices.
+	Simulated bool                   `json:"simulated,omitempty"`
+	Started   time.Time              `json:"started"`
+	Finished  time.Time              `json:"finished"`
+	Devices   map[string]DeviceState `json:"devices"`
+	Outputs   map[string]OutputState `json:"outputs"`
+}
+
+// DeviceState is one device as the last apply left it.
+type DeviceState struct {
+	Host     string                   `json:"host"`
+	Port     int                      `json:"port"`
+	Status   Status                   `json:"status"`
+	Error    string                   `json:"error,omitempty"`
+	Started  time.Time                `json:"started"`
+	Finished time.Time                `json:"finished"`
+	Commands map[string]CommandResult `json:"commands,omitempty"`
+	// ConfigDigest is the digest of the running configuration as netrun
+	// last left it (config blocks); plan -refresh-only compares it.
+	ConfigDigest string `json:"config_digest,omitempty"`
+}
+
+// CommandResult is one command block's step on one device.
+type CommandResult struct {
+	Status  Status         `json:"status"`
+	Error   string         `json:"error,omitempty"`
+	Results []StateCommand `json:"results,omitempty"`
+	Config  *ConfigOutcome `json:"config,omitempty"`
+}
+
+// StateCommand is one command and what the device answered.
+type StateCommand struct {
+	Command string `json:"command"`
+	Output  string `json:"output"`
+	Failed  bool   `json:"failed,omitempty"`
+}
+
+// OutputState is one output value; a sensitive output keeps no value.
+type OutputState struct {
+	Sensitive bool            `json:"sensitive,omitempty"`
+	Value     json.RawMessage `json:"value,omitempty"`
+}
+
+// ConfigOutcome is what a converge step did to its device.
+type ConfigOutcome struct {
+	Changed    int      `json:"changed"`               // lines sent
+	Diff       []string `json:"diff,omitempty"`        // the change, as plan showed it
+	Digest     string   `json:"digest,omitempty"`      // running config after
+	RolledBack bool     `json:"rolled_back,omitempty"` // restored after a failure
+	Saved      bool     `json:"saved,omitempty"`       // saved to startup
+}

@@ -1,0 +1,50 @@
+package state
+
+import (
+	"context"
+	"time"
+)
+
+// Store keeps a runbook's state, its lock and its devices' configurations.
+// Every write is whole or not at all: a run killed while writing leaves the
+// old value or the new, never half of one.
+type Store interface {
+	// ReadState returns what the last apply left; an error wrapping
+	// fs.ErrNotExist when no apply has run.
+	ReadState() (*State, error)
+	// WriteState replaces the state.
+	WriteState(st *State) error
+
+	// Lock takes the runbook's lock for operation. If another run holds it,
+	// Lock fails at once with a *LockedError (which unwraps to ErrLocked),
+	// or waits up to timeout for it to be released.
+	Lock(ctx context.Context, operation string, timeout time.Duration) (*Lock, error)
+	// ReadLock describes the lock held now, or returns fs.ErrNotExist.
+	ReadLock() (*LockedError, error)
+	// ForceUnlock removes the lock with the given ID, left by a run that
+	// was killed. The ID must match, so a lock taken since is not removed
+	// by mistake.
+	ForceUnlock(id string) error
+
+	// PutConfig keeps a device's configuration of a kind. The text is
+	// stored as given: callers mask secrets first.
+	PutConfig(kind ConfigKind, device, text string) error
+	// Config returns what PutConfig kept; an error wrapping fs.ErrNotExist
+	// when nothing was.
+	Config(kind ConfigKind, device string) (string, error)
+	// ConfigLocation says where a device's configuration of a kind is kept,
+	// for messages that send the user to it.
+	ConfigLocation(kind ConfigKind, device string) string
+}
+
+// ConfigKind is which of a device's configurations a Store keeps.
+type ConfigKind string
+
+const (
+	// Backup is the running configuration as it was before netrun last
+	// changed the device.
+	Backup ConfigKind = "backup"
+	// Applied is the configuration as netrun last left it, verified:
+	// plan -refresh-only compares the device against it for drift.
+	Applied ConfigKind = "applied"
+)
