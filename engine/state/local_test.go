@@ -1,0 +1,219 @@
+package state_test
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/netrun/netrun/engine/state"
+)
+
+func TestLocalState(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := state.NewLocal(dir, false)
+	if _, err := s.ReadState(); !errors.Is(err, fs.ErrNotExist) {
+		t.Fatalf("ReadState of an empty directory: %v, want fs.ErrNotExist", err)
+	}
+	want := &state.State{Version: state.Version, Devices: map[string]state.DeviceState{
+		"r1": {Host: "192.0.2.1", Port: 22, Status: state.OK, ConfigDigest: "sha256:x"},
+	}}
+	if err := s.WriteState(want); err != nil {
+		t.Fatal(err)
+	}
+	got, err := s.ReadState()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Devices["r1"].ConfigDigest != "sha256:x" || got.Devices["r1"].Status != state.OK {
+		t.Errorf("state read back = %+v", got)
+	}
+	assertOnly(t, dir, state.File)
+}
+
+// assertOnly checks dir holds exactly the files named (no temporary file
+// left behind), each with mode 0600.
+func assertOnly(t *testing.T, dir string, names ...string) {
+	t.Helper()
+	var found []string
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, _ := filepath.Rel(dir, path)
+		found = append(found, rel)
+		fi, err := d.Info()
+		if err != nil {
+			return err
+		}
+		if fi.Mode().Perm() != 0o600 {
+			t.Errorf("%s: mode %v, want 0600", rel, fi.Mode().Perm())
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(found, " ") != strings.Join(names, " ") {
+		t.Errorf("files = %v, want %v", found, names)
+	}
+}
+
+func TestLocalConfigs(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		simulated       bool
+		backup, applied string
+	}{
+		{false, "backups/r_1.cfg", ".netrun/applied/r_1.cfg"},
+		{true, ".netrun/sim/backups/r_1.cfg", ".netrun/sim/applied/r_1.cfg"},
+	} {
+		dir := t.TempDir()
+		s := state.NewLocal(dir, tc.simulated)
+		if _, err := s.Config(state.Applied, "r/1"); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("simulated=%v: Config before any PutConfig: %v, want fs.ErrNotExist", tc.simulated, err)
+		}
+		for kind, text := range map[state.ConfigKind]string{state.Backup: "hostname before\n", state.Applied: "hostname after\n"} {
+			if err := s.PutConfig(kind, "r/1", text); err != nil {
+				t.Fatal(err)
+			}
+			got, err := s.Config(kind, "r/1")
+			if err != nil || got != text {
+				t.Errorf("simulated=%v: %s config = %q, %v; want %q", tc.simulated, kind, got, err, text)
+			}
+		}
+		if got := s.ConfigLocation(state.Backup, "r/1"); got != filepath.Join(dir, tc.backup) {
+			t.Errorf("simulated=%v: backup location %s, want %s", tc.simulated, got, tc.backup)
+		}
+		assertOnly(t, dir, tc.applied, tc.backup)
+	}
+}
+
+func TestLocalLock(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	dir := t.TempDir()
+	s := state.NewLocal(dir, false)
+	lock, err := s.Lock(ctx, "apply", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = s.Lock(ctx, "apply", 0)
+	var held *state.LockedError
+	if !errors.As(err, &held) || !errors.Is(err, state.ErrLocked) {
+		t.Fatalf("second lock: %v, want a LockedError unwrapping to ErrLocked", err)
+	}
+	if held.Info.ID != lock.Info.ID || !held.Alive || !strings.Contains(err.Error(), "still running") {
+		t.Errorf("second lock names %+v (alive %v): %v", held.Info, held.Alive, err)
+	}
+
+	// A run waiting with -lock-timeout gets the lock once it is released;
+	// a cancelled wait gives up, naming the holder.
+	cancelled, cancel := context.WithCancel(ctx)
+	cancel()
+	if _, err := s.Lock(cancelled, "apply", time.Minute); !errors.Is(err, state.ErrLocked) || !strings.Contains(err.Error(), "gave up waiting") {
+		t.Errorf("cancelled wait: %v", err)
+	}
+	got := make(chan error, 1)
+	go func() {
+		l, err := s.Lock(ctx, "apply", time.Minute)
+		if err == nil {
+			err = l.Unlock()
+		}
+		got <- err
+	}()
+	if err := lock.Unlock(); err != nil {
+		t.Fatal(err)
+	}
+	if err := <-got; err != nil {
+		t.Errorf("waiting for the lock: %v", err)
+	}
+	if _, err := s.ReadLock(); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("lock left after unlocking: %v", err)
+	}
+	var none *state.Lock
+	if err := none.Unlock(); err != nil {
+		t.Errorf("unlocking no lock: %v", err)
+	}
+}
+
+// TestLocalLockTakenOver: a run does not remove a lock another run took
+// after its own was forced away.
+func TestLocalLockTakenOver(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := state.NewLocal(t.TempDir(), false)
+	first, err := s.Lock(ctx, "apply", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.ForceUnlock(first.Info.ID); err != nil {
+		t.Fatal(err)
+	}
+	second, err := s.Lock(ctx, "apply", 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := first.Unlock(); err == nil || !strings.Contains(err.Error(), second.Info.ID) {
+		t.Errorf("first run's unlock: %v, want a refusal naming %s", err, second.Info.ID)
+	}
+	if err := second.Unlock(); err != nil {
+		t.Error(err)
+	}
+}
+
+func TestLocalForceUnlock(t *testing.T) {
+	t.Parallel()
+	host, err := os.Hostname()
+	if err != nil {
+		t.Skip(err)
+	}
+	for _, tc := range []struct {
+		name, file, id, message string
+	}{
+		{"killed holder", lockJSON(t, state.LockInfo{ID: "0123abcd", Operation: "apply", Who: "ops@" + host, PID: 0}),
+			"0123abcd", "no longer running: it was interrupted; if no run is in progress, remove the lock with `netrun force-unlock 0123abcd`"},
+		{"unreadable", "", state.UnreadableLockID,
+			"the lock file .netrun.lock cannot be read (a run was killed while taking it)"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			dir := t.TempDir()
+			if err := os.WriteFile(filepath.Join(dir, state.LockFile), []byte(tc.file), 0o600); err != nil {
+				t.Fatal(err)
+			}
+			s := state.NewLocal(dir, false)
+			held, err := s.ReadLock()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if held.Alive || held.Info.ID != tc.id || !strings.Contains(held.Error(), tc.message) {
+				t.Errorf("lock = %+v (alive %v): %v", held.Info, held.Alive, held)
+			}
+			if err := s.ForceUnlock("other"); err == nil || !strings.Contains(err.Error(), "has ID "+tc.id+", not other") {
+				t.Errorf("force-unlock with another ID: %v", err)
+			}
+			if err := s.ForceUnlock(tc.id); err != nil {
+				t.Fatal(err)
+			}
+			if err := s.ForceUnlock(tc.id); err == nil || !strings.Contains(err.Error(), "no lock in") {
+				t.Errorf("second force-unlock: %v", err)
+			}
+		})
+	}
+}
+
+func lockJSON(t *testing.T, info state.LockInfo) string {
+	t.Helper()
+	data, err := json.Marshal(info)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(data)
+}
