@@ -11,8 +11,7 @@ import (
 
 func TestPlanFile(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	path := filepath.Join(dir, "tfplan")
+	path := filepath.Join(t.TempDir(), "tfplan")
 	want := &plan.Plan{Version: plan.Version, Parallelism: 3, Dir: "runbook"}
 	if err := plan.WriteFile(path, want); err != nil {
 		t.Fatal(err)
@@ -32,7 +31,7 @@ func TestPlanFile(t *testing.T) {
 		t.Errorf("plan file mode %v, want 0600", fi.Mode().Perm())
 	}
 
-	other := filepath.Join(dir, "other")
+	other := filepath.Join(filepath.Dir(path), "other")
 	if err := plan.WriteFile(other, &plan.Plan{Version: plan.Version + 1}); err != nil {
 		t.Fatal(err)
 	}
