@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/plugin"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
@@ -497,7 +498,7 @@ func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return argsFailed("sim", err, stderr)
 	}
-	if _, err := drivers.LookupPlatform(a.Platform); err != nil {
+	if _, err := platform.Lookup(a.Platform); err != nil {
 		return errorf(stderr, "sim: %v", err)
 	}
 	key, err := sim.NewHostKey()
@@ -556,7 +557,7 @@ func runVersion(wd string, args []string, stdout, stderr io.Writer) int {
 	for _, name := range slices.Sorted(maps.Keys(set.plugins)) {
 		fmt.Fprintf(stdout, "plugin: %s v%s (%s)\n", name, set.versions[name], set.plugins[name].Path)
 	}
-	fmt.Fprintf(stdout, "platforms: %s\n", strings.Join(drivers.PlatformNames(), ", "))
+	fmt.Fprintf(stdout, "platforms: %s\n", strings.Join(platform.Names(), ", "))
 	return 0
 }
 
