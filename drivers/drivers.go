@@ -2,8 +2,8 @@
 // opens a Session to one device, and a Session runs commands and configuration
 // on it. Drivers hide their SSH or library details behind this interface; the
 // engine never sees a socket. The package also holds the registry of drivers
-// by name and the per-platform data (prompts, pager, failure strings) that
-// drivers share.
+// by name; the per-platform data drivers share (prompts, pager, failure
+// strings) is drivers/platform's.
 //
 // It is not a driver itself: see drivers/sshraw, and sim/ for the
 // simulated devices drivers are tested against.
@@ -20,6 +20,8 @@ import (
 	"time"
 
 	"golang.org/x/crypto/ssh"
+
+	"github.com/netrun/netrun/drivers/platform"
 )
 
 // Sentinel errors a driver wraps with %w so callers can test with errors.Is.
@@ -30,7 +32,7 @@ var (
 	ErrEnable   = errors.New("enable failed")
 	ErrConnect  = errors.New("connection failed")
 	ErrClosed   = errors.New("session closed")
-	ErrPlatform = errors.New("unknown platform")
+	ErrPlatform = platform.ErrUnknown
 )
 
 // Credentials are the secrets used to log in to a device. They are never
@@ -69,7 +71,7 @@ type Target struct {
 	Name        string // device name in the runbook, used in errors
 	Host        string
 	Port        int
-	Platform    string // key into Platforms; "" means cisco_iosxe
+	Platform    string // key into platform.Platforms; "" means cisco_iosxe
 	Credentials Credentials
 
 	// Prompt overrides the platform's prompt regular expression.
@@ -156,13 +158,9 @@ type Driver interface {
 	Open(ctx context.Context, t Target) (Session, error)
 }
 
-// Expect answers an interactive question a command may ask: when the device
-// output ends with a match of Prompt (a regular expression), Answer and a
-// newline are sent and the command goes on.
-type Expect struct {
-	Prompt string `json:"prompt"`
-	Answer string `json:"answer"`
-}
+// Expect answers an interactive question a command may ask; platforms
+// declare default ones (platform.Expect).
+type Expect = platform.Expect
 
 // RunOptions tune one Run.
 type RunOptions struct {

@@ -12,6 +12,7 @@ import (
 	"github.com/hashicorp/hcl/v2"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/configtree"
@@ -39,8 +40,8 @@ func Parallelism(flag int, rb *config.Runbook) int {
 func LoadOptions(reg drivers.Registry) config.LoadOptions {
 	return config.LoadOptions{
 		Drivers:         reg.Names(),
-		Platforms:       drivers.PlatformNames(),
-		DefaultPlatform: drivers.DefaultPlatform,
+		Platforms:       platform.Names(),
+		DefaultPlatform: platform.Default,
 		DefaultDriver:   "ssh",
 		Algorithms:      sshconn.Supported(),
 	}

@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/configtree"
 	"github.com/netrun/netrun/engine/plan"
@@ -36,7 +37,7 @@ func desiredFor(d *config.Desired, device string) configtree.Desired {
 }
 
 // readRunning reads a device's running configuration.
-func readRunning(ctx context.Context, sess drivers.Session, p drivers.Platform) (string, error) {
+func readRunning(ctx context.Context, sess drivers.Session, p platform.Platform) (string, error) {
 	if p.RunningConfigCommand == "" {
 		return "", fmt.Errorf("platform %s: netrun does not know how to read its running configuration", p.Name)
 	}
@@ -80,7 +81,7 @@ func (r *running) remediate(d *config.Desired, device string) (configtree.Remedi
 
 // readParsed reads and parses a device's running configuration on an open
 // session.
-func readParsed(ctx context.Context, sess drivers.Session, p drivers.Platform) (*running, error) {
+func readParsed(ctx context.Context, sess drivers.Session, p platform.Platform) (*running, error) {
 	text, err := readRunning(ctx, sess, p)
 	if err != nil {
 		return nil, err
@@ -96,7 +97,7 @@ func (w *walker) readDevice(ctx context.Context, pd plan.Device) (string, error)
 	if err != nil {
 		return "", err
 	}
-	platform, err := drivers.LookupPlatform(pd.Platform)
+	platform, err := platform.Lookup(pd.Platform)
 	if err != nil {
 		return "", err
 	}
@@ -237,7 +238,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	if !ok {
 		return fail(fmt.Errorf("%s is in the plan but not in the runbook", sr.step.Task))
 	}
-	platform, err := drivers.LookupPlatform(pd.Platform)
+	platform, err := platform.Lookup(pd.Platform)
 	if err != nil {
 		return fail(err)
 	}
@@ -382,7 +383,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 
 // save saves the running configuration to startup, on platforms where a
 // commit does not already.
-func (w *walker) save(ctx context.Context, sess drivers.Session, pd plan.Device, platform drivers.Platform, out *ConfigOutcome) error {
+func (w *walker) save(ctx context.Context, sess drivers.Session, pd plan.Device, platform platform.Platform, out *ConfigOutcome) error {
 	if platform.SaveCommand == "" {
 		return nil
 	}
@@ -400,7 +401,7 @@ func (w *walker) save(ctx context.Context, sess drivers.Session, pd plan.Device,
 // rollback restores the configuration from before a failed change: it
 // works out, from what the device shows now, what undoes the change's
 // effects, sends it, and checks the device is back where it started.
-func (w *walker) rollback(ctx context.Context, sess drivers.Session, pd plan.Device, platform drivers.Platform, before *running, rem configtree.Remediation, inverse []string) error {
+func (w *walker) rollback(ctx context.Context, sess drivers.Session, pd plan.Device, platform platform.Platform, before *running, rem configtree.Remediation, inverse []string) error {
 	now, err := readParsed(ctx, sess, platform)
 	if err != nil {
 		return err

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
 	"github.com/netrun/netrun/engine/state"
@@ -676,9 +677,9 @@ func named(device string, err error) error {
 // failureLine is the line of a device's answer that says what went wrong:
 // the first with one of the platform's failure strings, else the first
 // starting with %, else the first non-empty one.
-func failureLine(s, platform string) string {
+func failureLine(s, name string) string {
 	var marks []string
-	if p, err := drivers.LookupPlatform(platform); err == nil && platform != "" {
+	if p, err := platform.Lookup(name); err == nil && name != "" {
 		marks = append(append(marks, p.FailedWhenContains...), p.CommitFailedWhenContains...)
 	}
 	lines := strings.Split(s, "\n")

@@ -21,6 +21,7 @@ import (
 	"time"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/plugin"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
@@ -444,7 +445,7 @@ func runSim(wd string, args []string, stdout, stderr io.Writer) int {
 	if err != nil {
 		return argsFailed("sim", err, stderr)
 	}
-	if _, err := drivers.LookupPlatform(a.Platform); err != nil {
+	if _, err := platform.Lookup(a.Platform); err != nil {
 		return errorf(stderr, "sim: %v", err)
 	}
 	key, err := sim.NewHostKey()
@@ -503,7 +504,7 @@ func runVersion(wd string, args []string, stdout, stderr io.Writer) int {
 	for _, name := range slices.Sorted(maps.Keys(set.plugins)) {
 		fmt.Fprintf(stdout, "plugin: %s v%s (%s)\n", name, set.versions[name], set.plugins[name].Path)
 	}
-	fmt.Fprintf(stdout, "platforms: %s\n", strings.Join(drivers.PlatformNames(), ", "))
+	fmt.Fprintf(stdout, "platforms: %s\n", strings.Join(platform.Names(), ", "))
 	return 0
 }
 

@@ -1,7 +1,7 @@
 // Package scrapli is netrun's scrapligo driver (driver = "scrapli"): it runs
 // device sessions through scrapligo v1's network driver — privilege levels
 // and enable, on-open commands, SendCommand, SendConfigs, failed-when-contains
-// — with the platform data of drivers.Platforms, which is read from
+// — with the platform data of drivers/platform, which is read from
 // scrapligo's own platform definitions.
 //
 // The SSH connection is netrun's, not scrapligo's: a custom scrapligo
@@ -23,7 +23,6 @@ import (
 	"net"
 	"regexp"
 	"strconv"
-	"sync"
 	"time"
 
 	"github.com/scrapli/scrapligo/driver/network"
@@ -31,6 +30,7 @@ import (
 	"github.com/scrapli/scrapligo/util"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 )
 
 // Driver opens scrapligo sessions. The zero value is not usable; call New. A
@@ -95,7 +95,7 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 		name = t.Host
 	}
 	t.Name = name
-	plat, err := drivers.LookupPlatform(t.Platform)
+	plat, err := platform.Lookup(t.Platform)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -173,7 +173,9 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	return s, nil
 }
 
-// patterns are a platform's regular expressions, compiled once per process.
+// patterns are the regular expressions of a platform the driver matches
+// itself, compiled by drivers/platform, which shares them with every
+// session and with the ssh driver.
 type patterns struct {
 	prompt, password, pager *regexp.Regexp
 	expect                  []expect // the platform's DefaultExpect
@@ -184,63 +186,28 @@ type expect struct {
 	answer string
 }
 
-var compiled sync.Map // platform data key -> *patterns
-
-func compile(p drivers.Platform) (*patterns, error) {
-	key := p.Name + "\x00" + p.PromptPattern
-	if v, ok := compiled.Load(key); ok {
-		return v.(*patterns), nil
-	}
-	pt := &patterns{}
-	var err error
-	if pt.prompt, err = compileField("prompt", p.PromptPattern); err != nil {
+func compile(p platform.Platform) (*patterns, error) {
+	re, err := p.Patterns()
+	if err != nil {
 		return nil, err
 	}
-	if pt.prompt == nil {
-		return nil, fmt.Errorf("platform %q has no prompt pattern", p.Name)
+	pt := &patterns{prompt: re.Prompt, password: re.Password, pager: re.Pager}
+	for i, e := range p.DefaultExpect {
+		pt.expect = append(pt.expect, expect{re: re.Expect[i], answer: e.Answer})
 	}
-	if pt.password, err = compileField("password prompt", p.PasswordPattern); err != nil {
-		return nil, err
-	}
-	if pt.pager, err = compileField("pager", p.PagerPattern); err != nil {
-		return nil, err
-	}
-	if pt.expect, err = compileExpect(p.DefaultExpect); err != nil {
-		return nil, err
-	}
-	compiled.Store(key, pt)
 	return pt, nil
 }
 
-func compileField(field, src string) (*regexp.Regexp, error) {
-	if src == "" {
-		return nil, nil
-	}
-	re, err := regexp.Compile(src)
-	if err != nil {
-		return nil, fmt.Errorf("invalid %s pattern %q: %v", field, src, err)
-	}
-	return re, nil
-}
-
-// compileExpect anchors each question at the end of the output: a device
-// asks and then waits, so a question is what the output ends with.
-// expectRes caches compiled expect patterns by source: a command's
-// questions are compiled once per process, not per command and device.
-var expectRes sync.Map // prompt pattern -> *regexp.Regexp
-
+// compileExpect compiles a command's questions, as drivers/platform anchors
+// them at the end of the output.
 func compileExpect(list []drivers.Expect) ([]expect, error) {
 	out := make([]expect, 0, len(list))
 	for _, e := range list {
-		re, ok := expectRes.Load(e.Prompt)
-		if !ok {
-			c, err := regexp.Compile(`(?:` + e.Prompt + `)[ \t]*$`)
-			if err != nil {
-				return nil, fmt.Errorf("invalid expect pattern %q: %v", e.Prompt, err)
-			}
-			re, _ = expectRes.LoadOrStore(e.Prompt, c)
+		re, err := platform.CompileExpect(e.Prompt)
+		if err != nil {
+			return nil, err
 		}
-		out = append(out, expect{re: re.(*regexp.Regexp), answer: e.Answer})
+		out = append(out, expect{re: re, answer: e.Answer})
 	}
 	return out, nil
 }

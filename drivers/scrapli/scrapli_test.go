@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/scrapli"
 	"github.com/netrun/netrun/drivers/sshraw"
 	"github.com/netrun/netrun/sim"
@@ -33,20 +34,20 @@ const (
 )
 
 func TestMain(m *testing.M) {
-	p := drivers.Platforms["cisco_iosxe"]
+	p := platform.Platforms["cisco_iosxe"]
 	p.Name, p.OnOpen = pagedPlatform, nil
-	drivers.Platforms[pagedPlatform] = p
+	platform.Platforms[pagedPlatform] = p
 	for _, tc := range platformCases {
-		p := drivers.Platforms[tc.platform]
+		p := platform.Platforms[tc.platform]
 		p.Name, p.OnOpen = tc.platform+pagedSuffix, nil
-		drivers.Platforms[p.Name] = p
+		platform.Platforms[p.Name] = p
 	}
 	// A platform whose default answers the copy's question, for the test of
 	// DefaultExpect (no built-in platform has one).
-	p = drivers.Platforms["cisco_iosxe"]
+	p = platform.Platforms["cisco_iosxe"]
 	p.Name = expectPlatform
 	p.DefaultExpect = []drivers.Expect{{Prompt: `Destination filename \[[^\]]*\]\?`, Answer: ""}}
-	drivers.Platforms[expectPlatform] = p
+	platform.Platforms[expectPlatform] = p
 	os.Exit(m.Run())
 }
 
@@ -388,7 +389,7 @@ func TestTimeout(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("timeout took %s", d)
 	}
-	for _, w := range []string{"r1: ", `"show version"`, drivers.Platforms["cisco_iosxe"].PromptPattern, "300ms", "ending \""} {
+	for _, w := range []string{"r1: ", `"show version"`, platform.Platforms["cisco_iosxe"].PromptPattern, "300ms", "ending \""} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q: %v", w, err)
 		}

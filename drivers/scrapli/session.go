@@ -17,12 +17,13 @@ import (
 	"github.com/scrapli/scrapligo/util"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 )
 
 // session is one scrapligo network driver on one device.
 type session struct {
 	name, addr string
-	plat       drivers.Platform
+	plat       platform.Platform
 	pat        *patterns
 	drv        *network.Driver
 	sh         *shell

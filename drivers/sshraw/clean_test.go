@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 )
 
 func TestCleaner(t *testing.T) {
@@ -77,9 +78,13 @@ func TestLastLine(t *testing.T) {
 }
 
 func TestPlatformPatterns(t *testing.T) {
-	p, err := compilePlatform(drivers.Platforms["cisco_iosxe"], "")
+	p, err := compilePlatform(platform.Platforms["cisco_iosxe"], "")
 	if err != nil {
 		t.Fatal(err)
+	}
+	// The expressions are drivers/platform's, the scrapli driver's too.
+	if shared, _ := p.Patterns(); p.prompt != shared.Prompt || p.pager != shared.Pager {
+		t.Error("sshraw compiled the platform's patterns itself")
 	}
 	for _, tc := range []struct {
 		line                                        string

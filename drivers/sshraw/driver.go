@@ -5,7 +5,7 @@
 // raising privilege with enable, turning paging off, answering --More--, and
 // cleaning echo, prompts, carriage returns and ANSI codes out of the output.
 //
-// Everything it knows of a CLI comes from drivers.Platform data. It is not a
+// Everything it knows of a CLI comes from drivers/platform data. It is not a
 // terminal emulator (it keeps text, not screen state), not a general SSH
 // client (no exec channels, file transfer or port forwarding), and it does not
 // decide which commands to run: the engine does.
@@ -24,6 +24,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/sshconn"
 )
 
@@ -85,7 +86,7 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	if name == "" {
 		name = t.Host
 	}
-	plat, err := drivers.LookupPlatform(t.Platform)
+	plat, err := platform.Lookup(t.Platform)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}

@@ -2,64 +2,29 @@ package sshraw
 
 import (
 	"bytes"
-	"fmt"
 	"regexp"
-	"sync"
 
-	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 )
 
-// patterns is a platform's data with its regular expressions compiled.
-// Compiled expressions are shared by every session of the process.
+// patterns is a platform's data with its regular expressions, compiled by
+// drivers/platform, which shares them with every session of the process and
+// with the scrapli driver.
 type patterns struct {
-	drivers.Platform
+	platform.Platform
 	prompt, exec, priv, config, password, pager *regexp.Regexp
 }
 
-var compiled sync.Map // pattern source -> *regexp.Regexp
-
-func compileOnce(field, src string) (*regexp.Regexp, error) {
-	if src == "" {
-		return nil, nil
-	}
-	if re, ok := compiled.Load(src); ok {
-		return re.(*regexp.Regexp), nil
-	}
-	re, err := regexp.Compile(src)
-	if err != nil {
-		return nil, fmt.Errorf("invalid %s pattern %q: %v", field, src, err)
-	}
-	compiled.Store(src, re)
-	return re, nil
-}
-
-func compilePlatform(p drivers.Platform, prompt string) (*patterns, error) {
+func compilePlatform(p platform.Platform, prompt string) (*patterns, error) {
 	if prompt != "" {
 		p.PromptPattern = prompt
 	}
-	pt := &patterns{Platform: p}
-	for _, f := range []struct {
-		name string
-		src  string
-		dst  **regexp.Regexp
-	}{
-		{"prompt", p.PromptPattern, &pt.prompt},
-		{"exec prompt", p.ExecPattern, &pt.exec},
-		{"privileged prompt", p.PrivPattern, &pt.priv},
-		{"config prompt", p.ConfigPattern, &pt.config},
-		{"password prompt", p.PasswordPattern, &pt.password},
-		{"pager", p.PagerPattern, &pt.pager},
-	} {
-		re, err := compileOnce(f.name, f.src)
-		if err != nil {
-			return nil, err
-		}
-		*f.dst = re
+	re, err := p.Patterns()
+	if err != nil {
+		return nil, err
 	}
-	if pt.prompt == nil {
-		return nil, fmt.Errorf("platform %q has no prompt pattern", p.Name)
-	}
-	return pt, nil
+	return &patterns{Platform: p, prompt: re.Prompt, exec: re.Exec, priv: re.Priv,
+		config: re.Config, password: re.Password, pager: re.Pager}, nil
 }
 
 // maxPromptLine bounds the line a prompt or pager is looked for in. Prompts

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 )
 
 // session is one PTY shell on one device.
@@ -431,7 +432,7 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 	expects := append(append([]drivers.Expect(nil), ro.Expect...), s.pat.DefaultExpect...)
 	want := []*regexp.Regexp{s.pat.prompt}
 	for _, e := range expects {
-		re, err := compileOnce("expect", `(?:`+e.Prompt+`)\s*$`)
+		re, err := platform.CompileExpect(e.Prompt)
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", s.name, err)
 		}

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/sshraw"
 	"github.com/netrun/netrun/sim"
 )
@@ -34,10 +35,10 @@ const (
 const pagedPlatform = "sshraw_test_paged"
 
 func TestMain(m *testing.M) {
-	p := drivers.Platforms["cisco_iosxe"]
+	p := platform.Platforms["cisco_iosxe"]
 	p.Name = pagedPlatform
 	p.OnOpen = nil
-	drivers.Platforms[pagedPlatform] = p
+	platform.Platforms[pagedPlatform] = p
 	os.Exit(m.Run())
 }
 
@@ -541,7 +542,7 @@ func TestTimeout(t *testing.T) {
 	if d := time.Since(start); d > 2*time.Second {
 		t.Errorf("timeout took %s", d)
 	}
-	for _, w := range []string{"r1: ", `"show version"`, drivers.Platforms["cisco_iosxe"].PromptPattern, "300ms", "ending \""} {
+	for _, w := range []string{"r1: ", `"show version"`, platform.Platforms["cisco_iosxe"].PromptPattern, "300ms", "ending \""} {
 		if !strings.Contains(err.Error(), w) {
 			t.Errorf("error lacks %q: %v", w, err)
 		}

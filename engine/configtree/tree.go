@@ -5,7 +5,8 @@
 //
 // It knows how platforms write configuration (indented sections on IOS,
 // NX-OS, EOS and IOS-XR; "set" lines on Junos), how they negate a line and
-// which settings hold a single value, all as data in a Dialect. It is pure:
+// which settings hold a single value, all as data in a Dialect, read from
+// drivers/platform, where each platform's data lives. It is pure:
 // no I/O, no sessions, no knowledge of runbooks. Reading the running
 // configuration, pushing lines, committing and verifying belong to the
 // engine and the drivers.

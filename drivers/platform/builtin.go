@@ -1,4 +1,4 @@
-package drivers
+package platform
 
 import (
 	"fmt"
@@ -24,6 +24,11 @@ type builtin struct {
 	running string // shows the running configuration
 	save    string // saves it to startup; "" when a commit already does
 	saveAsk []Expect
+
+	// dialect is the configuration dialect (dialect.go); commandsOnly
+	// marks a platform that deliberately has none.
+	dialect      *Dialect
+	commandsOnly bool
 }
 
 // Reading and saving the configuration, for config blocks.
@@ -49,19 +54,19 @@ var builtins = []builtin{
 	// Saving the configuration is different: netrun chose that answer (the
 	// default file name) for its own save step, in SaveExpect.
 	{name: "cisco_iosxe", definition: "cisco_iosxe", pager: morePager,
-		running: showRunning, save: copyRunning, saveAsk: copyAnswers},
+		running: showRunning, save: copyRunning, saveAsk: copyAnswers, dialect: &iosDialect},
 	{name: "cisco_ios", definition: "cisco_iosxe", pager: morePager,
-		running: showRunning, save: copyRunning, saveAsk: copyAnswers},
+		running: showRunning, save: copyRunning, saveAsk: copyAnswers, dialect: &iosDialect},
 	{name: "cisco_nxos", definition: "cisco_nxos", pager: morePager,
-		running: showRunning, save: copyRunning},
+		running: showRunning, save: copyRunning, dialect: &nxosDialect},
 	{name: "arista_eos", definition: "arista_eos", pager: morePager,
-		running: showRunning, save: "write memory"},
+		running: showRunning, save: "write memory", dialect: &eosDialect},
 	{name: "cisco_iosxr", definition: "cisco_iosxr", pager: morePager,
 		commit: "commit", abort: "abort", commitFailed: []string{"% Failed to commit"},
-		running: showRunning},
+		running: showRunning, dialect: &iosxrDialect},
 	{name: "juniper_junos", definition: "juniper_junos", pager: junosPager,
 		commit: "commit", abort: "rollback 0", commitFailed: []string{"error:", "commit failed"},
-		running: "show configuration | display set"},
+		running: "show configuration | display set", dialect: &junosDialect},
 }
 
 // definition is the part of a scrapligo platform definition netrun reads
@@ -97,10 +102,15 @@ func builtinPlatforms() map[string]Platform {
 	m := make(map[string]Platform, len(builtins))
 	for _, b := range builtins {
 		p, err := b.load()
+		if err == nil {
+			// Compiled now, so a pattern that does not compile is a broken
+			// build rather than a failed session.
+			_, err = p.Patterns()
+		}
 		if err != nil {
 			// Definitions are embedded: a failure is a broken build, caught
 			// by the package's tests.
-			panic(fmt.Sprintf("drivers: platform %s: %v", b.name, err))
+			panic(fmt.Sprintf("platform %s: %v", b.name, err))
 		}
 		m[b.name] = p
 	}
@@ -115,6 +125,9 @@ func (b builtin) load() (Platform, error) {
 	var d definition
 	if err := yaml.Unmarshal(src, &d); err != nil {
 		return Platform{}, fmt.Errorf("scrapligo definition %s: %v", b.definition, err)
+	}
+	if (b.dialect == nil) == !b.commandsOnly {
+		return Platform{}, fmt.Errorf("a platform has a dialect or is marked commands-only, not both or neither")
 	}
 	if d.Default.DriverType != "network" {
 		return Platform{}, fmt.Errorf("scrapligo definition %s is a %q driver, not network", b.definition, d.Default.DriverType)
@@ -131,6 +144,12 @@ func (b builtin) load() (Platform, error) {
 		SaveCommand:              b.save,
 		SaveExpect:               b.saveAsk,
 		DefaultPrivilege:         d.Default.DefaultDesiredPrivilegeLevel,
+		CommandsOnly:             b.commandsOnly,
+	}
+	if b.dialect != nil {
+		dl := *b.dialect
+		dl.Name = b.name
+		p.Dialect = &dl
 	}
 
 	// Only the levels netrun uses: tclsh, shells, "run" and the exclusive
