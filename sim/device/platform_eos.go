@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -60,7 +60,7 @@ func init() {
 }
 
 func eosPrompt(c *cli) string {
-	h := c.srv.model.host()
+	h := c.inst.model.host()
 	switch c.mode {
 	case modeConfig:
 		return h + "(config)#"
@@ -94,7 +94,7 @@ func eosErrText(_ *cli, p parsed, _ string) string {
 }
 
 func eosCopy(c *cli, _ input) string {
-	c.srv.save()
+	c.inst.save()
 	return "Copy completed successfully.\n"
 }
 
@@ -107,7 +107,7 @@ func showIPIntBriefEOS(c *cli, _ input) string {
 	b.WriteString("                                                                            Address\n" +
 		"Interface         IP Address            Status       Protocol           MTU    Owner\n" +
 		"----------------- --------------------- ------------ -------------- ---------- -------\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
+	for _, i := range c.inst.model.snapshotIfaces() {
 		if i.addr == "" {
 			continue
 		}

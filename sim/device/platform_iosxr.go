@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -77,7 +77,7 @@ func init() {
 }
 
 func xrPrompt(c *cli) string {
-	h := "RP/0/RP0/CPU0:" + c.srv.model.host()
+	h := "RP/0/RP0/CPU0:" + c.inst.model.host()
 	switch c.mode {
 	case modeConfig:
 		return h + "(config)#"
@@ -99,9 +99,9 @@ func xrCommit(c *cli, _ input) string {
 	if !c.dirty() {
 		return "% No configuration changes to commit.\n"
 	}
-	c.srv.model.commit(c.cand)
-	c.srv.save()
-	c.cand = c.srv.model.clone()
+	c.inst.model.commit(c.cand)
+	c.inst.save()
+	c.cand = c.inst.model.clone()
 	return ""
 }
 
@@ -120,8 +120,8 @@ func xrEnd(c *cli, _ input) string {
 		}
 		switch {
 		case ans == "yes" || ans == "y":
-			c.srv.model.commit(c.cand)
-			c.srv.save()
+			c.inst.model.commit(c.cand)
+			c.inst.save()
 		case ans == "no" || ans == "n":
 		default: // cancel, or Enter for the default: stay
 			return ""
@@ -139,7 +139,7 @@ func xrExit(c *cli, in input) string {
 	return xrEnd(c, in)
 }
 
-func showRunXR(c *cli, _ input) string { return "Building configuration...\n" + c.srv.model.render() }
+func showRunXR(c *cli, _ input) string { return "Building configuration...\n" + c.inst.model.render() }
 
 func showCandidateXR(c *cli, _ input) string {
 	return "Building configuration...\n" + c.cfg().render()
@@ -152,7 +152,7 @@ func showClockXR(*cli, input) string {
 func showIPIntBriefXR(c *cli, _ input) string {
 	var b strings.Builder
 	b.WriteString("\nInterface                      IP-Address      Status          Protocol Vrf-Name\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
+	for _, i := range c.inst.model.snapshotIfaces() {
 		addr := i.addr
 		if addr == "" {
 			addr = "unassigned"

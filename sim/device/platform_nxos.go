@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -58,7 +58,7 @@ func init() {
 }
 
 func nxosPrompt(c *cli) string {
-	h := c.srv.model.host()
+	h := c.inst.model.host()
 	switch c.mode {
 	case modeConfig:
 		return h + "(config)# "
@@ -98,7 +98,7 @@ func nxosConfT(c *cli, _ input) string {
 
 // nxosCopyRunStart saves without asking, as NX-OS does.
 func nxosCopyRunStart(c *cli, _ input) string {
-	c.srv.save()
+	c.inst.save()
 	return "[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n"
 }
 
@@ -109,7 +109,7 @@ func showClockNXOS(*cli, input) string {
 func showIPIntBriefNXOS(c *cli, _ input) string {
 	var b strings.Builder
 	b.WriteString("IP Interface Status for VRF \"default\"(1)\nInterface            IP Address      Interface Status\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
+	for _, i := range c.inst.model.snapshotIfaces() {
 		if i.addr == "" || i.name == "mgmt0" {
 			continue
 		}

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"regexp"
@@ -75,23 +75,23 @@ func buildIOSTrees() {
 func (c *cli) dispatch(line string) (parsed, string) {
 	c.curLine = line
 	toks := tokenize(line)
-	if d := c.srv.plat.dispatch; d != nil {
+	if d := c.inst.plat.dispatch; d != nil {
 		return d(c, line, toks)
 	}
 	if c.mode == modeExec || len(toks) == 0 {
-		return c.srv.plat.runExec(c, line, toks)
+		return c.inst.plat.runExec(c, line, toks)
 	}
 	if strings.EqualFold(toks[0].s, "do") {
 		if len(toks) == 1 {
 			return parsed{err: errIncomplete}, c.errorText(parsed{err: errIncomplete}, line)
 		}
-		return c.srv.plat.runExec(c, line, toks[1:])
+		return c.inst.plat.runExec(c, line, toks[1:])
 	}
-	if !c.loading && c.srv.rejects(line) {
+	if !c.loading && c.inst.rejects(line) {
 		p := parsed{err: errInvalid, at: toks[0].pos}
 		return p, c.errorText(p, line)
 	}
-	top := c.srv.plat.modes[modeConfig]
+	top := c.inst.plat.modes[modeConfig]
 	tree := c.modeTree()
 	p := parse(tree, line, toks, c.priv)
 	if p.err == errInvalid && tree != top && !c.loading {
@@ -109,10 +109,10 @@ func (c *cli) dispatch(line string) (parsed, string) {
 }
 
 func (c *cli) modeTree() *node {
-	if t := c.srv.plat.modes[c.mode]; t != nil {
+	if t := c.inst.plat.modes[c.mode]; t != nil {
 		return t
 	}
-	return c.srv.plat.modes[modeConfig]
+	return c.inst.plat.modes[modeConfig]
 }
 
 // iosRunExec runs an exec command, with an output filter after "|" for show.
@@ -124,7 +124,7 @@ func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 			break
 		}
 	}
-	p := parse(c.srv.plat.exec, line, cmd, c.priv)
+	p := parse(c.inst.plat.exec, line, cmd, c.priv)
 	if p.err != errNone {
 		return p, c.errorText(p, line)
 	}
@@ -134,7 +134,7 @@ func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 			p.err, p.at = errInvalid, toks[len(cmd)].pos
 			return p, c.errorText(p, line)
 		}
-		if fp = parse(c.srv.plat.filters, line, filt, c.priv); fp.err != errNone {
+		if fp = parse(c.inst.plat.filters, line, filt, c.priv); fp.err != errNone {
 			return fp, c.errorText(fp, line)
 		}
 	}
@@ -146,7 +146,7 @@ func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 }
 
 func (c *cli) errorText(p parsed, line string) string {
-	return c.srv.plat.errText(c, p, line)
+	return c.inst.plat.errText(c, p, line)
 }
 
 // iosErrText is how IOS and IOS-XR reject a line.
@@ -165,7 +165,7 @@ func iosErrText(c *cli, p parsed, line string) string {
 // invalid is the platform's rejection with the caret under column at of
 // the line.
 func (c *cli) invalid(at int) string {
-	return c.srv.plat.errText(c, parsed{err: errInvalid, at: at}, "")
+	return c.inst.plat.errText(c, parsed{err: errInvalid, at: at}, "")
 }
 
 // filter applies "| include" and friends to show output.
@@ -230,7 +230,7 @@ func cmdDisable(c *cli, _ input) string {
 
 // cmdEnable asks for the secret up to three times, without echo, as IOS does.
 func cmdEnable(c *cli, _ input) string {
-	secret := c.srv.model.enableSecret()
+	secret := c.inst.model.enableSecret()
 	if c.priv >= 15 || secret == "" {
 		c.priv = 15
 		return ""
@@ -284,7 +284,7 @@ func cmdPing(_ *cli, in input) string {
 }
 
 func cmdWrite(c *cli, _ input) string {
-	c.srv.save()
+	c.inst.save()
 	return "Building configuration...\n[OK]\n"
 }
 
