@@ -200,30 +200,45 @@ func (c *cli) fault(line string, p parsed, out string) bool {
 
 func (c *cli) prompt() string { return c.inst.plat.prompt(c) }
 
-// iosPrompt is r1>, r1#, r1(config)#, r1(config-if)#...
-func iosPrompt(c *cli) string {
-	h := c.inst.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)#"
-	case modeIf:
-		return h + "(config-if)#"
-	case modeLine:
-		return h + "(config-line)#"
-	case modeRouter:
-		return h + "(config-router)#"
-	case modeACL:
-		if strings.Contains(c.section, " standard ") {
-			return h + "(config-std-nacl)#"
+// configModes name the configuration modes in prompts as most platforms
+// do: r1(config-if)#.
+var configModes = map[mode]string{
+	modeConfig: "config", modeIf: "config-if", modeLine: "config-line",
+	modeRouter: "config-router", modeACL: "config-acl", modeVlan: "config-vlan",
+}
+
+// modePrompt is a prompt of the IOS kind: host(MODE)# in configuration
+// mode, host# or host> in exec by privilege, each followed by tail
+// (NX-OS's space). name, when set and it knows the mode, names it instead
+// of configModes.
+func modePrompt(c *cli, host, tail string, name func(c *cli) (string, bool)) string {
+	if c.mode != modeExec {
+		m, ok := "", false
+		if name != nil {
+			m, ok = name(c)
 		}
-		return h + "(config-ext-nacl)#"
-	case modeVlan:
-		return h + "(config-vlan)#"
+		if !ok {
+			m = configModes[c.mode]
+		}
+		return host + "(" + m + ")#" + tail
 	}
 	if c.priv >= 15 {
-		return h + "#"
+		return host + "#" + tail
 	}
-	return h + ">"
+	return host + ">" + tail
+}
+
+// iosPrompt is r1>, r1#, r1(config)#, r1(config-if)#...
+func iosPrompt(c *cli) string {
+	return modePrompt(c, c.inst.model.host(), "", func(c *cli) (string, bool) {
+		if c.mode != modeACL {
+			return "", false
+		}
+		if strings.Contains(c.section, " standard ") {
+			return "config-std-nacl", true
+		}
+		return "config-ext-nacl", true
+	})
 }
 
 // wait sleeps for d unless the server or the connection closes first.

@@ -60,25 +60,19 @@ func init() {
 }
 
 func eosPrompt(c *cli) string {
-	h := c.inst.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)#"
-	case modeIf:
-		return h + "(config-if-" + shortIf(c.ifName) + ")#"
-	case modeLine:
-		return h + "(config-line)#"
-	case modeRouter:
-		return h + "(config-router-" + strings.Fields(c.section)[1] + ")#"
-	case modeACL:
-		return h + "(config-acl-" + strings.Fields(c.section)[2] + ")#"
-	case modeVlan:
-		return h + "(config-vlan-" + strings.Fields(c.section)[1] + ")#"
-	}
-	if c.priv >= 15 {
-		return h + "#"
-	}
-	return h + ">"
+	return modePrompt(c, c.inst.model.host(), "", func(c *cli) (string, bool) {
+		switch c.mode {
+		case modeIf:
+			return "config-if-" + shortIf(c.ifName), true
+		case modeRouter:
+			return "config-router-" + strings.Fields(c.section)[1], true
+		case modeACL:
+			return "config-acl-" + strings.Fields(c.section)[2], true
+		case modeVlan:
+			return "config-vlan-" + strings.Fields(c.section)[1], true
+		}
+		return "", false
+	})
 }
 
 func eosErrText(_ *cli, p parsed, _ string) string {

@@ -77,22 +77,13 @@ func init() {
 }
 
 func xrPrompt(c *cli) string {
-	h := "RP/0/RP0/CPU0:" + c.inst.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)#"
-	case modeIf:
-		return h + "(config-if)#"
-	case modeLine:
-		return h + "(config-line)#"
-	case modeRouter:
-		return h + "(config-" + strings.Fields(c.section)[1] + ")#"
-	case modeACL:
-		return h + "(config-acl)#"
-	case modeVlan:
-		return h + "(config-vlan)#"
-	}
-	return h + "#"
+	// No enable on XR: a session is always at privilege 15, so r1#.
+	return modePrompt(c, "RP/0/RP0/CPU0:"+c.inst.model.host(), "", func(c *cli) (string, bool) {
+		if c.mode != modeRouter {
+			return "", false
+		}
+		return "config-" + strings.Fields(c.section)[1], true
+	})
 }
 
 func xrCommit(c *cli, _ input) string {

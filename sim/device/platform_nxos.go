@@ -57,27 +57,7 @@ func init() {
 	})
 }
 
-func nxosPrompt(c *cli) string {
-	h := c.inst.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)# "
-	case modeIf:
-		return h + "(config-if)# "
-	case modeLine:
-		return h + "(config-line)# "
-	case modeRouter:
-		return h + "(config-router)# "
-	case modeACL:
-		return h + "(config-acl)# "
-	case modeVlan:
-		return h + "(config-vlan)# "
-	}
-	if c.priv >= 15 {
-		return h + "# "
-	}
-	return h + "> "
-}
+func nxosPrompt(c *cli) string { return modePrompt(c, c.inst.model.host(), " ", nil) }
 
 func nxosErrText(c *cli, p parsed, line string) string {
 	switch p.err {
