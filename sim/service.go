@@ -102,8 +102,11 @@ func (sv *service) accept(serve func(net.Conn)) {
 			// Out of file descriptors, most likely, with a big fleet and
 			// its clients in one process: back off as net/http does,
 			// rather than stop serving.
-			if backoff = min(max(2*backoff, 5*time.Millisecond), time.Second); !sv.pause(backoff) {
+			backoff = min(max(2*backoff, 5*time.Millisecond), time.Second)
+			select {
+			case <-sv.done:
 				return
+			case <-time.After(backoff):
 			}
 			continue
 		}
@@ -147,18 +150,6 @@ func (sv *service) untrack(c io.Closer) {
 	sv.mu.Unlock()
 	c.Close()
 	sv.wg.Done()
-}
-
-// pause waits d unless the service stops first.
-func (sv *service) pause(d time.Duration) bool {
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-t.C:
-		return true
-	case <-sv.done:
-		return false
-	}
 }
 
 // handshake runs the SSH server handshake on nc within handshakeTimeout;

@@ -97,25 +97,20 @@ func showClockEOS(*cli, input) string {
 }
 
 func showIPIntBriefEOS(c *cli, _ input) string {
-	var b strings.Builder
-	b.WriteString("                                                                            Address\n" +
+	const header = "                                                                            Address\n" +
 		"Interface         IP Address            Status       Protocol           MTU    Owner\n" +
-		"----------------- --------------------- ------------ -------------- ---------- -------\n")
-	for _, i := range c.inst.model.snapshotIfaces() {
+		"----------------- --------------------- ------------ -------------- ---------- -------\n"
+	return ifaceTable(c, header, func(i iface) string {
 		if i.addr == "" {
-			continue
+			return ""
 		}
-		status, proto := "up", "up"
-		if i.shutdown {
-			status, proto = "adminDown", "down"
-		}
+		status, proto := upDown(i, "up", "up", "adminDown", "down")
 		mtu := 1500
 		if strings.HasPrefix(i.name, "Loopback") {
 			mtu = 65535
 		}
-		fmt.Fprintf(&b, "%-17s %-21s %-12s %-14s %10d\n", i.name, i.cidr(), status, proto, mtu)
-	}
-	return b.String()
+		return fmt.Sprintf("%-17s %-21s %-12s %-14s %10d\n", i.name, i.cidr(), status, proto, mtu)
+	})
 }
 
 func showVersionEOS(_, up, board string, _ int) string {

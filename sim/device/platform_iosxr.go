@@ -141,20 +141,10 @@ func showClockXR(*cli, input) string {
 }
 
 func showIPIntBriefXR(c *cli, _ input) string {
-	var b strings.Builder
-	b.WriteString("\nInterface                      IP-Address      Status          Protocol Vrf-Name\n")
-	for _, i := range c.inst.model.snapshotIfaces() {
-		addr := i.addr
-		if addr == "" {
-			addr = "unassigned"
-		}
-		status, proto := "Up", "Up"
-		if i.shutdown {
-			status, proto = "Shutdown", "Down"
-		}
-		fmt.Fprintf(&b, "%-30s %-15s %-15s %-8s default \n", i.name, addr, status, proto)
-	}
-	return b.String()
+	return ifaceTable(c, "\nInterface                      IP-Address      Status          Protocol Vrf-Name\n", func(i iface) string {
+		status, proto := upDown(i, "Up", "Up", "Shutdown", "Down")
+		return fmt.Sprintf("%-30s %-15s %-15s %-8s default \n", i.name, unassigned(i.addr), status, proto)
+	})
 }
 
 func showVersionXR(host, up, _ string, _ int) string {

@@ -87,24 +87,19 @@ func showClockNXOS(*cli, input) string {
 }
 
 func showIPIntBriefNXOS(c *cli, _ input) string {
-	var b strings.Builder
-	b.WriteString("IP Interface Status for VRF \"default\"(1)\nInterface            IP Address      Interface Status\n")
-	for _, i := range c.inst.model.snapshotIfaces() {
+	const header = "IP Interface Status for VRF \"default\"(1)\nInterface            IP Address      Interface Status\n"
+	return ifaceTable(c, header, func(i iface) string {
 		if i.addr == "" || i.name == "mgmt0" {
-			continue
+			return ""
 		}
-		status := "protocol-up/link-up/admin-up"
-		if i.shutdown {
-			status = "protocol-down/link-down/admin-down"
-		}
+		status, _ := upDown(i, "protocol-up/link-up/admin-up", "", "protocol-down/link-down/admin-down", "")
 		typ, num := splitIfName(i.name)
 		short := map[string]string{"Ethernet": "Eth", "loopback": "Lo", "port-channel": "Po", "Vlan": "Vlan"}[typ]
 		if short == "" {
 			short = typ
 		}
-		fmt.Fprintf(&b, "%-20s %-15s %s\n", short+num, i.addr, status)
-	}
-	return b.String()
+		return fmt.Sprintf("%-20s %-15s %s\n", short+num, i.addr, status)
+	})
 }
 
 func showVersionNXOS(host, up, board string, _ int) string {

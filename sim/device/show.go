@@ -173,20 +173,37 @@ func showRunIf(c *cli, in input) string {
 }
 
 func showIPIntBrief(c *cli, _ input) string {
+	return ifaceTable(c, "Interface              IP-Address      OK? Method Status                Protocol\n", func(i iface) string {
+		status, proto := upDown(i, "up", "up", "administratively down", "down")
+		return fmt.Sprintf("%-22s %-15s YES %-6s %-21s %s\n", i.name, unassigned(i.addr), i.method, status, proto)
+	})
+}
+
+// ifaceTable is a show command's table: header, then each interface's row
+// ("" leaves it out).
+func ifaceTable(c *cli, header string, row func(i iface) string) string {
 	var b strings.Builder
-	b.WriteString("Interface              IP-Address      OK? Method Status                Protocol\n")
+	b.WriteString(header)
 	for _, i := range c.inst.model.snapshotIfaces() {
-		addr := i.addr
-		if addr == "" {
-			addr = "unassigned"
-		}
-		status, proto := "up", "up"
-		if i.shutdown {
-			status, proto = "administratively down", "down"
-		}
-		fmt.Fprintf(&b, "%-22s %-15s YES %-6s %-21s %s\n", i.name, addr, i.method, status, proto)
+		b.WriteString(row(i))
 	}
 	return b.String()
+}
+
+// upDown is an interface's status and protocol as a platform words them.
+func upDown(i iface, up, upProto, down, downProto string) (status, proto string) {
+	if i.shutdown {
+		return down, downProto
+	}
+	return up, upProto
+}
+
+// unassigned is how IOS shows an interface with no address.
+func unassigned(addr string) string {
+	if addr == "" {
+		return "unassigned"
+	}
+	return addr
 }
 
 func showIntDesc(c *cli, _ input) string {
