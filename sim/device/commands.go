@@ -19,48 +19,80 @@ func init() {
 		p.ifPrefix, p.loopback, p.ifTypes = "GigabitEthernet", "Loopback0", iosIfTypes
 		p.exec, p.filters = execTree, filterTree
 		p.modes = iosTrees(p.name, ifName)
-		p.loginPriv = func(d Device) int {
-			if d.StartPrivileged {
-				return 15
-			}
-			return 1
-		}
+		p.loginPriv = iosLoginPriv
 		p.prompt = iosPrompt
 		p.render = renderIOS
 		register(p)
 	}
 }
 
-func buildIOSTrees() {
-	execTree = kw("",
+// execCmds is what differs between the exec trees of IOS, NX-OS and EOS;
+// tree builds the rest, which they share.
+type execCmds struct {
+	termLength, termWidth  func([]token) (string, int, bool)
+	logout                 bool
+	clock, ipBrief         handler
+	showRun                *node   // show running-config, enabled by tree
+	show                   []*node // further show commands
+	confT, configure       handler // configure terminal, bare configure
+	copyRunStart, writeMem handler // writeMem nil: no write command
+	more                   []*node // further exec commands
+}
+
+func (e execCmds) tree() *node {
+	kids := []*node{
 		kw("enable").does(cmdEnable),
 		kw("disable").does(cmdDisable),
 		kw("exit").does(cmdQuit),
-		kw("logout").does(cmdQuit),
 		kw("terminal",
-			kw("length", arg(number(0, 512)).does(cmdTermLength)),
-			kw("width", arg(number(0, 512)).does(cmdNothing)),
+			kw("length", arg(e.termLength).does(cmdTermLength)),
+			kw("width", arg(e.termWidth).does(cmdNothing)),
 		),
-		kw("show",
-			kw("clock").does(showClock),
+		kw("show", append([]*node{
+			kw("clock").does(e.clock),
 			kw("version").does(showVersion),
 			kw("users").does(showUsers),
-			kw("running-config",
-				kw("interface", arg(ifName).does(showRunIf)),
-			).does(showRun).enabled(),
-			kw("ip", kw("interface", kw("brief").does(showIPIntBrief))),
-			kw("interfaces", kw("description").does(showIntDesc)),
-		),
-		kw("configure", kw("terminal").does(cmdConfT)).does(cmdConfigure).enabled(),
+			e.showRun.enabled(),
+			kw("ip", kw("interface", kw("brief").does(e.ipBrief))),
+		}, e.show...)...),
+		kw("configure", kw("terminal").does(e.confT)).does(e.configure).enabled(),
 		kw("ping", arg(ipv4).does(cmdPing)),
-		kw("write", kw("memory").does(cmdWrite)).does(cmdWrite).enabled(),
-		kw("copy", kw("running-config", kw("startup-config").does(cmdCopyRunStart))).enabled(),
-		kw("reload",
-			kw("in", arg(number(1, 14400)).does(cmdReloadIn)),
-			kw("cancel").does(cmdReloadCancel),
-		).enabled(),
-		kw("clear", kw("counters").does(cmdClearCounters)).enabled(),
-	)
+		kw("copy", kw("running-config", kw("startup-config").does(e.copyRunStart))).enabled(),
+	}
+	if e.logout {
+		kids = append(kids, kw("logout").does(cmdQuit))
+	}
+	if e.writeMem != nil {
+		kids = append(kids, kw("write", kw("memory").does(e.writeMem)).does(e.writeMem).enabled())
+	}
+	return kw("", append(kids, e.more...)...)
+}
+
+// iosLoginPriv: a session starts at r1> unless the device starts
+// privileged.
+func iosLoginPriv(d Device) int {
+	if d.StartPrivileged {
+		return 15
+	}
+	return 1
+}
+
+func buildIOSTrees() {
+	execTree = execCmds{
+		termLength: number(0, 512), termWidth: number(0, 512), logout: true,
+		clock: showClock, ipBrief: showIPIntBrief,
+		showRun: kw("running-config", kw("interface", arg(ifName).does(showRunIf))).does(showRun),
+		show:    []*node{kw("interfaces", kw("description").does(showIntDesc))},
+		confT:   cmdConfT, configure: cmdConfigure,
+		copyRunStart: cmdCopyRunStart, writeMem: cmdWrite,
+		more: []*node{
+			kw("reload",
+				kw("in", arg(number(1, 14400)).does(cmdReloadIn)),
+				kw("cancel").does(cmdReloadCancel),
+			).enabled(),
+			kw("clear", kw("counters").does(cmdClearCounters)).enabled(),
+		},
+	}.tree()
 
 	filterTree = kw("",
 		kw("include", restOfLine().does(cmdNothing)),

@@ -14,27 +14,13 @@ var eosIfTypes = []string{"Ethernet", "Loopback", "Management", "Port-Channel", 
 
 func init() {
 	ifn := ifArg(eosIfTypes)
-	exec := kw("",
-		kw("enable").does(cmdEnable),
-		kw("disable").does(cmdDisable),
-		kw("exit").does(cmdQuit),
-		kw("logout").does(cmdQuit),
-		kw("terminal",
-			kw("length", arg(number(0, 32767)).does(cmdTermLength)),
-			kw("width", arg(number(10, 32767)).does(cmdNothing)),
-		),
-		kw("show",
-			kw("clock").does(showClockEOS),
-			kw("version").does(showVersion),
-			kw("users").does(showUsers),
-			kw("running-config").does(showRunPlain).enabled(),
-			kw("ip", kw("interface", kw("brief").does(showIPIntBriefEOS))),
-		),
-		kw("configure", kw("terminal").does(cmdConfigQuiet)).does(cmdConfigQuiet).enabled(),
-		kw("copy", kw("running-config", kw("startup-config").does(eosCopy))).enabled(),
-		kw("write", kw("memory").does(eosCopy)).does(eosCopy).enabled(),
-		kw("ping", arg(ipv4).does(cmdPing)),
-	)
+	exec := execCmds{
+		termLength: number(0, 32767), termWidth: number(10, 32767), logout: true,
+		clock: showClockEOS, ipBrief: showIPIntBriefEOS,
+		showRun: kw("running-config").does(showRunPlain),
+		confT:   cmdConfigQuiet, configure: cmdConfigQuiet,
+		copyRunStart: eosCopy, writeMem: eosCopy,
+	}.tree()
 	register(&platform{
 		name:       "arista_eos",
 		version:    "4.28.3M",
@@ -47,15 +33,10 @@ func init() {
 		exec:       exec,
 		modes:      iosTrees("arista_eos", ifn),
 		filters:    filterTree,
-		loginPriv: func(d Device) int {
-			if d.StartPrivileged {
-				return 15
-			}
-			return 1
-		},
-		prompt:  eosPrompt,
-		errText: eosErrText,
-		render:  renderEOS,
+		loginPriv:  iosLoginPriv,
+		prompt:     eosPrompt,
+		errText:    eosErrText,
+		render:     renderEOS,
 	})
 }
 

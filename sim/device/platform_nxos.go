@@ -14,25 +14,13 @@ var nxosIfTypes = []string{"Ethernet", "loopback", "mgmt", "port-channel", "Vlan
 
 func init() {
 	ifn := ifArg(nxosIfTypes)
-	exec := kw("",
-		kw("enable").does(cmdEnable),
-		kw("disable").does(cmdDisable),
-		kw("exit").does(cmdQuit),
-		kw("terminal",
-			kw("length", arg(number(0, 511)).does(cmdTermLength)),
-			kw("width", arg(number(24, 511)).does(cmdNothing)),
-		),
-		kw("show",
-			kw("clock").does(showClockNXOS),
-			kw("version").does(showVersion),
-			kw("users").does(showUsers),
-			kw("running-config").does(showRunPlain).enabled(),
-			kw("ip", kw("interface", kw("brief").does(showIPIntBriefNXOS))),
-		),
-		kw("configure", kw("terminal").does(nxosConfT)).does(nxosConfT).enabled(),
-		kw("copy", kw("running-config", kw("startup-config").does(nxosCopyRunStart))).enabled(),
-		kw("ping", arg(ipv4).does(cmdPing)),
-	)
+	exec := execCmds{
+		termLength: number(0, 511), termWidth: number(24, 511),
+		clock: showClockNXOS, ipBrief: showIPIntBriefNXOS,
+		showRun: kw("running-config").does(showRunPlain),
+		confT:   nxosConfT, configure: nxosConfT,
+		copyRunStart: nxosCopyRunStart,
+	}.tree()
 	register(&platform{
 		name:       "cisco_nxos",
 		version:    "9.3(8)",
