@@ -9,8 +9,7 @@ func TestConfirmations(t *testing.T) {
 	t.Parallel()
 	d := labDevice()
 	d.StartPrivileged = true
-	tm := openTerm(t, start(t, d))
-	tm.expect(`r1#$`)
+	_, tm := login(t, d, `r1#$`)
 
 	tm.send("copy running-config startup-config\n")
 	tm.expect(`copy running-config startup-config\r\nDestination filename \[startup-config\]\? $`)
@@ -55,10 +54,8 @@ func TestCandidateConfig(t *testing.T) {
 		t.Parallel()
 		d := labDevice()
 		d.Platform = "cisco_iosxr"
-		s := start(t, d)
-		tm := openTerm(t, s)
 		const p, cp = "RP/0/RP0/CPU0:r1#", "RP/0/RP0/CPU0:r1(config)#"
-		tm.expect(p + `$`)
+		s, tm := login(t, d, p+`$`)
 		tm.cmd("configure", cp)
 		tm.cmd("ntp server 10.1.1.1", cp)
 		tm.send("end\n")
@@ -93,10 +90,8 @@ func TestCandidateConfig(t *testing.T) {
 		t.Parallel()
 		d := labDevice()
 		d.Platform = "juniper_junos"
-		s := start(t, d)
-		tm := openTerm(t, s)
 		const p, cp = "cisco@r1> ", "\r\n[edit]\r\ncisco@r1# "
-		tm.expect(p + `$`)
+		_, tm := login(t, d, p+`$`)
 		tm.cmd("configure", cp)
 		tm.cmd("set system ntp server 10.1.1.1", cp)
 		if got := tm.cmd("show | display set | match ntp", cp); got != "set system ntp server 10.1.1.1\r\n" {

@@ -1,7 +1,6 @@
 package sim
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"net"
@@ -83,10 +82,9 @@ func (n *Network) Serve(addr string, d Device, hostKey ssh.Signer) (*Server, err
 	if err != nil {
 		return nil, err
 	}
-	if s.vaddr, err = n.register(addr, s); err != nil {
+	if err := s.svc.register(n, addr, s); err != nil {
 		return nil, err
 	}
-	s.net = n
 	return s, nil
 }
 
@@ -104,21 +102,13 @@ type Bastion struct {
 // BastionServer is a running bastion: on loopback (StartBastion) or at a
 // virtual address of a Network (ServeBastion).
 type BastionServer struct {
-	net     *Network
+	net     *Network // what it forwards to
 	b       Bastion
 	hostKey ssh.Signer
 	cfg     *ssh.ServerConfig
-	ln      net.Listener
-	vaddr   string
+	svc     service
 
 	conns, chans atomic.Int64
-
-	done      chan struct{}
-	closeOnce sync.Once
-	mu        sync.Mutex
-	closed    bool
-	open      map[io.Closer]struct{}
-	wg        sync.WaitGroup
 }
 
 func (n *Network) newBastion(b Bastion, hostKey ssh.Signer) (*BastionServer, error) {
@@ -130,10 +120,9 @@ func (n *Network) newBastion(b Bastion, hostKey ssh.Signer) (*BastionServer, err
 	}
 	bs := &BastionServer{
 		net: n, b: b, hostKey: hostKey,
-		cfg:  authConfig("SSH-2.0-OpenSSH_9.6", b.Username, b.Password, b.AuthorizedKeys),
-		done: make(chan struct{}),
-		open: make(map[io.Closer]struct{}),
+		cfg: authConfig("SSH-2.0-OpenSSH_9.6", b.Username, b.Password, b.AuthorizedKeys),
 	}
+	bs.svc.init()
 	bs.cfg.AddHostKey(hostKey)
 	return bs, nil
 }
@@ -147,11 +136,9 @@ func (n *Network) StartBastion(listen string, b Bastion, hostKey ssh.Signer) (*B
 	if err != nil {
 		return nil, err
 	}
-	if bs.ln, err = net.Listen("tcp", listen); err != nil {
+	if err := bs.svc.listen(listen, bs.serveConn); err != nil {
 		return nil, fmt.Errorf("sim: bastion: %w", err)
 	}
-	bs.wg.Add(1)
-	go bs.accept()
 	return bs, nil
 }
 
@@ -162,19 +149,14 @@ func (n *Network) ServeBastion(addr string, b Bastion, hostKey ssh.Signer) (*Bas
 	if err != nil {
 		return nil, err
 	}
-	if bs.vaddr, err = n.register(addr, bs); err != nil {
+	if err := bs.svc.register(n, addr, bs); err != nil {
 		return nil, err
 	}
 	return bs, nil
 }
 
 // Addr is the listening address, or the virtual one on the network.
-func (b *BastionServer) Addr() string {
-	if b.ln == nil {
-		return b.vaddr
-	}
-	return b.ln.Addr().String()
-}
+func (b *BastionServer) Addr() string { return b.svc.addr() }
 
 // HostKey is the public host key clients should trust.
 func (b *BastionServer) HostKey() ssh.PublicKey { return b.hostKey.PublicKey() }
@@ -187,87 +169,17 @@ func (b *BastionServer) Channels() int64 { return b.chans.Load() }
 
 // Close stops the bastion, closes its connections (and so every channel
 // forwarded through it) and waits for its goroutines.
-func (b *BastionServer) Close() error {
-	var err error
-	b.closeOnce.Do(func() {
-		if b.vaddr != "" {
-			b.net.unregister(b.vaddr, b)
-		}
-		b.mu.Lock()
-		b.closed = true
-		close(b.done)
-		if b.ln != nil {
-			err = b.ln.Close()
-		}
-		for c := range b.open {
-			c.Close()
-		}
-		b.mu.Unlock()
-		b.wg.Wait()
-	})
-	return err
-}
+func (b *BastionServer) Close() error { return b.svc.stop(b) }
 
-func (b *BastionServer) accept() {
-	defer b.wg.Done()
-	for {
-		nc, err := b.ln.Accept()
-		if err != nil {
-			if errors.Is(err, net.ErrClosed) {
-				return
-			}
-			select {
-			case <-b.done:
-				return
-			case <-time.After(10 * time.Millisecond):
-			}
-			continue
-		}
-		if !b.handoff(nc) {
-			return
-		}
-	}
-}
-
-// track registers c to be closed by Close; false if already closing.
-func (b *BastionServer) track(c io.Closer) bool {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	if b.closed {
-		c.Close()
-		return false
-	}
-	b.open[c] = struct{}{}
-	b.wg.Add(1)
-	return true
-}
-
-func (b *BastionServer) untrack(c io.Closer) {
-	b.mu.Lock()
-	delete(b.open, c)
-	b.mu.Unlock()
-	c.Close()
-	b.wg.Done()
-}
-
-func (b *BastionServer) handoff(nc net.Conn) bool {
-	if !b.track(nc) {
-		return false
-	}
-	go b.serveConn(nc)
-	return true
-}
+// handoff serves a forwarded connection (host); false once closed.
+func (b *BastionServer) handoff(nc net.Conn) bool { return b.svc.handoff(nc, b.serveConn) }
 
 func (b *BastionServer) serveConn(nc net.Conn) {
-	defer b.untrack(nc)
-	nc.SetDeadline(time.Now().Add(handshakeTimeout))
-	sc, chans, reqs, err := ssh.NewServerConn(nc, b.cfg)
-	if err != nil {
+	sc, chans, ok := b.svc.handshake(nc, b.cfg)
+	if !ok {
 		return
 	}
-	nc.SetDeadline(time.Time{})
 	b.conns.Add(1)
-	go ssh.DiscardRequests(reqs)
 	connDone := make(chan struct{})
 	var wg sync.WaitGroup
 	for nch := range chans {
@@ -315,7 +227,7 @@ func (b *BastionServer) forward(nch ssh.NewChannel, connDone <-chan struct{}) {
 		t := time.NewTimer(d)
 		select {
 		case <-t.C:
-		case <-b.done:
+		case <-b.svc.done:
 			t.Stop()
 			nch.Reject(ssh.ConnectionFailed, "bastion shutting down")
 			return
@@ -352,11 +264,11 @@ func (b *BastionServer) forward(nch ssh.NewChannel, connDone <-chan struct{}) {
 	}
 	go ssh.DiscardRequests(reqs)
 	b.chans.Add(1)
-	if !b.track(tc) {
+	if !b.svc.track(tc) {
 		ch.Close()
 		return
 	}
-	defer b.untrack(tc)
+	defer b.svc.untrack(tc)
 	done := make(chan struct{})
 	go func() {
 		io.Copy(ch, tc)
@@ -370,6 +282,10 @@ func (b *BastionServer) forward(nch ssh.NewChannel, connDone <-chan struct{}) {
 	<-done
 	ch.Close()
 }
+
+// maxBastionLine bounds a typed line so a client cannot grow a session's
+// memory.
+const maxBastionLine = 4096
 
 // bastionSession is a Linux login shell at its most minimal: a banner, a
 // "$ " prompt, and nothing it can run but exit.
@@ -416,7 +332,7 @@ func bastionSession(ch ssh.Channel, reqs <-chan *ssh.Request) {
 					out = append(out, "-bash: "+strings.Fields(cmd)[0]+": command not found\r\n"...)
 				}
 				out = append(out, "$ "...)
-			case c >= 0x20 && c < 0x7f && len(line) < maxLine:
+			case c >= 0x20 && c < 0x7f && len(line) < maxBastionLine:
 				line = append(line, c)
 				out = append(out, c)
 			}

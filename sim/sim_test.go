@@ -79,6 +79,16 @@ type term struct {
 	notify chan struct{}
 }
 
+// login starts d and opens a shell on it, read up to its first prompt
+// (a regexp).
+func login(t *testing.T, d sim.Device, prompt string) (*sim.Server, *term) {
+	t.Helper()
+	s := start(t, d)
+	tm := openTerm(t, s)
+	tm.expect(prompt)
+	return s, tm
+}
+
 func openTerm(t *testing.T, s *sim.Server) *term {
 	t.Helper()
 	c, err := dial(s, "cisco", ssh.Password("cisco"))
@@ -263,9 +273,7 @@ func TestEnable(t *testing.T) {
 	t.Parallel()
 	t.Run("right secret, not echoed", func(t *testing.T) {
 		t.Parallel()
-		s := start(t, labDevice())
-		tm := openTerm(t, s)
-		tm.expect(`r1>$`)
+		_, tm := login(t, labDevice(), `r1>$`)
 		tm.send("en\n")
 		tm.expect(`en\r\nPassword: $`)
 		tm.send("s3cret\r\n")
@@ -278,9 +286,7 @@ func TestEnable(t *testing.T) {
 	})
 	t.Run("wrong secret three times", func(t *testing.T) {
 		t.Parallel()
-		s := start(t, labDevice())
-		tm := openTerm(t, s)
-		tm.expect(`r1>$`)
+		_, tm := login(t, labDevice(), `r1>$`)
 		tm.send("enable\n")
 		for range 3 {
 			tm.expect(`Password: $`)
@@ -374,8 +380,7 @@ func TestLineEndings(t *testing.T) {
 	t.Parallel()
 	d := labDevice()
 	d.StartPrivileged = true
-	tm := openTerm(t, start(t, d))
-	tm.expect(`r1#$`)
+	_, tm := login(t, d, `r1#$`)
 	// An empty line and a command, both ended by "\r\n", give exactly two
 	// prompts: "\r\n" is one end of line, not two.
 	tm.send("\r\nsh clock\r\n")
@@ -795,8 +800,7 @@ func TestPlatforms(t *testing.T) {
 			d := labDevice()
 			d.Platform = tt.platform
 			d.StartPrivileged = true
-			tm := openTerm(t, start(t, d))
-			tm.expect(`r1#$`)
+			_, tm := login(t, d, `r1#$`)
 			tm.cmd("terminal length 0", "r1#")
 			got := tm.cmd("show ip interface brief", "r1#") + tm.cmd("show version", "r1#")
 			for _, w := range tt.want {

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -143,7 +143,7 @@ func keepNo(m mode, text string) bool {
 }
 
 // loadText reads a configuration into m, which starts from the chassis.
-func (s *Server) loadText(m *model, text string) error {
+func (in *Instance) loadText(m *model, text string) error {
 	if m.junos != nil {
 		return loadJunos(m, text)
 	}
@@ -151,7 +151,7 @@ func (s *Server) loadText(m *model, text string) error {
 	if err != nil {
 		return err
 	}
-	c := &cli{srv: s, priv: 15, mode: modeConfig, cand: m, loading: true}
+	c := &cli{inst: in, priv: 15, mode: modeConfig, cand: m, loading: true}
 	for _, b := range blocks {
 		c.mode = modeConfig
 		var before string
@@ -253,13 +253,13 @@ func loadJunos(m *model, text string) error {
 // buildModel is the device's configuration at start: Device.Config, or the
 // platform's factory configuration, with the device's hostname, enable
 // secret and user on top when given.
-func (s *Server) buildModel(d Device, givenHost string) (*model, error) {
-	m := newModel(d, s.plat)
+func (in *Instance) buildModel(d Device, givenHost string) (*model, error) {
+	m := newModel(d, in.plat)
 	text := d.Config
 	if text == "" {
-		text = factoryConfig(s.plat, d)
+		text = factoryConfig(in.plat, d)
 	}
-	if err := s.loadText(m, text); err != nil {
+	if err := in.loadText(m, text); err != nil {
 		return nil, fmt.Errorf("sim: %s: Config: %w", d.Hostname, err)
 	}
 	if givenHost != "" || m.hostname == "" {
@@ -332,21 +332,21 @@ func factoryConfig(p *platform, d Device) string {
 
 // save makes the running configuration the startup configuration (copy
 // running-config startup-config, write memory; commit on IOS-XR and Junos).
-func (s *Server) save() {
-	text := s.model.render()
-	s.model.mu.Lock()
-	s.model.startup = text
-	s.model.mu.Unlock()
+func (in *Instance) save() {
+	text := in.model.render()
+	in.model.mu.Lock()
+	in.model.startup = text
+	in.model.mu.Unlock()
 }
 
 // StartupConfig returns the saved configuration, as RunningConfig prints
 // it: the configuration the device started with until a copy
 // running-config startup-config or write memory (a commit on IOS-XR and
 // Junos) saves the running one.
-func (s *Server) StartupConfig() string {
-	s.model.mu.Lock()
-	defer s.model.mu.Unlock()
-	return s.model.startup
+func (in *Instance) StartupConfig() string {
+	in.model.mu.Lock()
+	defer in.model.mu.Unlock()
+	return in.model.startup
 }
 
 // SetRunningConfig replaces the running configuration with text, as
@@ -356,14 +356,14 @@ func (s *Server) StartupConfig() string {
 // secret stays unless the text sets another. Sessions in configuration
 // mode on IOS-XR or Junos keep their candidates. The startup
 // configuration is not changed.
-func (s *Server) SetRunningConfig(text string) error {
-	m := newModel(s.dev, s.plat)
-	cur := s.model.clone()
+func (in *Instance) SetRunningConfig(text string) error {
+	m := newModel(in.dev, in.plat)
+	cur := in.model.clone()
 	m.hostname, m.enable, m.enableHash = cur.hostname, cur.enable, cur.enableHash
 	if m.junos == nil {
 		m.enableHash = "" // the text says whether there is one
 	}
-	if err := s.loadText(m, text); err != nil {
+	if err := in.loadText(m, text); err != nil {
 		return fmt.Errorf("sim: %s: SetRunningConfig: %w", cur.hostname, err)
 	}
 	if m.enableHash == "" {
@@ -371,17 +371,17 @@ func (s *Server) SetRunningConfig(text string) error {
 	} else if m.enable == "" && cur.enable != "" && fakeHash(cur.enable) == m.enableHash {
 		m.enable = cur.enable
 	}
-	s.model.mu.Lock()
-	s.model.replaceLocked(m)
-	s.model.mu.Unlock()
+	in.model.mu.Lock()
+	in.model.replaceLocked(m)
+	in.model.mu.Unlock()
 	return nil
 }
 
 // rejects says whether the device refuses this configuration line
 // (Device.RejectLines).
-func (s *Server) rejects(line string) bool {
-	if len(s.reject) == 0 {
+func (in *Instance) rejects(line string) bool {
+	if len(in.reject) == 0 {
 		return false
 	}
-	return s.reject[strings.TrimSpace(line)]
+	return in.reject[strings.TrimSpace(line)]
 }

@@ -1,8 +1,7 @@
-package sim
+package device
 
 import (
 	"fmt"
-	"sort"
 	"strings"
 )
 
@@ -68,12 +67,7 @@ func lookupPlatform(name string) (*platform, error) {
 	}
 	p, ok := platforms[name]
 	if !ok {
-		names := make([]string, 0, len(platforms))
-		for n := range platforms {
-			names = append(names, n)
-		}
-		sort.Strings(names)
-		return nil, fmt.Errorf("sim: unsupported platform %q (%s)", name, strings.Join(names, ", "))
+		return nil, fmt.Errorf("sim: unsupported platform %q (%s)", name, strings.Join(Platforms(), ", "))
 	}
 	return p, nil
 }
@@ -114,12 +108,12 @@ func cidrArg(toks []token) (string, int, bool) {
 
 // showRunPlain is show running-config on platforms that print the
 // configuration with no preamble (NX-OS, EOS).
-func showRunPlain(c *cli, _ input) string { return c.srv.model.render() }
+func showRunPlain(c *cli, _ input) string { return c.inst.model.render() }
 
 // cmdConfigQuiet enters configuration mode without a word (EOS, IOS-XR).
 func cmdConfigQuiet(c *cli, _ input) string {
-	if c.srv.plat.candidate {
-		c.cand = c.srv.model.clone()
+	if c.inst.plat.candidate {
+		c.cand = c.inst.model.clone()
 	}
 	c.mode = modeConfig
 	return ""

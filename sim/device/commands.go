@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"regexp"
@@ -19,48 +19,80 @@ func init() {
 		p.ifPrefix, p.loopback, p.ifTypes = "GigabitEthernet", "Loopback0", iosIfTypes
 		p.exec, p.filters = execTree, filterTree
 		p.modes = iosTrees(p.name, ifName)
-		p.loginPriv = func(d Device) int {
-			if d.StartPrivileged {
-				return 15
-			}
-			return 1
-		}
+		p.loginPriv = iosLoginPriv
 		p.prompt = iosPrompt
 		p.render = renderIOS
 		register(p)
 	}
 }
 
-func buildIOSTrees() {
-	execTree = kw("",
+// execCmds is what differs between the exec trees of IOS, NX-OS and EOS;
+// tree builds the rest, which they share.
+type execCmds struct {
+	termLength, termWidth  func([]token) (string, int, bool)
+	logout                 bool
+	clock, ipBrief         handler
+	showRun                *node   // show running-config, enabled by tree
+	show                   []*node // further show commands
+	confT, configure       handler // configure terminal, bare configure
+	copyRunStart, writeMem handler // writeMem nil: no write command
+	more                   []*node // further exec commands
+}
+
+func (e execCmds) tree() *node {
+	kids := []*node{
 		kw("enable").does(cmdEnable),
 		kw("disable").does(cmdDisable),
 		kw("exit").does(cmdQuit),
-		kw("logout").does(cmdQuit),
 		kw("terminal",
-			kw("length", arg(number(0, 512)).does(cmdTermLength)),
-			kw("width", arg(number(0, 512)).does(cmdNothing)),
+			kw("length", arg(e.termLength).does(cmdTermLength)),
+			kw("width", arg(e.termWidth).does(cmdNothing)),
 		),
-		kw("show",
-			kw("clock").does(showClock),
+		kw("show", append([]*node{
+			kw("clock").does(e.clock),
 			kw("version").does(showVersion),
 			kw("users").does(showUsers),
-			kw("running-config",
-				kw("interface", arg(ifName).does(showRunIf)),
-			).does(showRun).enabled(),
-			kw("ip", kw("interface", kw("brief").does(showIPIntBrief))),
-			kw("interfaces", kw("description").does(showIntDesc)),
-		),
-		kw("configure", kw("terminal").does(cmdConfT)).does(cmdConfigure).enabled(),
+			e.showRun.enabled(),
+			kw("ip", kw("interface", kw("brief").does(e.ipBrief))),
+		}, e.show...)...),
+		kw("configure", kw("terminal").does(e.confT)).does(e.configure).enabled(),
 		kw("ping", arg(ipv4).does(cmdPing)),
-		kw("write", kw("memory").does(cmdWrite)).does(cmdWrite).enabled(),
-		kw("copy", kw("running-config", kw("startup-config").does(cmdCopyRunStart))).enabled(),
-		kw("reload",
-			kw("in", arg(number(1, 14400)).does(cmdReloadIn)),
-			kw("cancel").does(cmdReloadCancel),
-		).enabled(),
-		kw("clear", kw("counters").does(cmdClearCounters)).enabled(),
-	)
+		kw("copy", kw("running-config", kw("startup-config").does(e.copyRunStart))).enabled(),
+	}
+	if e.logout {
+		kids = append(kids, kw("logout").does(cmdQuit))
+	}
+	if e.writeMem != nil {
+		kids = append(kids, kw("write", kw("memory").does(e.writeMem)).does(e.writeMem).enabled())
+	}
+	return kw("", append(kids, e.more...)...)
+}
+
+// iosLoginPriv: a session starts at r1> unless the device starts
+// privileged.
+func iosLoginPriv(d Device) int {
+	if d.StartPrivileged {
+		return 15
+	}
+	return 1
+}
+
+func buildIOSTrees() {
+	execTree = execCmds{
+		termLength: number(0, 512), termWidth: number(0, 512), logout: true,
+		clock: showClock, ipBrief: showIPIntBrief,
+		showRun: kw("running-config", kw("interface", arg(ifName).does(showRunIf))).does(showRun),
+		show:    []*node{kw("interfaces", kw("description").does(showIntDesc))},
+		confT:   cmdConfT, configure: cmdConfigure,
+		copyRunStart: cmdCopyRunStart, writeMem: cmdWrite,
+		more: []*node{
+			kw("reload",
+				kw("in", arg(number(1, 14400)).does(cmdReloadIn)),
+				kw("cancel").does(cmdReloadCancel),
+			).enabled(),
+			kw("clear", kw("counters").does(cmdClearCounters)).enabled(),
+		},
+	}.tree()
 
 	filterTree = kw("",
 		kw("include", restOfLine().does(cmdNothing)),
@@ -75,23 +107,23 @@ func buildIOSTrees() {
 func (c *cli) dispatch(line string) (parsed, string) {
 	c.curLine = line
 	toks := tokenize(line)
-	if d := c.srv.plat.dispatch; d != nil {
+	if d := c.inst.plat.dispatch; d != nil {
 		return d(c, line, toks)
 	}
 	if c.mode == modeExec || len(toks) == 0 {
-		return c.srv.plat.runExec(c, line, toks)
+		return c.inst.plat.runExec(c, line, toks)
 	}
 	if strings.EqualFold(toks[0].s, "do") {
 		if len(toks) == 1 {
 			return parsed{err: errIncomplete}, c.errorText(parsed{err: errIncomplete}, line)
 		}
-		return c.srv.plat.runExec(c, line, toks[1:])
+		return c.inst.plat.runExec(c, line, toks[1:])
 	}
-	if !c.loading && c.srv.rejects(line) {
+	if !c.loading && c.inst.rejects(line) {
 		p := parsed{err: errInvalid, at: toks[0].pos}
 		return p, c.errorText(p, line)
 	}
-	top := c.srv.plat.modes[modeConfig]
+	top := c.inst.plat.modes[modeConfig]
 	tree := c.modeTree()
 	p := parse(tree, line, toks, c.priv)
 	if p.err == errInvalid && tree != top && !c.loading {
@@ -109,10 +141,10 @@ func (c *cli) dispatch(line string) (parsed, string) {
 }
 
 func (c *cli) modeTree() *node {
-	if t := c.srv.plat.modes[c.mode]; t != nil {
+	if t := c.inst.plat.modes[c.mode]; t != nil {
 		return t
 	}
-	return c.srv.plat.modes[modeConfig]
+	return c.inst.plat.modes[modeConfig]
 }
 
 // iosRunExec runs an exec command, with an output filter after "|" for show.
@@ -124,7 +156,7 @@ func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 			break
 		}
 	}
-	p := parse(c.srv.plat.exec, line, cmd, c.priv)
+	p := parse(c.inst.plat.exec, line, cmd, c.priv)
 	if p.err != errNone {
 		return p, c.errorText(p, line)
 	}
@@ -134,7 +166,7 @@ func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 			p.err, p.at = errInvalid, toks[len(cmd)].pos
 			return p, c.errorText(p, line)
 		}
-		if fp = parse(c.srv.plat.filters, line, filt, c.priv); fp.err != errNone {
+		if fp = parse(c.inst.plat.filters, line, filt, c.priv); fp.err != errNone {
 			return fp, c.errorText(fp, line)
 		}
 	}
@@ -146,7 +178,7 @@ func iosRunExec(c *cli, line string, toks []token) (parsed, string) {
 }
 
 func (c *cli) errorText(p parsed, line string) string {
-	return c.srv.plat.errText(c, p, line)
+	return c.inst.plat.errText(c, p, line)
 }
 
 // iosErrText is how IOS and IOS-XR reject a line.
@@ -165,7 +197,7 @@ func iosErrText(c *cli, p parsed, line string) string {
 // invalid is the platform's rejection with the caret under column at of
 // the line.
 func (c *cli) invalid(at int) string {
-	return c.srv.plat.errText(c, parsed{err: errInvalid, at: at}, "")
+	return c.inst.plat.errText(c, parsed{err: errInvalid, at: at}, "")
 }
 
 // filter applies "| include" and friends to show output.
@@ -230,7 +262,7 @@ func cmdDisable(c *cli, _ input) string {
 
 // cmdEnable asks for the secret up to three times, without echo, as IOS does.
 func cmdEnable(c *cli, _ input) string {
-	secret := c.srv.model.enableSecret()
+	secret := c.inst.model.enableSecret()
 	if c.priv >= 15 || secret == "" {
 		c.priv = 15
 		return ""
@@ -284,7 +316,7 @@ func cmdPing(_ *cli, in input) string {
 }
 
 func cmdWrite(c *cli, _ input) string {
-	c.srv.save()
+	c.inst.save()
 	return "Building configuration...\n[OK]\n"
 }
 

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import "strings"
 
@@ -32,12 +32,12 @@ func (c *cli) page(text string) bool {
 		if text == "" {
 			break
 		}
-		c.put(c.srv.plat.more)
+		c.put(c.inst.plat.more)
 		key, ok := c.readKey()
 		if !ok {
 			return false
 		}
-		c.put(c.srv.plat.moreErase)
+		c.put(c.inst.plat.moreErase)
 		switch key {
 		case ' ':
 			limit = c.termLen

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -18,17 +18,17 @@ func showClock(*cli, input) string {
 }
 
 func showVersion(c *cli, _ input) string {
-	host := c.srv.model.host()
+	host := c.inst.model.host()
 	h := fnv.New32a()
 	h.Write([]byte(host))
 	board := fmt.Sprintf("9%X", h.Sum32())
 	phys := 0
-	for _, i := range c.srv.model.snapshotIfaces() {
+	for _, i := range c.inst.model.snapshotIfaces() {
 		if i.physical {
 			phys++
 		}
 	}
-	return c.srv.plat.showVerFmt(host, uptime(time.Since(c.srv.started)), board, phys)
+	return c.inst.plat.showVerFmt(host, uptime(time.Since(c.inst.started)), board, phys)
 }
 
 // uptime formats a duration as IOS does: "1 week, 2 days, 3 hours, 4 minutes".
@@ -154,14 +154,14 @@ Configuration register is 0x0
 }
 
 func showRun(c *cli, _ input) string {
-	body := c.srv.model.render()
+	body := c.inst.model.render()
 	return "Building configuration...\n\nCurrent configuration : " + strconv.Itoa(len(body)) + " bytes\n" + body
 }
 
 // showRunIf prints one interface's block, as "show running-config
 // interface Gi1" does.
 func showRunIf(c *cli, in input) string {
-	body := c.srv.model.render()
+	body := c.inst.model.render()
 	start := strings.Index(body, "\ninterface "+in.args[0]+"\n")
 	if start < 0 {
 		return c.invalid(in.pos[0])
@@ -173,26 +173,43 @@ func showRunIf(c *cli, in input) string {
 }
 
 func showIPIntBrief(c *cli, _ input) string {
+	return ifaceTable(c, "Interface              IP-Address      OK? Method Status                Protocol\n", func(i iface) string {
+		status, proto := upDown(i, "up", "up", "administratively down", "down")
+		return fmt.Sprintf("%-22s %-15s YES %-6s %-21s %s\n", i.name, unassigned(i.addr), i.method, status, proto)
+	})
+}
+
+// ifaceTable is a show command's table: header, then each interface's row
+// ("" leaves it out).
+func ifaceTable(c *cli, header string, row func(i iface) string) string {
 	var b strings.Builder
-	b.WriteString("Interface              IP-Address      OK? Method Status                Protocol\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
-		addr := i.addr
-		if addr == "" {
-			addr = "unassigned"
-		}
-		status, proto := "up", "up"
-		if i.shutdown {
-			status, proto = "administratively down", "down"
-		}
-		fmt.Fprintf(&b, "%-22s %-15s YES %-6s %-21s %s\n", i.name, addr, i.method, status, proto)
+	b.WriteString(header)
+	for _, i := range c.inst.model.snapshotIfaces() {
+		b.WriteString(row(i))
 	}
 	return b.String()
+}
+
+// upDown is an interface's status and protocol as a platform words them.
+func upDown(i iface, up, upProto, down, downProto string) (status, proto string) {
+	if i.shutdown {
+		return down, downProto
+	}
+	return up, upProto
+}
+
+// unassigned is how IOS shows an interface with no address.
+func unassigned(addr string) string {
+	if addr == "" {
+		return "unassigned"
+	}
+	return addr
 }
 
 func showIntDesc(c *cli, _ input) string {
 	var b strings.Builder
 	b.WriteString("Interface                      Status         Protocol Description\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
+	for _, i := range c.inst.model.snapshotIfaces() {
 		status, proto := "up", "up"
 		if i.shutdown {
 			status, proto = "admin down", "down"

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"strconv"
@@ -79,7 +79,7 @@ func init() {
 }
 
 func junosPrompt(c *cli) string {
-	p := c.user + "@" + c.srv.model.host()
+	p := c.user + "@" + c.inst.model.host()
 	if c.mode != modeExec {
 		return "\r\n[edit]\r\n" + p + "# "
 	}
@@ -94,7 +94,7 @@ func junosDispatch(c *cli, line string, toks []token) (parsed, string) {
 	}
 	tree := junosExec
 	if c.mode != modeExec {
-		if c.srv.rejects(line) {
+		if c.inst.rejects(line) {
 			p := parsed{err: errInvalid, at: toks[len(toks)-1].pos}
 			return p, c.errorText(p, line)
 		}
@@ -196,21 +196,21 @@ func jCompleteOnSpace(_ *cli, in input) string {
 }
 
 func jConfigure(c *cli, _ input) string {
-	c.cand, c.mode = c.srv.model.clone(), modeConfig
+	c.cand, c.mode = c.inst.model.clone(), modeConfig
 	return "Entering configuration mode\n"
 }
 
 func jCommit(c *cli, _ input) string {
-	c.srv.model.commit(c.cand)
-	c.srv.save()
-	c.cand = c.srv.model.clone()
+	c.inst.model.commit(c.cand)
+	c.inst.save()
+	c.cand = c.inst.model.clone()
 	return "commit complete\n"
 }
 
 func jCommitCheck(*cli, input) string { return "configuration check succeeds\n" }
 
 func jRollback(c *cli, _ input) string {
-	c.cand = c.srv.model.clone()
+	c.cand = c.inst.model.clone()
 	return "load complete\n"
 }
 
@@ -238,9 +238,9 @@ func jShowCandidate(c *cli, _ input) string {
 
 func showConfigJunos(c *cli, _ input) string {
 	if c.displaySet {
-		return c.srv.model.junosSet()
+		return c.inst.model.junosSet()
 	}
-	return "## Last commit: 2024-01-01 00:00:00 UTC by " + c.user + "\n" + c.srv.model.render()
+	return "## Last commit: 2024-01-01 00:00:00 UTC by " + c.user + "\n" + c.inst.model.render()
 }
 
 // curly writes the statements in Junos's brace form.
@@ -281,9 +281,9 @@ func renderJunos(m *model, b *strings.Builder) {
 
 func showSystemUptime(c *cli, _ input) string {
 	now := time.Now().UTC()
-	up := now.Sub(c.srv.started).Truncate(time.Second)
+	up := now.Sub(c.inst.started).Truncate(time.Second)
 	h, mnt := int(up.Hours()), int(up.Minutes())%60
-	boot := c.srv.started.UTC().Format("2006-01-02 15:04:05 MST")
+	boot := c.inst.started.UTC().Format("2006-01-02 15:04:05 MST")
 	ago := strconv.Itoa(h) + ":" + twoDigits(mnt) + ":" + twoDigits(int(up.Seconds())%60)
 	return "Current time: " + now.Format("2006-01-02 15:04:05 MST") + "\n" +
 		"Time Source:  LOCAL CLOCK \n" +
@@ -306,7 +306,7 @@ func showInterfacesTerse(c *cli, _ input) string {
 		line := padRight(name, 24) + padRight(admin, 6) + padRight(link, 5) + padRight(proto, 9) + local
 		b.WriteString(strings.TrimRight(line, " ") + "\n")
 	}
-	for _, i := range c.srv.model.snapshotIfaces() {
+	for _, i := range c.inst.model.snapshotIfaces() {
 		admin, link := "up", "up"
 		if i.shutdown {
 			admin, link = "down", "down"

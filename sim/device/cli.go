@@ -1,10 +1,9 @@
-package sim
+package device
 
 import (
+	"io"
 	"strings"
 	"time"
-
-	"golang.org/x/crypto/ssh"
 )
 
 // mode is where a session is in the IOS mode hierarchy.
@@ -26,9 +25,10 @@ const maxLine = 4096
 // cli is one interactive (or exec) session. Its buffers are small and
 // reused: a thousand of them run side by side in benchmarks.
 type cli struct {
-	srv      *Server
-	conn     ssh.Conn
-	ch       ssh.Channel
+	inst     *Instance
+	ch       io.ReadWriter
+	drop     func()          // Session.Drop
+	stop     <-chan struct{} // Session.Stop
 	connDone <-chan struct{}
 	user     string
 	remote   string
@@ -60,19 +60,19 @@ type cli struct {
 	promptUsed string // prompt the current line was typed at, for the caret
 }
 
-func newCLI(s *Server, sc *ssh.ServerConn, ch ssh.Channel, connDone <-chan struct{}) *cli {
-	c := &cli{
-		srv:      s,
-		conn:     sc,
-		ch:       ch,
-		connDone: connDone,
-		user:     sc.User(),
-		remote:   sc.RemoteAddr().String(),
-		line:     int(s.lines.Add(1)) - 1,
-		priv:     s.plat.loginPriv(s.dev),
-		termLen:  s.dev.PageLength,
+func newCLI(in *Instance, s Session) *cli {
+	return &cli{
+		inst:     in,
+		ch:       s.Channel,
+		drop:     s.Drop,
+		stop:     s.Stop,
+		connDone: s.ConnDone,
+		user:     s.User,
+		remote:   s.Remote,
+		line:     int(in.lines.Add(1)) - 1,
+		priv:     in.plat.loginPriv(in.dev),
+		termLen:  in.dev.PageLength,
 	}
-	return c
 }
 
 // cfg is the configuration that config commands change: the candidate on
@@ -81,24 +81,24 @@ func (c *cli) cfg() *model {
 	if c.cand != nil {
 		return c.cand
 	}
-	return c.srv.model
+	return c.inst.model
 }
 
 // dirty reports whether the candidate differs from the running config.
 func (c *cli) dirty() bool {
-	return c.cand != nil && c.cand.render() != c.srv.model.render()
+	return c.cand != nil && c.cand.render() != c.inst.model.render()
 }
 
 // shell runs the interactive CLI until exit, EOF or Close.
 func (c *cli) shell() {
-	if d := c.srv.dev.BannerDelay; d > 0 && !c.wait(d) {
+	if d := c.inst.dev.BannerDelay; d > 0 && !c.wait(d) {
 		return
 	}
 	c.put("\r\n")
-	if b := c.srv.plat.banner; b != "" {
+	if b := c.inst.plat.banner; b != "" {
 		c.putText(b)
 	}
-	if b := c.srv.model.motd(); b != "" {
+	if b := c.inst.model.motd(); b != "" {
 		c.putText(b + "\n\n")
 	}
 	c.put(c.prompt())
@@ -112,33 +112,33 @@ func (c *cli) shell() {
 }
 
 // exec runs one command for an SSH exec request: privileged, no paging, no
-// prompt.
-func (c *cli) exec(command string) {
+// prompt. ok is false when the command never completed (a fault knob fired
+// or the connection went first), so no exit status is due.
+func (c *cli) exec(command string) (status uint32, ok bool) {
 	c.priv, c.termLen = 15, 0
-	c.srv.logCommand(command)
-	if lat := c.srv.dev.Latency; lat > 0 && !c.wait(lat) {
-		return
+	c.inst.logCommand(command)
+	if lat := c.inst.dev.Latency; lat > 0 && !c.wait(lat) {
+		return 0, false
 	}
 	c.promptUsed = ""
 	p, out := c.dispatch(command)
 	if c.fault(command, p, out) {
-		return
+		return 0, false
 	}
 	c.putText(out)
 	c.flush()
 	// A rejected command exits non-zero, as a shell command that fails
 	// would: exec-channel drivers tell failure by the status.
-	status := uint32(0)
 	if p.err != errNone {
-		status = 1
+		return 1, true
 	}
-	c.ch.SendRequest("exit-status", false, ssh.Marshal(struct{ Status uint32 }{status}))
+	return 0, true
 }
 
 // handleLine runs one typed line and queues its reply and the next prompt.
 // It returns false when the session is over.
 func (c *cli) handleLine(l string) bool {
-	if l == "\x1a" && !c.srv.plat.candidate { // Ctrl-Z leaves configuration mode
+	if l == "\x1a" && !c.inst.plat.candidate { // Ctrl-Z leaves configuration mode
 		if c.mode != modeExec {
 			c.mode = modeExec
 		}
@@ -149,8 +149,8 @@ func (c *cli) handleLine(l string) bool {
 		c.put(c.prompt())
 		return true
 	}
-	c.srv.logCommand(l)
-	if lat := c.srv.dev.Latency; lat > 0 {
+	c.inst.logCommand(l)
+	if lat := c.inst.dev.Latency; lat > 0 {
 		// The echo goes out at once, as a PTY's would; the reply after.
 		if c.flush() != nil || !c.wait(lat) {
 			return false
@@ -179,14 +179,14 @@ func (c *cli) fault(line string, p parsed, out string) bool {
 	if p.err != errNone {
 		key = rawKey(line)
 	}
-	hang, drop := c.srv.hang[key], c.srv.drop[key]
+	hang, drop := c.inst.hang[key], c.inst.drop[key]
 	if !hang && !drop {
 		return false
 	}
 	c.putText(out[:len(out)/2])
 	c.flush()
 	if drop {
-		c.conn.Close()
+		c.drop()
 		return true
 	}
 	// Hung: keep reading (and ignoring) input so the client's close, or the
@@ -198,32 +198,47 @@ func (c *cli) fault(line string, p parsed, out string) bool {
 	}
 }
 
-func (c *cli) prompt() string { return c.srv.plat.prompt(c) }
+func (c *cli) prompt() string { return c.inst.plat.prompt(c) }
+
+// configModes name the configuration modes in prompts as most platforms
+// do: r1(config-if)#.
+var configModes = map[mode]string{
+	modeConfig: "config", modeIf: "config-if", modeLine: "config-line",
+	modeRouter: "config-router", modeACL: "config-acl", modeVlan: "config-vlan",
+}
+
+// modePrompt is a prompt of the IOS kind: host(MODE)# in configuration
+// mode, host# or host> in exec by privilege, each followed by tail
+// (NX-OS's space). name, when set and it knows the mode, names it instead
+// of configModes.
+func modePrompt(c *cli, host, tail string, name func(c *cli) (string, bool)) string {
+	if c.mode != modeExec {
+		m, ok := "", false
+		if name != nil {
+			m, ok = name(c)
+		}
+		if !ok {
+			m = configModes[c.mode]
+		}
+		return host + "(" + m + ")#" + tail
+	}
+	if c.priv >= 15 {
+		return host + "#" + tail
+	}
+	return host + ">" + tail
+}
 
 // iosPrompt is r1>, r1#, r1(config)#, r1(config-if)#...
 func iosPrompt(c *cli) string {
-	h := c.srv.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)#"
-	case modeIf:
-		return h + "(config-if)#"
-	case modeLine:
-		return h + "(config-line)#"
-	case modeRouter:
-		return h + "(config-router)#"
-	case modeACL:
-		if strings.Contains(c.section, " standard ") {
-			return h + "(config-std-nacl)#"
+	return modePrompt(c, c.inst.model.host(), "", func(c *cli) (string, bool) {
+		if c.mode != modeACL {
+			return "", false
 		}
-		return h + "(config-ext-nacl)#"
-	case modeVlan:
-		return h + "(config-vlan)#"
-	}
-	if c.priv >= 15 {
-		return h + "#"
-	}
-	return h + ">"
+		if strings.Contains(c.section, " standard ") {
+			return "config-std-nacl", true
+		}
+		return "config-ext-nacl", true
+	})
 }
 
 // wait sleeps for d unless the server or the connection closes first.
@@ -233,7 +248,7 @@ func (c *cli) wait(d time.Duration) bool {
 	select {
 	case <-t.C:
 		return true
-	case <-c.srv.done:
+	case <-c.stop:
 		return false
 	case <-c.connDone:
 		return false

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -77,31 +77,22 @@ func init() {
 }
 
 func xrPrompt(c *cli) string {
-	h := "RP/0/RP0/CPU0:" + c.srv.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)#"
-	case modeIf:
-		return h + "(config-if)#"
-	case modeLine:
-		return h + "(config-line)#"
-	case modeRouter:
-		return h + "(config-" + strings.Fields(c.section)[1] + ")#"
-	case modeACL:
-		return h + "(config-acl)#"
-	case modeVlan:
-		return h + "(config-vlan)#"
-	}
-	return h + "#"
+	// No enable on XR: a session is always at privilege 15, so r1#.
+	return modePrompt(c, "RP/0/RP0/CPU0:"+c.inst.model.host(), "", func(c *cli) (string, bool) {
+		if c.mode != modeRouter {
+			return "", false
+		}
+		return "config-" + strings.Fields(c.section)[1], true
+	})
 }
 
 func xrCommit(c *cli, _ input) string {
 	if !c.dirty() {
 		return "% No configuration changes to commit.\n"
 	}
-	c.srv.model.commit(c.cand)
-	c.srv.save()
-	c.cand = c.srv.model.clone()
+	c.inst.model.commit(c.cand)
+	c.inst.save()
+	c.cand = c.inst.model.clone()
 	return ""
 }
 
@@ -120,8 +111,8 @@ func xrEnd(c *cli, _ input) string {
 		}
 		switch {
 		case ans == "yes" || ans == "y":
-			c.srv.model.commit(c.cand)
-			c.srv.save()
+			c.inst.model.commit(c.cand)
+			c.inst.save()
 		case ans == "no" || ans == "n":
 		default: // cancel, or Enter for the default: stay
 			return ""
@@ -139,7 +130,7 @@ func xrExit(c *cli, in input) string {
 	return xrEnd(c, in)
 }
 
-func showRunXR(c *cli, _ input) string { return "Building configuration...\n" + c.srv.model.render() }
+func showRunXR(c *cli, _ input) string { return "Building configuration...\n" + c.inst.model.render() }
 
 func showCandidateXR(c *cli, _ input) string {
 	return "Building configuration...\n" + c.cfg().render()
@@ -150,20 +141,10 @@ func showClockXR(*cli, input) string {
 }
 
 func showIPIntBriefXR(c *cli, _ input) string {
-	var b strings.Builder
-	b.WriteString("\nInterface                      IP-Address      Status          Protocol Vrf-Name\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
-		addr := i.addr
-		if addr == "" {
-			addr = "unassigned"
-		}
-		status, proto := "Up", "Up"
-		if i.shutdown {
-			status, proto = "Shutdown", "Down"
-		}
-		fmt.Fprintf(&b, "%-30s %-15s %-15s %-8s default \n", i.name, addr, status, proto)
-	}
-	return b.String()
+	return ifaceTable(c, "\nInterface                      IP-Address      Status          Protocol Vrf-Name\n", func(i iface) string {
+		status, proto := upDown(i, "Up", "Up", "Shutdown", "Down")
+		return fmt.Sprintf("%-30s %-15s %-15s %-8s default \n", i.name, unassigned(i.addr), status, proto)
+	})
 }
 
 func showVersionXR(host, up, _ string, _ int) string {

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"sort"
@@ -382,7 +382,7 @@ func (m *model) junosEdit(del bool, ws []jword) (bad int, found bool) {
 func jSet(c *cli, in input) string {
 	ws := jtokens(in.args[0], in.pos[0])
 	if bad, _ := c.cfg().junosEdit(false, ws); bad >= 0 {
-		return c.srv.plat.errText(c, parsed{err: errInvalid, at: bad}, c.curLine)
+		return c.inst.plat.errText(c, parsed{err: errInvalid, at: bad}, c.curLine)
 	}
 	return ""
 }
@@ -391,7 +391,7 @@ func jDelete(c *cli, in input) string {
 	ws := jtokens(in.args[0], in.pos[0])
 	if len(ws) > 0 {
 		if _, ok := junosTop[ws[0].s]; !ok {
-			return c.srv.plat.errText(c, parsed{err: errInvalid, at: ws[0].pos}, c.curLine)
+			return c.inst.plat.errText(c, parsed{err: errInvalid, at: ws[0].pos}, c.curLine)
 		}
 	}
 	if _, found := c.cfg().junosEdit(true, ws); !found {

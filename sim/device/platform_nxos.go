@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"fmt"
@@ -14,25 +14,13 @@ var nxosIfTypes = []string{"Ethernet", "loopback", "mgmt", "port-channel", "Vlan
 
 func init() {
 	ifn := ifArg(nxosIfTypes)
-	exec := kw("",
-		kw("enable").does(cmdEnable),
-		kw("disable").does(cmdDisable),
-		kw("exit").does(cmdQuit),
-		kw("terminal",
-			kw("length", arg(number(0, 511)).does(cmdTermLength)),
-			kw("width", arg(number(24, 511)).does(cmdNothing)),
-		),
-		kw("show",
-			kw("clock").does(showClockNXOS),
-			kw("version").does(showVersion),
-			kw("users").does(showUsers),
-			kw("running-config").does(showRunPlain).enabled(),
-			kw("ip", kw("interface", kw("brief").does(showIPIntBriefNXOS))),
-		),
-		kw("configure", kw("terminal").does(nxosConfT)).does(nxosConfT).enabled(),
-		kw("copy", kw("running-config", kw("startup-config").does(nxosCopyRunStart))).enabled(),
-		kw("ping", arg(ipv4).does(cmdPing)),
-	)
+	exec := execCmds{
+		termLength: number(0, 511), termWidth: number(24, 511),
+		clock: showClockNXOS, ipBrief: showIPIntBriefNXOS,
+		showRun: kw("running-config").does(showRunPlain),
+		confT:   nxosConfT, configure: nxosConfT,
+		copyRunStart: nxosCopyRunStart,
+	}.tree()
 	register(&platform{
 		name:       "cisco_nxos",
 		version:    "9.3(8)",
@@ -57,27 +45,7 @@ func init() {
 	})
 }
 
-func nxosPrompt(c *cli) string {
-	h := c.srv.model.host()
-	switch c.mode {
-	case modeConfig:
-		return h + "(config)# "
-	case modeIf:
-		return h + "(config-if)# "
-	case modeLine:
-		return h + "(config-line)# "
-	case modeRouter:
-		return h + "(config-router)# "
-	case modeACL:
-		return h + "(config-acl)# "
-	case modeVlan:
-		return h + "(config-vlan)# "
-	}
-	if c.priv >= 15 {
-		return h + "# "
-	}
-	return h + "> "
-}
+func nxosPrompt(c *cli) string { return modePrompt(c, c.inst.model.host(), " ", nil) }
 
 func nxosErrText(c *cli, p parsed, line string) string {
 	switch p.err {
@@ -98,7 +66,7 @@ func nxosConfT(c *cli, _ input) string {
 
 // nxosCopyRunStart saves without asking, as NX-OS does.
 func nxosCopyRunStart(c *cli, _ input) string {
-	c.srv.save()
+	c.inst.save()
 	return "[########################################] 100%\nCopy complete, now saving to disk (please wait)...\nCopy complete.\n"
 }
 
@@ -107,24 +75,19 @@ func showClockNXOS(*cli, input) string {
 }
 
 func showIPIntBriefNXOS(c *cli, _ input) string {
-	var b strings.Builder
-	b.WriteString("IP Interface Status for VRF \"default\"(1)\nInterface            IP Address      Interface Status\n")
-	for _, i := range c.srv.model.snapshotIfaces() {
+	const header = "IP Interface Status for VRF \"default\"(1)\nInterface            IP Address      Interface Status\n"
+	return ifaceTable(c, header, func(i iface) string {
 		if i.addr == "" || i.name == "mgmt0" {
-			continue
+			return ""
 		}
-		status := "protocol-up/link-up/admin-up"
-		if i.shutdown {
-			status = "protocol-down/link-down/admin-down"
-		}
+		status, _ := upDown(i, "protocol-up/link-up/admin-up", "", "protocol-down/link-down/admin-down", "")
 		typ, num := splitIfName(i.name)
 		short := map[string]string{"Ethernet": "Eth", "loopback": "Lo", "port-channel": "Po", "Vlan": "Vlan"}[typ]
 		if short == "" {
 			short = typ
 		}
-		fmt.Fprintf(&b, "%-20s %-15s %s\n", short+num, i.addr, status)
-	}
-	return b.String()
+		return fmt.Sprintf("%-20s %-15s %s\n", short+num, i.addr, status)
+	})
 }
 
 func showVersionNXOS(host, up, board string, _ int) string {

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"sort"
@@ -262,22 +262,42 @@ func isSection(rank int, n *cnode) bool {
 	return false
 }
 
-// renderIOS writes the running config the way IOS shows it after the
-// "Current configuration" line.
-func renderIOS(m *model, b *strings.Builder) {
-	w := writer{b, " "}
+// fixedItems are the top-level lines the model keeps apart: the hostname,
+// the enable secret (when the platform prints one, after enable), the
+// banner as banner writes it.
+func fixedItems(m *model, enable string, banner func(text string) []string) []item {
 	fixed := []item{{rank: rankHostname, text: []string{"hostname " + m.hostname}}}
-	if m.enableHash != "" {
-		fixed = append(fixed, item{rank: rankEnable, text: []string{"enable secret 9 " + m.enableHash}})
+	if enable != "" && m.enableHash != "" {
+		fixed = append(fixed, item{rank: rankEnable, text: []string{enable + m.enableHash}})
 	}
 	if m.banner != "" {
-		fixed = append(fixed, item{rank: rankBanner, text: []string{"banner motd ^C", m.banner, "^C"}})
+		fixed = append(fixed, item{rank: rankBanner, text: banner(m.banner)})
 	}
-	w.lines("!", "version "+m.plat.version)
-	// The service lines follow "version"; "!" separates groups of lines,
-	// and follows each interface and section. Line sections follow one
-	// another with one "!" after the last.
-	prev, open := rankService, true
+	return fixed
+}
+
+// bangStyle is how a platform of the IOS kind separates its top level
+// with "!": IOS and EOS put one after each group of lines, interface and
+// section, and differ in the details.
+type bangStyle struct {
+	indent string
+	// prev and open are the state after the header: on IOS the service
+	// lines follow "version" with no "!" between.
+	prev int
+	open bool
+	// lineRuns: line sections follow one another with one "!" after the
+	// last (IOS).
+	lineRuns bool
+	// closeSections: a section ends the open group of lines with a "!"
+	// before it and none pending after it (IOS).
+	closeSections bool
+}
+
+// renderBangs writes header, then the top level in st's layout, then "end".
+func renderBangs(m *model, b *strings.Builder, st bangStyle, fixed []item, header ...string) {
+	w := writer{b, st.indent}
+	w.lines(header...)
+	prev, open := st.prev, st.open
 	for _, it := range topItems(m, fixed...) {
 		if open && it.rank != prev {
 			w.lines("!")
@@ -290,16 +310,18 @@ func renderIOS(m *model, b *strings.Builder) {
 		case it.text != nil:
 			w.lines(it.text...)
 			open = true
-		case it.rank == rankLine:
+		case st.lineRuns && it.rank == rankLine:
 			w.tree(0, it.node)
 			open = true
 		case isSection(it.rank, it.node):
-			if open {
+			if st.closeSections && open {
 				w.lines("!")
 			}
 			w.tree(0, it.node)
 			w.lines("!")
-			open = false
+			if st.closeSections {
+				open = false
+			}
 		default:
 			w.tree(0, it.node)
 			open = true
@@ -312,18 +334,22 @@ func renderIOS(m *model, b *strings.Builder) {
 	w.lines("end")
 }
 
+// renderIOS writes the running config the way IOS shows it after the
+// "Current configuration" line.
+func renderIOS(m *model, b *strings.Builder) {
+	banner := func(t string) []string { return []string{"banner motd ^C", t, "^C"} }
+	renderBangs(m, b, bangStyle{indent: " ", prev: rankService, open: true, lineRuns: true, closeSections: true},
+		fixedItems(m, "enable secret 9 ", banner), "!", "version "+m.plat.version)
+}
+
 // renderNXOS is NX-OS's layout: a comment header, no separators between
 // lines, a blank line after each section.
 func renderNXOS(m *model, b *strings.Builder) {
 	w := writer{b, "  "}
 	w.lines("", "!Command: show running-config", "!No configuration change since last restart", "!", "",
 		"version "+m.plat.version+" Bios:version")
-	fixed := []item{{rank: rankHostname, text: []string{"hostname " + m.hostname}}}
-	if m.banner != "" {
-		fixed = append(fixed, item{rank: rankBanner, text: []string{"banner motd #" + m.banner + "#"}})
-	}
 	blank := false
-	for _, it := range topItems(m, fixed...) {
+	for _, it := range topItems(m, fixedItems(m, "", func(t string) []string { return []string{"banner motd #" + t + "#"} })...) {
 		switch {
 		case it.ifc != nil:
 			if !blank {
@@ -355,54 +381,19 @@ func renderNXOS(m *model, b *strings.Builder) {
 // renderEOS is EOS's layout: "!" after each group and section, 3-space
 // indents.
 func renderEOS(m *model, b *strings.Builder) {
-	w := writer{b, "   "}
-	w.lines("! Command: show running-config",
+	banner := func(t string) []string { return []string{"banner motd", t, "EOF"} }
+	renderBangs(m, b, bangStyle{indent: "   ", prev: -1},
+		fixedItems(m, "enable secret sha512 ", banner),
+		"! Command: show running-config",
 		"! device: "+m.hostname+" (vEOS-lab, EOS-"+m.plat.version+")",
 		"!", "! boot system flash:/vEOS-lab.swi", "!")
-	fixed := []item{{rank: rankHostname, text: []string{"hostname " + m.hostname}}}
-	if m.enableHash != "" {
-		fixed = append(fixed, item{rank: rankEnable, text: []string{"enable secret sha512 " + m.enableHash}})
-	}
-	if m.banner != "" {
-		fixed = append(fixed, item{rank: rankBanner, text: []string{"banner motd", m.banner, "EOF"}})
-	}
-	prev, open := -1, false
-	for _, it := range topItems(m, fixed...) {
-		if open && it.rank != prev {
-			w.lines("!")
-			open = false
-		}
-		switch {
-		case it.ifc != nil:
-			w.iface(m.plat, it.ifc)
-			w.lines("!")
-		case it.text != nil:
-			w.lines(it.text...)
-			open = true
-		case isSection(it.rank, it.node):
-			w.tree(0, it.node)
-			w.lines("!")
-		default:
-			w.tree(0, it.node)
-			open = true
-		}
-		prev = it.rank
-	}
-	if open {
-		w.lines("!")
-	}
-	w.lines("end")
 }
 
 // renderXR is IOS-XR's layout: "!" after each section, ntp as a section.
 func renderXR(m *model, b *strings.Builder) {
 	w := writer{b, " "}
 	w.lines("!! IOS XR Configuration "+m.plat.version, "!")
-	fixed := []item{{rank: rankHostname, text: []string{"hostname " + m.hostname}}}
-	if m.banner != "" {
-		fixed = append(fixed, item{rank: rankBanner, text: []string{"banner motd ^C" + m.banner + "^C"}})
-	}
-	for _, it := range topItems(m, fixed...) {
+	for _, it := range topItems(m, fixedItems(m, "", func(t string) []string { return []string{"banner motd ^C" + t + "^C"} })...) {
 		switch {
 		case it.ifc != nil:
 			w.iface(m.plat, it.ifc)

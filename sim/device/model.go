@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"crypto/sha256"
@@ -231,11 +231,14 @@ func (m *model) host() string {
 	return m.hostname
 }
 
-func (m *model) setHost(h string) {
+// locked runs fn under the model's lock.
+func (m *model) locked(fn func()) {
 	m.mu.Lock()
-	m.hostname = h
-	m.mu.Unlock()
+	defer m.mu.Unlock()
+	fn()
 }
+
+func (m *model) setHost(h string) { m.locked(func() { m.hostname = h }) }
 
 func (m *model) enableSecret() string {
 	m.mu.Lock()
@@ -265,11 +268,7 @@ func (m *model) setEnableHash(hash string) {
 	m.mu.Unlock()
 }
 
-func (m *model) setBanner(b string) {
-	m.mu.Lock()
-	m.banner = b
-	m.mu.Unlock()
-}
+func (m *model) setBanner(b string) { m.locked(func() { m.banner = b }) }
 
 func (m *model) motd() string {
 	m.mu.Lock()
@@ -278,11 +277,7 @@ func (m *model) motd() string {
 }
 
 // editTop applies fn to the top-level lines.
-func (m *model) editTop(fn func(list *[]*cnode)) {
-	m.mu.Lock()
-	defer m.mu.Unlock()
-	fn(&m.top)
-}
+func (m *model) editTop(fn func(list *[]*cnode)) { m.locked(func() { fn(&m.top) }) }
 
 // setGlobal replaces the top-level line starting with key, or adds line.
 func (m *model) setGlobal(key, line string) {

@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"net"
@@ -34,7 +34,7 @@ func cmdCopyRunStart(c *cli, _ input) string {
 	if ans != "" && ans != "startup-config" {
 		return "%Error opening nvram:/" + ans + " (Permission denied)\n"
 	}
-	c.srv.save()
+	c.inst.save()
 	return "Building configuration...\n[OK]\n"
 }
 
@@ -45,7 +45,7 @@ func cmdReloadIn(c *cli, in input) string {
 	}
 	mins, _ := strconv.Atoi(in.args[0])
 	at := time.Now().UTC().Add(time.Duration(mins) * time.Minute)
-	c.srv.model.setReload(at)
+	c.inst.model.setReload(at)
 	host, _, err := net.SplitHostPort(c.remote)
 	if err != nil {
 		host = c.remote
@@ -57,7 +57,7 @@ func cmdReloadIn(c *cli, in input) string {
 }
 
 func cmdReloadCancel(c *cli, _ input) string {
-	if c.srv.model.setReload(time.Time{}).IsZero() {
+	if c.inst.model.setReload(time.Time{}).IsZero() {
 		return "%No reload is scheduled.\n"
 	}
 	return "***\n*** --- SHUTDOWN ABORTED ---\n***\n"

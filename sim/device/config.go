@@ -1,4 +1,4 @@
-package sim
+package device
 
 import (
 	"strings"
@@ -521,7 +521,7 @@ func cfgInterface(c *cli, in input) string {
 	if !exists {
 		c.cfg().editIface(name, func(i *iface) {
 			if i.physical = !virtualIf(typ); i.physical {
-				i.lines = chassisLines(c.srv.plat)
+				i.lines = chassisLines(c.inst.plat)
 			}
 		})
 	}
@@ -567,7 +567,7 @@ func cfgSwitchport(c *cli, in input) string {
 
 func cfgDomain(c *cli, in input) string {
 	key := "ip domain name"
-	if c.srv.plat.name != "cisco_iosxe" && c.srv.plat.name != "cisco_ios" {
+	if c.inst.plat.name != "cisco_iosxe" && c.inst.plat.name != "cisco_ios" {
 		key = "ip domain-name"
 	}
 	m := c.cfg()
@@ -741,7 +741,7 @@ func ifAddress(c *cli, in input) string {
 	prefix := in.words[0] + " address"
 	line := ""
 	if addr != "" {
-		switch c.srv.plat.name {
+		switch c.inst.plat.name {
 		case "cisco_nxos", "arista_eos":
 			line = prefix + " " + iface{addr: addr, mask: mask}.cidr()
 		default:
