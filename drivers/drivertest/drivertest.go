@@ -112,6 +112,20 @@ func Target(s *sim.Server) drivers.Target {
 	}
 }
 
+// NewDriver adapts a driver package's New (sshraw.New, scrapli.New) to
+// what Run takes: each call returns a driver built with no options, and a
+// failing New fails the test.
+func NewDriver[D drivers.Driver, O any](newFn func(...O) (D, error)) func(testing.TB) drivers.Driver {
+	return func(t testing.TB) drivers.Driver {
+		t.Helper()
+		d, err := newFn()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return d
+	}
+}
+
 // MustOpen opens a session to tg with d, closed when the test ends.
 func MustOpen(t testing.TB, d drivers.Driver, tg drivers.Target) drivers.Session {
 	t.Helper()

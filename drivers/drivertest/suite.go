@@ -115,13 +115,9 @@ func testAuth(t *testing.T, st *suite) {
 				t.Fatalf("Open: got error %v, want %v", err, tc.wantErr)
 			}
 			if err != nil {
-				t.Log(err)
-				AssertNoSecrets(t, err.Error())
+				checkOpenError(t, err)
 				if strings.Contains(err.Error(), "PRIVATE KEY") {
 					t.Errorf("error reveals the key: %v", err)
-				}
-				if !strings.HasPrefix(err.Error(), "r1: ") {
-					t.Errorf("error does not name the device: %v", err)
 				}
 				if tc.creds.Password != "" && !strings.Contains(err.Error(), `"`+tc.creds.Username+`"`) {
 					t.Errorf("error does not name the user: %v", err)
@@ -133,6 +129,17 @@ func testAuth(t *testing.T, st *suite) {
 				t.Error("show clock: empty output")
 			}
 		})
+	}
+}
+
+// checkOpenError checks what every failed login says: the device's name
+// first, and no secret.
+func checkOpenError(t *testing.T, err error) {
+	t.Helper()
+	t.Log(err)
+	AssertNoSecrets(t, err.Error())
+	if !strings.HasPrefix(err.Error(), "r1: ") {
+		t.Errorf("error does not name the device: %v", err)
 	}
 }
 
@@ -318,13 +325,9 @@ func testEnable(t *testing.T, st *suite) {
 				t.Fatalf("Open: got error %v, want %v", err, tc.wantErr)
 			}
 			if err != nil {
-				t.Log(err)
-				AssertNoSecrets(t, err.Error())
+				checkOpenError(t, err)
 				if strings.Contains(err.Error(), tc.enable) && tc.enable != "" {
 					t.Errorf("error reveals the given secret: %v", err)
-				}
-				if !strings.HasPrefix(err.Error(), "r1: ") {
-					t.Errorf("error does not name the device: %v", err)
 				}
 				return
 			}

@@ -26,14 +26,7 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-func newDriver(t testing.TB) drivers.Driver {
-	t.Helper()
-	d, err := scrapli.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
+var newDriver = drivertest.NewDriver(scrapli.New)
 
 // TestConformance: what every driver does (drivertest.Run). What follows
 // is this driver's own: every platform scrapligo plays, and equivalence

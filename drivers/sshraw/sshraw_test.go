@@ -8,14 +8,7 @@ import (
 	"github.com/netrun/netrun/drivers/sshraw"
 )
 
-func newDriver(t testing.TB) drivers.Driver {
-	t.Helper()
-	d, err := sshraw.New()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return d
-}
+var newDriver = drivertest.NewDriver(sshraw.New)
 
 // TestConformance: what every driver does (drivertest.Run). What follows
 // here and in wire_test.go is this driver's own.
