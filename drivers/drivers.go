@@ -2,8 +2,9 @@
 // opens a Session to one device, and a Session runs commands and configuration
 // on it. Drivers hide their SSH or library details behind this interface; the
 // engine never sees a socket. The package also holds the registry of drivers
-// by name; the per-platform data drivers share (prompts, pager, failure
-// strings) is drivers/platform's.
+// by name and the per-platform data (prompts, pager, failure strings) that
+// drivers share, and Prepare, the defaults and platform lookup every
+// driver's Open starts with.
 //
 // It is not a driver itself: see drivers/sshraw, and sim/ for the
 // simulated devices drivers are tested against.

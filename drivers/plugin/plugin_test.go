@@ -1,7 +1,6 @@
 package plugin_test
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -22,6 +21,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/drivers/plugin"
 )
 
@@ -30,6 +30,7 @@ var (
 	echoPath     string // testdata/plugin-echo as netrun-driver-echo
 	v2Path       string // testdata/plugin-v2
 	notAPlugPath string // testdata/not-a-plugin
+	workerPath   string // testdata/plugin-worker
 )
 
 func TestMain(m *testing.M) {
@@ -39,7 +40,7 @@ func TestMain(m *testing.M) {
 		os.Exit(1)
 	}
 	build := exec.Command("go", "build", "-o", dir+string(filepath.Separator),
-		"./testdata/plugin-echo", "./testdata/plugin-v2", "./testdata/not-a-plugin")
+		"./testdata/plugin-echo", "./testdata/plugin-v2", "./testdata/not-a-plugin", "./testdata/plugin-worker")
 	build.Stdout, build.Stderr = os.Stderr, os.Stderr
 	if err := build.Run(); err != nil {
 		fmt.Fprintln(os.Stderr, "building test plugins:", err)
@@ -53,6 +54,7 @@ func TestMain(m *testing.M) {
 	}
 	v2Path = filepath.Join(dir, "plugin-v2")
 	notAPlugPath = filepath.Join(dir, "not-a-plugin")
+	workerPath = filepath.Join(dir, "plugin-worker")
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
@@ -452,7 +454,7 @@ func TestCrashFailsOnlyItsSession(t *testing.T) {
 }
 
 func TestStderrCopied(t *testing.T) {
-	var buf syncBuffer
+	var buf drivertest.SyncBuffer
 	p := newPool(t, 1, plugin.WithStderr(&buf))
 	s := open(t, p, "r1")
 	pid := pidOf(t, s)
@@ -568,7 +570,7 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 
 func TestTranscriptAndLogger(t *testing.T) {
 	p := newPool(t, 1)
-	var transcript, logs syncBuffer
+	var transcript, logs drivertest.SyncBuffer
 	s, err := p.Open(context.Background(), drivers.Target{
 		Name:       "r1",
 		Transcript: &transcript,
@@ -618,23 +620,6 @@ func TestConcurrentSessions(t *testing.T) {
 	for err := range errs {
 		t.Error(err)
 	}
-}
-
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *syncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *syncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }
 
 func BenchmarkRun(b *testing.B) {

@@ -19,10 +19,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"log/slog"
-	"net"
 	"regexp"
-	"strconv"
 	"time"
 
 	"github.com/scrapli/scrapligo/driver/network"
@@ -82,41 +79,23 @@ func New(opts ...Option) (*Driver, error) {
 
 var _ drivers.Driver = (*Driver)(nil)
 
-var discard = slog.New(slog.DiscardHandler)
-
 // Open connects to t, waits for the first prompt, acquires the platform's
 // default privilege level (enable with the credentials' enable secret) and
 // runs the platform's on-open commands, as scrapligo's network on-open does.
 // The connection is bounded by t.Timeout (or drivers.DefaultTimeout), each
 // login step by it again, and all of it by ctx.
 func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, error) {
-	name := t.Name
-	if name == "" {
-		name = t.Host
-	}
-	t.Name = name
-	plat, err := platform.Lookup(t.Platform)
+	t, plat, err := drivers.Prepare(t)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
+	name, port, timeout, log := t.Name, t.Port, t.Timeout, t.Logger
 	if t.Prompt != "" {
 		plat.PromptPattern = t.Prompt
 	}
 	pat, err := compile(plat)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	timeout := t.Timeout
-	if timeout <= 0 {
-		timeout = drivers.DefaultTimeout
-	}
-	log := t.Logger
-	if log == nil {
-		log = discard
-	}
-	port := t.Port
-	if port == 0 {
-		port = 22
 	}
 
 	sh := &shell{
@@ -125,7 +104,7 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 		tr: drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
 	}
 	s := &session{
-		name: name, addr: net.JoinHostPort(t.Host, strconv.Itoa(port)),
+		name: name, addr: t.Addr(),
 		plat: plat, pat: pat, sh: sh, creds: t.Credentials, secrets: t.Credentials.Secrets(), timeout: timeout, log: log,
 	}
 

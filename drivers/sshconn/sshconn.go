@@ -14,10 +14,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"os"
-	"strconv"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -26,8 +24,6 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 )
-
-var discard = slog.New(slog.DiscardHandler)
 
 // aLongTimeAgo is a deadline in the past, set to unblock reads at once.
 var aLongTimeAgo = time.Unix(1, 0)
@@ -51,11 +47,8 @@ func Dial(ctx context.Context, t drivers.Target) (*ssh.Client, error) {
 // drivers.ErrHostKey or drivers.ErrConnect (with drivers.ErrTimeout when a
 // deadline passed).
 func Handshake(ctx context.Context, t drivers.Target) (ssh.Conn, <-chan ssh.NewChannel, <-chan *ssh.Request, error) {
-	name, addr := names(t)
-	timeout := t.Timeout
-	if timeout <= 0 {
-		timeout = drivers.DefaultTimeout
-	}
+	t = t.WithDefaults()
+	name, addr, timeout := t.Name, t.Addr(), t.Timeout
 	cfg, st, err := clientConfig(t)
 	if err != nil {
 		return nil, nil, nil, err
@@ -70,7 +63,7 @@ func Handshake(ctx context.Context, t drivers.Target) (ssh.Conn, <-chan ssh.NewC
 	}
 	conn, err := dial(cctx, "tcp", addr)
 	if err != nil {
-		return nil, nil, nil, connectError(ctx, cctx, name, addr, timeout, err)
+		return nil, nil, nil, ConnectError(ctx, cctx, name, addr, timeout, err)
 	}
 
 	// x/crypto/ssh takes no context: the deadline goes on the connection
@@ -94,7 +87,7 @@ func Handshake(ctx context.Context, t drivers.Target) (ssh.Conn, <-chan ssh.NewC
 		if isAuthFailure(err, st.tried.Load()) {
 			return nil, nil, nil, fmt.Errorf("%s: %w for user %q at %s (%s)", name, drivers.ErrAuth, t.Credentials.Username, addr, strings.TrimPrefix(err.Error(), "ssh: handshake failed: "))
 		}
-		return nil, nil, nil, connectError(ctx, cctx, name, addr, timeout, err)
+		return nil, nil, nil, ConnectError(ctx, cctx, name, addr, timeout, err)
 	}
 	conn.SetDeadline(time.Time{})
 	return sc, chans, reqs, nil
@@ -116,11 +109,8 @@ type handshakeState struct {
 }
 
 func clientConfig(t drivers.Target) (*ssh.ClientConfig, *handshakeState, error) {
-	name, addr := names(t)
-	log := t.Logger
-	if log == nil {
-		log = discard
-	}
+	t = t.WithDefaults()
+	name, addr, log := t.Name, t.Addr(), t.Logger
 	st := &handshakeState{}
 	hk, hostAlgos, err := hostKeyPolicy(t, name, addr, log)
 	if err != nil {
@@ -146,22 +136,11 @@ func clientConfig(t drivers.Target) (*ssh.ClientConfig, *handshakeState, error) 
 	return cfg, st, nil
 }
 
-// names returns the name used in errors and the host:port dialled.
-func names(t drivers.Target) (name, addr string) {
-	name = t.Name
-	if name == "" {
-		name = t.Host
-	}
-	port := t.Port
-	if port == 0 {
-		port = 22
-	}
-	return name, net.JoinHostPort(t.Host, strconv.Itoa(port))
-}
-
-// connectError explains a failure to connect; cctx is ctx bounded by the
-// login timeout.
-func connectError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
+// ConnectError explains a failure to connect, or to start a shell on the
+// connection: the error names the device and addr and wraps
+// drivers.ErrConnect, with drivers.ErrTimeout when timeout passed or ctx's
+// error when ctx ended. cctx is ctx bounded by timeout.
+func ConnectError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
 	var ne net.Error
 	switch {
 	case ctx.Err() != nil:

@@ -22,30 +22,18 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/sim"
 )
 
 const (
-	user     = "cisco"
-	password = "s3cr3t-pw"
+	user     = drivertest.User
+	password = drivertest.Password
 )
 
-// startSim serves a device with its own host key on loopback until the test
-// ends.
-func startSim(t testing.TB) *sim.Server {
-	t.Helper()
-	key, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "r1", Username: user, Password: password}, key)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
+// startSim serves a device on loopback until the test ends.
+func startSim(t testing.TB) *sim.Server { return drivertest.StartSim(t, sim.Device{}) }
 
 func target(s *sim.Server) drivers.Target {
 	return drivers.Target{
@@ -64,10 +52,6 @@ func dial(t *testing.T, tg drivers.Target) error {
 		c.Close()
 	}
 	return err
-}
-
-func authorizedKey(k ssh.PublicKey) string {
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
 }
 
 func wantErr(t *testing.T, err error, sentinel error, parts ...string) {
@@ -99,11 +83,11 @@ func TestPins(t *testing.T) {
 		ok    bool
 		parts []string // in the error
 	}{
-		{name: "key", pins: []string{authorizedKey(s.HostKey())}, ok: true},
-		{name: "key with comment", pins: []string{authorizedKey(s.HostKey()) + " r1 in the lab"}, ok: true},
+		{name: "key", pins: []string{drivertest.AuthorizedKey(s.HostKey())}, ok: true},
+		{name: "key with comment", pins: []string{drivertest.AuthorizedKey(s.HostKey()) + " r1 in the lab"}, ok: true},
 		{name: "fingerprint", pins: []string{fp}, ok: true},
-		{name: "one of several", pins: []string{otherFP, authorizedKey(s.HostKey())}, ok: true},
-		{name: "other key", pins: []string{authorizedKey(other.PublicKey())}, parts: []string{"r1: ", "does not match host_key", "presented ssh-ed25519 " + fp, "accepts ssh-ed25519 " + otherFP}},
+		{name: "one of several", pins: []string{otherFP, drivertest.AuthorizedKey(s.HostKey())}, ok: true},
+		{name: "other key", pins: []string{drivertest.AuthorizedKey(other.PublicKey())}, parts: []string{"r1: ", "does not match host_key", "presented ssh-ed25519 " + fp, "accepts ssh-ed25519 " + otherFP}},
 		{name: "other fingerprint", pins: []string{otherFP}, parts: []string{"presented ssh-ed25519 " + fp, "accepts " + otherFP}},
 		{name: "garbage", pins: []string{"ssh-ed25519 nope"}, parts: []string{"neither a public key"}},
 		{name: "short fingerprint", pins: []string{"SHA256:abc"}, parts: []string{"not a SHA256 fingerprint"}},
@@ -456,7 +440,7 @@ func TestLegacyAlgorithms(t *testing.T) {
 		Name:        "old-ios",
 		Host:        host,
 		Credentials: drivers.Credentials{Username: user, Password: password},
-		HostKeys:    []string{authorizedKey(key)},
+		HostKeys:    []string{drivertest.AuthorizedKey(key)},
 		Timeout:     10 * time.Second,
 	}
 	if base.Port, err = strconv.Atoi(port); err != nil {

@@ -7,15 +7,16 @@ import (
 	"testing"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/sim"
 )
 
 // BenchmarkOpenRunClose is one device's whole life: connect, log in, enable,
 // paging off, one command, close. Client and simulator share the process.
 func BenchmarkOpenRunClose(b *testing.B) {
-	s := startSim(b, sim.Device{})
+	s := drivertest.StartSim(b, sim.Device{})
 	d := newDriver(b)
-	tg := target(s)
+	tg := drivertest.Target(s)
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -32,8 +33,8 @@ func BenchmarkOpenRunClose(b *testing.B) {
 
 // BenchmarkRun is one command on an open session.
 func BenchmarkRun(b *testing.B) {
-	s := startSim(b, sim.Device{})
-	sess := open(b, target(s))
+	s := drivertest.StartSim(b, sim.Device{})
+	sess := drivertest.MustOpen(b, newDriver(b), drivertest.Target(s))
 	ctx := context.Background()
 	b.ReportAllocs()
 	for b.Loop() {
@@ -49,10 +50,10 @@ func BenchmarkRun(b *testing.B) {
 // goroutine stacks) held per open session, client and simulator together.
 func BenchmarkFleet(b *testing.B) {
 	const n = 200
-	key := hostKey()
+	key := drivertest.HostKey()
 	servers := make([]*sim.Server, n)
 	for i := range servers {
-		s, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "r1", Username: user, Password: password, Enable: secret}, key)
+		s, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "r1", Username: drivertest.User, Password: drivertest.Password, Enable: drivertest.Secret}, key)
 		if err != nil {
 			b.Fatal(err)
 		}
@@ -72,7 +73,7 @@ func BenchmarkFleet(b *testing.B) {
 		errs := make(chan error, n)
 		for i, s := range servers {
 			wg.Go(func() {
-				sess, err := d.Open(ctx, target(s))
+				sess, err := d.Open(ctx, drivertest.Target(s))
 				if err != nil {
 					errs <- err
 					return

@@ -13,18 +13,11 @@ package sshraw
 
 import (
 	"context"
-	"errors"
 	"fmt"
-	"log/slog"
-	"net"
-	"os"
-	"strconv"
-	"time"
 
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/platform"
 	"github.com/netrun/netrun/drivers/sshconn"
 )
 
@@ -75,38 +68,20 @@ func New(opts ...Option) (*Driver, error) {
 
 var _ drivers.Driver = (*Driver)(nil)
 
-var discard = slog.New(slog.DiscardHandler)
-
 // Open dials t, authenticates, verifies the host key, starts a shell, waits
 // for the first prompt, raises privilege if the device starts at user exec,
 // and runs the platform's on-open commands. Connect and login are bounded by
 // t.Timeout (or drivers.DefaultTimeout) and by ctx.
 func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, error) {
-	name := t.Name
-	if name == "" {
-		name = t.Host
-	}
-	plat, err := platform.Lookup(t.Platform)
+	t, plat, err := drivers.Prepare(t)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
+		return nil, err
 	}
+	name, addr, timeout, log := t.Name, t.Addr(), t.Timeout, t.Logger
 	pat, err := compilePlatform(plat, t.Prompt)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
-	timeout := t.Timeout
-	if timeout <= 0 {
-		timeout = drivers.DefaultTimeout
-	}
-	log := t.Logger
-	if log == nil {
-		log = discard
-	}
-	port := t.Port
-	if port == 0 {
-		port = 22
-	}
-	addr := net.JoinHostPort(t.Host, strconv.Itoa(port))
 
 	// One window for connect, handshake and shell: sshconn bounds its part
 	// by the same timeout, the shell gets what is left.
@@ -120,7 +95,7 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	ch, err := d.startShell(cctx, sc, chans, reqs)
 	if err != nil {
 		sc.Close()
-		return nil, connectError(ctx, cctx, name, addr, timeout, err)
+		return nil, sshconn.ConnectError(ctx, cctx, name, addr, timeout, err)
 	}
 	log.Debug("ssh shell started", "device", name, "addr", addr, "user", t.Credentials.Username)
 
@@ -130,19 +105,6 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 		return nil, err
 	}
 	return s, nil
-}
-
-// connectError explains a failure to connect or to start the shell; cctx
-// is ctx bounded by the login timeout.
-func connectError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
-	var ne net.Error
-	switch {
-	case ctx.Err() != nil:
-		return fmt.Errorf("%s: %w to %s: %w", name, drivers.ErrConnect, addr, ctx.Err())
-	case cctx.Err() != nil || errors.Is(err, os.ErrDeadlineExceeded) || (errors.As(err, &ne) && ne.Timeout()):
-		return fmt.Errorf("%s: %w to %s: %w after %s (%v)", name, drivers.ErrConnect, addr, drivers.ErrTimeout, timeout, err)
-	}
-	return fmt.Errorf("%s: %w to %s: %v", name, drivers.ErrConnect, addr, err)
 }
 
 // startShell opens a session channel with a PTY and a shell on sc.

@@ -12,6 +12,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 )
 
 // wireServer is a minimal SSH server for what the simulator does not do:
@@ -26,13 +27,13 @@ func wireServer(t *testing.T, prompt string) (addr string, key ssh.PublicKey) {
 			if err != nil {
 				return nil, err
 			}
-			if len(ans) == 1 && ans[0] == password {
+			if len(ans) == 1 && ans[0] == drivertest.Password {
 				return nil, nil
 			}
 			return nil, errors.New("denied")
 		},
 	}
-	cfg.AddHostKey(hostKey())
+	cfg.AddHostKey(drivertest.HostKey())
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -48,7 +49,7 @@ func wireServer(t *testing.T, prompt string) (addr string, key ssh.PublicKey) {
 			wg.Go(func() { serveWire(nc, cfg, prompt) })
 		}
 	})
-	return ln.Addr().String(), hostKey().PublicKey()
+	return ln.Addr().String(), drivertest.HostKey().PublicKey()
 }
 
 func serveWire(nc net.Conn, cfg *ssh.ServerConfig, prompt string) {
@@ -87,8 +88,8 @@ func TestKeyboardInteractiveAndANSI(t *testing.T) {
 		password string
 		wantErr  error
 	}{
-		{"right password", password, nil},
-		{"wrong password", "wrong-" + password, drivers.ErrAuth},
+		{"right password", drivertest.Password, nil},
+		{"wrong password", "wrong-" + drivertest.Password, drivers.ErrAuth},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -96,7 +97,7 @@ func TestKeyboardInteractiveAndANSI(t *testing.T) {
 			host, port, _ := net.SplitHostPort(addr)
 			tg := drivers.Target{
 				Name: "r1", Host: host, Port: mustAtoi(t, port),
-				Credentials:     drivers.Credentials{Username: user, Password: tc.password},
+				Credentials:     drivers.Credentials{Username: drivertest.User, Password: tc.password},
 				HostKeyCallback: ssh.FixedHostKey(key),
 			}
 			sess, err := newDriver(t).Open(context.Background(), tg)
@@ -104,11 +105,11 @@ func TestKeyboardInteractiveAndANSI(t *testing.T) {
 				t.Fatalf("Open: got %v, want %v", err, tc.wantErr)
 			}
 			if err != nil {
-				assertNoSecrets(t, err)
+				drivertest.AssertNoSecrets(t, err.Error())
 				return
 			}
 			defer sess.Close()
-			res := run(t, sess, "show thing")
+			res := drivertest.MustRun(t, sess, "show thing")
 			if res.Output != "ok" {
 				t.Errorf("output %q, want %q", res.Output, "ok")
 			}

@@ -18,6 +18,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/sim"
 )
 
@@ -214,15 +215,7 @@ func open(t *testing.T, target drivers.Target) drivers.Session {
 
 func TestSimulator(t *testing.T) {
 	t.Parallel()
-	hostKey, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	srv, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "r1", Username: testUser, Password: testPassword}, hostKey)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { srv.Close() })
+	srv := drivertest.StartSim(t, sim.Device{Username: testUser, Password: testPassword})
 	base := drivers.Target{
 		Name:        "r1",
 		Host:        "127.0.0.1",
