@@ -342,14 +342,7 @@ command "leak" {
 }
 `, 1)
 	rep := f.apply(context.Background())
-	st, err := engine.NewState(nil, rep, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := engine.WriteState(dir, st); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeState(t, rep, nil)
 	data, err := os.ReadFile(filepath.Join(dir, engine.StateFile))
 	if err != nil {
 		t.Fatal(err)
@@ -410,14 +403,7 @@ output "secret" {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	st, err := engine.NewState(nil, rep, outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := engine.WriteState(dir, st); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeState(t, rep, outs)
 	got, err := engine.ReadState(dir)
 	if err != nil {
 		t.Fatal(err)
@@ -436,6 +422,20 @@ output "secret" {
 	if len(entries) != 1 {
 		t.Errorf("state dir has %d entries, want only the state file (no temp files)", len(entries))
 	}
+}
+
+// writeState writes the state of rep and outs to a new directory.
+func writeState(t *testing.T, rep *engine.Report, outs map[string]config.OutputValue) string {
+	t.Helper()
+	st, err := engine.NewState(nil, rep, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := engine.WriteState(dir, st); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func waitFor(t *testing.T, cond func() bool) {
