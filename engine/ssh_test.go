@@ -87,8 +87,8 @@ command "clock" {
 func TestHostKeysTrustOnFirstUse(t *testing.T) {
 	t.Parallel()
 	eachDriver(t, func(t *testing.T, drv string) {
-		k1, _ := sim.NewHostKey()
-		k2, _ := sim.NewHostKey()
+		k1 := hostKey(t)
+		k2 := hostKey(t)
 		s := startDevice(t, "127.0.0.1:0", sim.Device{Hostname: "r1"}, k1)
 		addr := s.Addr()
 		dir := t.TempDir()
@@ -132,8 +132,8 @@ func TestHostKeysTrustOnFirstUse(t *testing.T) {
 // else is refused, by both drivers.
 func TestHostKeyPinning(t *testing.T) {
 	t.Parallel()
-	k1, _ := sim.NewHostKey()
-	k2, _ := sim.NewHostKey()
+	k1 := hostKey(t)
+	k2 := hostKey(t)
 	s := startDevice(t, "127.0.0.1:0", sim.Device{Hostname: "r1"}, k1)
 	line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k1.PublicKey())))
 	for _, drv := range bothDrivers {
@@ -284,15 +284,8 @@ credentials "jump" {
   username = "jump"
   password = "jump-pw"
 }
-jump_host "edge" {
-  host        = "bastion.example.net"
-  credentials = credentials.jump
-}
-jump_host "dc1" {
-  host        = "jump.dc1.internal"
-  credentials = credentials.jump
-  via         = jump_host.edge
-}
+`+block("jump_host", "edge", `host = "bastion.example.net"`, "credentials = credentials.jump")+
+			block("jump_host", "dc1", `host = "jump.dc1.internal"`, "credentials = credentials.jump", "via = jump_host.edge")+`
 device "sw" {
   for_each    = toset(["sw1", "sw2", "sw3", "sw4", "sw5"])
   host        = "${each.key}.dc1.internal"
