@@ -3,12 +3,10 @@ package engine_test
 import (
 	"bytes"
 	"context"
-	"errors"
 	"fmt"
 	"log/slog"
 	"net"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -136,24 +134,6 @@ func apply(t testing.TB, rb *config.Runbook, p *plan.Plan, parallelism int, log 
 	})
 }
 
-// syncBuffer is a bytes.Buffer for concurrent log writers.
-type syncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (s *syncBuffer) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.Write(p)
-}
-
-func (s *syncBuffer) String() string {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.b.String()
-}
-
 const jumpHeader = header + `
 credentials "bastion" {
   username = "jump"
@@ -235,7 +215,9 @@ func TestBastionFailureNamesBastion(t *testing.T) {
 		devicesHCL("lost", 4, "dc9", devKey.PublicKey()) +
 		devicesHCL("deeper", 2, "behind_dc9", devKey.PublicKey())
 
-	var logs syncBuffer
+	// The handler serializes its writes, and the run (jump hosts closed
+	// included) is over before logs is read.
+	var logs bytes.Buffer
 	rep, _ := applyRunbook(t, src, 10, slog.New(slog.NewTextHandler(&logs, nil)))
 	for _, d := range rep.Devices {
 		switch {
@@ -287,48 +269,6 @@ func TestJumpsWithoutSetup(t *testing.T) {
 	j = engine.NewJumps(rb, engine.JumpOptions{})
 	j.Close()
 	j.Close()
-}
-
-// TestJumpsCancelWhileWaiting: a device waiting for a bastion that never
-// answers gives up with its own context; closing ends the dial.
-func TestJumpsCancelWhileWaiting(t *testing.T) {
-	t.Parallel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close() // never speaks SSH
-		}
-	}()
-	key := hostKey(t)
-	src := jumpHeader + jumpHostAt("mute", ln.Addr().String(), "credentials = credentials.bastion",
-		"insecure_skip_host_key = true", `timeout = "1m"`) + devicesHCL("r", 1, "mute", key.PublicKey())
-	rb, diags := loadRunbook(t, src, registry(t))
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	j := engine.NewJumps(rb, engine.JumpOptions{})
-	dial := j.Dialer(rb.Devices[0])
-	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-	defer cancel()
-	start := time.Now()
-	_, err = dial(ctx, "tcp", "r1.dc1.sim:22")
-	if err == nil || !strings.Contains(err.Error(), "via jump_host.mute") || !errors.Is(err, context.DeadlineExceeded) {
-		t.Errorf("err = %v", err)
-	}
-	if err := j.Close(); err != nil {
-		t.Error(err)
-	}
-	if d := time.Since(start); d > 10*time.Second {
-		t.Errorf("took %s", d)
-	}
 }
 
 // BenchmarkBastion opens a session on each of 100 simulated devices and

@@ -329,21 +329,7 @@ func TestDialerAndTimeout(t *testing.T) {
 		t.Errorf("dialer called %d times", dialled.Load())
 	}
 
-	// A server that accepts and never speaks SSH.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+	ln := muteListener(t)
 	tg = target(s)
 	tg.InsecureSkipHostKey = true
 	tg.Port = ln.Addr().(*net.TCPAddr).Port
@@ -353,6 +339,27 @@ func TestDialerAndTimeout(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("timeout took %s", d)
 	}
+}
+
+// muteListener is a server on loopback that accepts connections and never
+// speaks SSH, until the test ends.
+func muteListener(t *testing.T) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	return ln
 }
 
 func TestCheck(t *testing.T) {
