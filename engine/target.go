@@ -111,7 +111,7 @@ func NewJumps(rb *config.Runbook, opts JumpOptions) *Jumps {
 		bastions[h.Name] = sshconn.Bastion{Target: jumpTarget(h, opts), Via: h.Via}
 		hosts[h.Name] = true
 	}
-	return &Jumps{pool: sshconn.NewJumps(bastions, opts.Logger), hosts: hosts}
+	return &Jumps{pool: sshconn.NewJumps(bastions), hosts: hosts}
 }
 
 // jumpTarget is the jump host as sshconn sees it.

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"log/slog"
 	"net"
 	"strings"
 	"sync"
@@ -18,7 +17,8 @@ import (
 // Bastion is one jump host of a run, as Jumps dials it.
 type Bastion struct {
 	// Target is how the bastion is reached, -sim endpoints already
-	// applied; its Name ("jump_host.dc1") names it in errors.
+	// applied; its Name ("jump_host.dc1") names it in errors, and its
+	// Logger hears when the connection comes and goes.
 	Target drivers.Target
 	// Via is the name of the bastion this one is reached through; "" is
 	// direct.
@@ -36,7 +36,6 @@ type Bastion struct {
 // A Jumps serves one run: create it before the run and Close it after.
 type Jumps struct {
 	bastions map[string]Bastion
-	log      *slog.Logger
 	ctx      context.Context // cancelled by Close: ends dials in flight
 	cancel   context.CancelFunc
 
@@ -54,13 +53,10 @@ type jumpConn struct {
 }
 
 // NewJumps prepares the bastions, by name; nothing is dialled until a
-// device needs it. A nil log discards.
-func NewJumps(bastions map[string]Bastion, log *slog.Logger) *Jumps {
-	if log == nil {
-		log = discard
-	}
+// device needs it.
+func NewJumps(bastions map[string]Bastion) *Jumps {
 	ctx, cancel := context.WithCancel(context.Background())
-	return &Jumps{bastions: bastions, log: log, ctx: ctx, cancel: cancel, conns: map[string]*jumpConn{}}
+	return &Jumps{bastions: bastions, ctx: ctx, cancel: cancel, conns: map[string]*jumpConn{}}
 }
 
 // Dialer returns a Target.Dial that opens a channel through the named
@@ -119,11 +115,14 @@ func (j *Jumps) connect(name string, jc *jumpConn) {
 	if b.Via != "" {
 		t.Dial = j.Dialer(b.Via)
 	}
-	addr := t.Addr()
+	addr, log := t.Addr(), t.Logger
+	if log == nil {
+		log = discard
+	}
 	client, err := Dial(j.ctx, t)
 	if err != nil {
 		jc.err = j.viaError(name, err)
-		j.log.Error("jump host unreachable", "jump_host", name, "addr", addr, "error", err)
+		log.Error("jump host unreachable", "jump_host", name, "addr", addr, "error", err)
 		return
 	}
 	j.mu.Lock()
@@ -136,7 +135,7 @@ func (j *Jumps) connect(name string, jc *jumpConn) {
 	jc.client = client
 	j.wg.Add(1)
 	j.mu.Unlock()
-	j.log.Info("jump host connected", "jump_host", name, "addr", addr)
+	log.Info("jump host connected", "jump_host", name, "addr", addr)
 	go func() {
 		defer j.wg.Done()
 		_ = client.Wait()
@@ -146,7 +145,7 @@ func (j *Jumps) connect(name string, jc *jumpConn) {
 			delete(j.conns, name)
 		}
 		if !j.closed {
-			j.log.Warn("jump host connection closed; it is redialled when next needed", "jump_host", name, "addr", addr)
+			log.Warn("jump host connection closed; it is redialled when next needed", "jump_host", name, "addr", addr)
 		}
 	}()
 }

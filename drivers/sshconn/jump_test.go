@@ -25,7 +25,7 @@ func TestJumpsCancelWhileWaiting(t *testing.T) {
 		InsecureSkipHostKey: true,
 		Timeout:             time.Minute,
 	}
-	j := sshconn.NewJumps(map[string]sshconn.Bastion{"mute": {Target: mute}}, nil)
+	j := sshconn.NewJumps(map[string]sshconn.Bastion{"mute": {Target: mute}})
 	dial := j.Dialer("mute")
 	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()

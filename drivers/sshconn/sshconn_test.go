@@ -341,9 +341,9 @@ func TestDialerAndTimeout(t *testing.T) {
 	}
 }
 
-// muteListener is a server on loopback that accepts connections and never
-// speaks SSH, until the test ends.
-func muteListener(t *testing.T) net.Listener {
+// serve accepts loopback connections until the test ends, each handled in
+// its own goroutine.
+func serve(t *testing.T, handle func(net.Conn)) net.Listener {
 	t.Helper()
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -356,10 +356,18 @@ func muteListener(t *testing.T) net.Listener {
 			if err != nil {
 				return
 			}
-			defer c.Close()
+			go handle(c)
 		}
 	}()
 	return ln
+}
+
+// muteListener is a server that accepts connections and never speaks SSH.
+func muteListener(t *testing.T) net.Listener {
+	return serve(t, func(c net.Conn) {
+		<-t.Context().Done()
+		c.Close()
+	})
 }
 
 func TestCheck(t *testing.T) {
@@ -424,31 +432,18 @@ func legacyServer(t *testing.T) (string, ssh.PublicKey) {
 		},
 	}
 	cfg.AddHostKey(sha1Only)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer nc.Close()
-				sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-				if err != nil {
-					return
-				}
-				go ssh.DiscardRequests(reqs)
-				for nc := range chans {
-					nc.Reject(ssh.Prohibited, "test server")
-				}
-				sc.Close()
-			}()
+	ln := serve(t, func(nc net.Conn) {
+		defer nc.Close()
+		sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+		if err != nil {
+			return
 		}
-	}()
+		go ssh.DiscardRequests(reqs)
+		for nc := range chans {
+			nc.Reject(ssh.Prohibited, "test server")
+		}
+		sc.Close()
+	})
 	return ln.Addr().String(), signer.PublicKey()
 }
 
