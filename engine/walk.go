@@ -303,7 +303,8 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 		// Dependants read the result once done is closed.
 		sr.result = res
 		close(sr.done)
-		if pe := (*panicError)(nil); errors.As(ioErr, &pe) {
+		var pe *panicError
+		if errors.As(ioErr, &pe) {
 			return w.crashed(pd, steps, pe)
 		}
 		if res.Status == OK || len(res.Results) > 0 {
