@@ -8,8 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync"
-	"time"
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/platform"
@@ -23,10 +21,6 @@ import (
 // configuration changed since the plan was made.
 var ErrStale = errors.New("stale plan")
 
-// ConfigOutcome is what a converge step did to its device; the state
-// records it.
-type ConfigOutcome = state.ConfigOutcome
-
 // desiredFor is a config block's desired state for one device.
 func desiredFor(d *config.Desired, device string) configtree.Desired {
 	m := configtree.Merge
@@ -34,97 +28,6 @@ func desiredFor(d *config.Desired, device string) configtree.Desired {
 		m = configtree.Exact
 	}
 	return configtree.Desired{Text: d.Text[device], Absent: d.Absent[device], Match: m}
-}
-
-// readRunning reads a device's running configuration.
-func readRunning(ctx context.Context, sess drivers.Session, p platform.Platform) (string, error) {
-	if p.RunningConfigCommand == "" {
-		return "", fmt.Errorf("platform %s: netrun does not know how to read its running configuration", p.Name)
-	}
-	res, err := sess.Run(ctx, p.RunningConfigCommand)
-	if err != nil {
-		return "", err
-	}
-	if res.Failed {
-		return "", fmt.Errorf("reading the running configuration: device rejected %q: %s", p.RunningConfigCommand, failureLine(res.Output, p.Name))
-	}
-	return res.Output, nil
-}
-
-// running is a device's running configuration as read, parsed once in its
-// platform's dialect for every config block that diffs against it.
-type running struct {
-	text    string
-	dialect configtree.Dialect
-	tree    *configtree.Tree
-	digest  string
-}
-
-func parseRunning(text, platform string) (*running, error) {
-	d, err := configtree.DialectFor(platform)
-	if err != nil {
-		return nil, err
-	}
-	t := configtree.Parse(text, d)
-	return &running{text: text, dialect: d, tree: t, digest: t.Digest()}, nil
-}
-
-// remediate diffs a running configuration against a config block for one
-// device.
-func (r *running) remediate(d *config.Desired, device string) (configtree.Remediation, error) {
-	rem, err := configtree.Diff(r.tree, desiredFor(d, device), r.dialect)
-	if err != nil {
-		return rem, fmt.Errorf("%s: %w", d.Addr(), err)
-	}
-	return rem, nil
-}
-
-// readParsed reads and parses a device's running configuration on an open
-// session.
-func readParsed(ctx context.Context, sess drivers.Session, p platform.Platform) (*running, error) {
-	text, err := readRunning(ctx, sess, p)
-	if err != nil {
-		return nil, err
-	}
-	return parseRunning(text, p.Name)
-}
-
-// readDevice opens a session to a device (holding a session slot), reads
-// its running configuration, and closes the session: plan's refresh and
-// drift read devices this way, read-only.
-func (w *walker) readDevice(ctx context.Context, pd plan.Device) (string, error) {
-	target, drv, err := w.target(pd)
-	if err != nil {
-		return "", err
-	}
-	platform, err := platform.Lookup(pd.Platform)
-	if err != nil {
-		return "", err
-	}
-	select {
-	case w.slots <- struct{}{}:
-	case <-ctx.Done():
-		return "", ctx.Err()
-	}
-	defer func() { <-w.slots }()
-	sess, err := drv.Open(ctx, target)
-	if err != nil {
-		return "", err
-	}
-	defer sess.Close()
-	return readRunning(ctx, sess, platform)
-}
-
-// fillChange records a remediation in a plan step, its diff masked.
-func (w *walker) fillChange(c *plan.ConfigChange, rem configtree.Remediation, running, desired string) {
-	c.Refreshed = true
-	c.RunningDigest = running
-	c.DesiredDigest = desired
-	c.Lines = rem.Lines
-	c.Inverse = rem.Inverse
-	c.Changed = len(rem.Lines)
-	c.Diff = maskAll(w.mask, renderLines(rem))
-	c.Error = ""
 }
 
 // desiredDigest identifies a config block's desired state for one device,
@@ -143,96 +46,17 @@ func renderLines(rem configtree.Remediation) []string {
 	return strings.Split(text, "\n")
 }
 
-// RefreshStats says where a refresh spent its time: Wait sums the time
-// spent on devices (connect, login, reading), Diff the time computing
-// remediations.
-type RefreshStats struct {
-	Devices, Changed, Unchanged, Failed int
-	Wait, Diff                          time.Duration
-}
-
-// Refresh reads the running configuration of every device that has
-// converge steps, at most opts.Parallelism at once and read-only, and fills
-// in what each step would change. A device that cannot be read gets the
-// error in its steps; the others go on.
-func Refresh(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) RefreshStats {
-	w := newWalker(rb, opts)
-	var mu sync.Mutex
-	var st RefreshStats
-	var wg sync.WaitGroup
-	for i := range p.Devices {
-		pd := &p.Devices[i]
-		var steps []*plan.Step
-		for j := range pd.Steps {
-			if pd.Steps[j].Action == plan.Converge {
-				steps = append(steps, &pd.Steps[j])
-			}
-		}
-		if len(steps) == 0 {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			wait, diff, changed, err := w.refreshDevice(ctx, *pd, steps)
-			mu.Lock()
-			defer mu.Unlock()
-			st.Devices++
-			st.Wait += wait
-			st.Diff += diff
-			switch {
-			case err != nil:
-				st.Failed++
-				msg := w.mask.String(named(pd.Name, err).Error())
-				for _, s := range steps {
-					s.Config.Error = msg
-				}
-			case changed:
-				st.Changed++
-			default:
-				st.Unchanged++
-			}
-		}()
-	}
-	wg.Wait()
-	return st
-}
-
-func (w *walker) refreshDevice(ctx context.Context, pd plan.Device, steps []*plan.Step) (wait, diff time.Duration, changed bool, err error) {
-	start := time.Now()
-	text, err := w.readDevice(ctx, pd)
-	wait = time.Since(start)
-	if err != nil {
-		return wait, 0, false, err
-	}
-	start = time.Now() // parsing and diffing: netrun's own work
-	run, err := parseRunning(text, pd.Platform)
-	if err != nil {
-		return wait, time.Since(start), false, err
-	}
-	for _, s := range steps {
-		d := w.desired[s.Task]
-		rem, err := run.remediate(d, pd.Name)
-		if err != nil {
-			return wait, time.Since(start), false, err
-		}
-		w.fillChange(s.Config, rem, run.digest, desiredDigest(d, pd.Name))
-		changed = changed || !rem.Empty()
-	}
-	return wait, time.Since(start), changed, nil
-}
-
 // converge runs a converge step: check the plan is not stale, back up,
 // push the remediation, verify, save, and roll back on failure.
-// It is called by runStep, which closes the step.
-func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Device, sr *stepRun) (ioErr error) {
-	fail := func(err error) error {
-		sr.result.Status = Failed
-		sr.result.Error = w.mask.String(named(pd.Name, err).Error())
+// It is called by runStep; the returned error is runStep's.
+func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Device, sr *stepRun) (result StepResult, ioErr error) {
+	fail := func(err error) (StepResult, error) {
+		result.Status = Failed
+		result.Error = w.mask.String(named(pd.Name, err).Error())
 		if ctx.Err() != nil {
-			sr.result.Status = Cancelled
+			result.Status = Cancelled
 		}
-		return err
+		return result, err
 	}
 	desired, ok := w.desired[sr.step.Task]
 	if !ok {
@@ -257,12 +81,12 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		if _, want := w.toSave.LoadAndDelete(pd.Name); !want {
 			return
 		}
-		if sr.result.Config == nil {
-			sr.result.Config = &ConfigOutcome{}
+		if result.Config == nil {
+			result.Config = &ConfigOutcome{}
 		}
-		if err := w.save(ctx, sess, pd, platform, sr.result.Config); err != nil && sr.result.Status == OK {
-			sr.result.Status = Failed
-			sr.result.Error = w.mask.String(named(pd.Name, fmt.Errorf("the configuration is applied and verified, but %w", err)).Error())
+		if err := w.save(ctx, sess, pd, platform, result.Config); err != nil && result.Status == OK {
+			result.Status = Failed
+			result.Error = w.mask.String(named(pd.Name, fmt.Errorf("the configuration is applied and verified, but %w", err)).Error())
 		}
 	}()
 
@@ -273,20 +97,20 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	digest := before.digest
 	rem, err := before.remediate(desired, pd.Name)
 	if err != nil {
-		sr.result.Status, sr.result.Error = Failed, w.mask.String(named(pd.Name, err).Error())
-		return nil
+		result.Status, result.Error = Failed, w.mask.String(named(pd.Name, err).Error())
+		return result, nil
 	}
 	change := sr.step.Config
 	lines, inverse := rem.Lines, rem.Inverse
 	out := &ConfigOutcome{Digest: digest, Diff: maskAll(w.mask, renderLines(rem))}
-	sr.result.Config = out
+	result.Config = out
 	if change != nil && change.Refreshed {
 		own, _ := w.left.Load(pd.Name)
-		stale := func(what, was, now string) error {
-			sr.result.Status = Failed
-			sr.result.Error = fmt.Sprintf("%s: %v: %s changed since the plan was made (%s, now %s); run netrun plan again",
+		stale := func(what, was, now string) (StepResult, error) {
+			result.Status = Failed
+			result.Error = fmt.Sprintf("%s: %v: %s changed since the plan was made (%s, now %s); run netrun plan again",
 				pd.Name, ErrStale, what, short(was), short(now))
-			return nil
+			return result, nil
 		}
 		if want := desiredDigest(desired, pd.Name); change.DesiredDigest != want {
 			return stale("the runbook's "+sr.step.Task, change.DesiredDigest, want)
@@ -300,7 +124,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		}
 	}
 	defer func() {
-		if sr.result.Status == OK {
+		if result.Status == OK {
 			w.left.Store(pd.Name, out.Digest)
 		}
 	}()
@@ -312,9 +136,9 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 		if desired.Save == "always" {
 			w.toSave.Store(pd.Name, true)
 		}
-		sr.result.Status = OK
-		sr.result.Results = []drivers.Result{{Command: sr.step.Task, Output: "No changes."}}
-		return nil
+		result.Status = OK
+		result.Results = []drivers.Result{{Command: sr.step.Task, Output: "No changes."}}
+		return result, nil
 	}
 
 	// The backup is the configuration before this run's first change to
@@ -329,7 +153,7 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 	res.Command = w.mask.String(res.Command)
 	res.Output = w.mask.String(res.Output)
 	res.Rejected = w.mask.String(res.Rejected)
-	sr.result.Results = append(sr.result.Results, res)
+	result.Results = append(result.Results, res)
 	if err != nil {
 		// The session is gone: the device may be half changed, and its
 		// backup is in backups/.
@@ -370,15 +194,15 @@ func (w *walker) converge(ctx context.Context, sess drivers.Session, pd plan.Dev
 				msg += "; rolled back to the configuration before the change"
 			}
 		}
-		sr.result.Status = Failed
-		sr.result.Error = w.mask.String(named(pd.Name, errors.New(msg)).Error())
-		return nil
+		result.Status = Failed
+		result.Error = w.mask.String(named(pd.Name, errors.New(msg)).Error())
+		return result, nil
 	}
 	if desired.Save != "never" {
 		w.toSave.Store(pd.Name, true)
 	}
-	sr.result.Status = OK
-	return nil
+	result.Status = OK
+	return result, nil
 }
 
 // save saves the running configuration to startup, on platforms where a

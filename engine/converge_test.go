@@ -63,17 +63,17 @@ config "uplink" {
 }
 `
 
+// simDevice is a lab device whose simulator starts with the running
+// configuration cfg; extra are further lines of its sim block.
+func simDevice(name, host, cfg string, extra ...string) string {
+	sim := append([]string{"sim {", "  config = <<-EOT\n" + cfg + "EOT"}, extra...)
+	return labDevice(name, host, append(sim, "}")...)
+}
+
 func convergeRunbook(devices ...string) string {
 	src := header
 	for _, d := range devices {
-		src += `
-device "` + d + `" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-  sim {
-    config = ` + "<<-EOT\n" + strings.ReplaceAll(iosConfig, "hostname r1", "hostname "+d) + "EOT\n" + `  }
-}
-`
+		src += simDevice(d, "192.0.2.1", strings.ReplaceAll(iosConfig, "hostname r1", "hostname "+d))
 	}
 	return src + desiredBlocks
 }
@@ -220,24 +220,8 @@ func TestConvergeStalePlan(t *testing.T) {
 // configuration before the change, while the others converge.
 func TestConvergeRollback(t *testing.T) {
 	t.Parallel()
-	src := header + `
-device "good" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-  sim {
-    config = <<-EOT
-` + iosConfig + `EOT
-  }
-}
-device "picky" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-  sim {
-    config       = <<-EOT
-` + iosConfig + `EOT
-    reject_lines = ["ntp server 10.0.0.3"]
-  }
-}
+	src := header + simDevice("good", "192.0.2.1", iosConfig) +
+		simDevice("picky", "192.0.2.2", iosConfig, `  reject_lines = ["ntp server 10.0.0.3"]`) + `
 config "ntp" {
   text   = <<-EOT
     ntp server 10.0.0.2
@@ -284,21 +268,13 @@ func sortedLines(s string) []string {
 // configuration are masked in diffs and backups.
 func TestConvergeDetails(t *testing.T) {
 	t.Parallel()
-	src := header + `
-device "r1" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-  sim {
-    config = <<-EOT
-hostname r1
+	src := header + simDevice("r1", "192.0.2.1", `hostname r1
 ntp server 10.0.0.1
 line vty 0 4
  password s3cr3t-Pa55
  login
 end
-EOT
-  }
-}
+`) + `
 config "ntp" {
   text = "ntp server 10.0.0.1"
   save = "always"

@@ -5,7 +5,6 @@ import (
 	"errors"
 	"io/fs"
 	"strings"
-	"sync"
 
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/configtree"
@@ -43,8 +42,12 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		return nil, err
 	}
 	var out []DeviceDrift
-	var mu sync.Mutex
-	var wg sync.WaitGroup
+	type read struct {
+		at      int // in out
+		pd      plan.Device
+		applied string
+	}
+	var reads []read
 	for _, pd := range p.Devices {
 		if !pd.Converges() {
 			continue
@@ -58,18 +61,13 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 			out = append(out, DeviceDrift{Name: pd.Name, Status: NeverApplied})
 			continue
 		}
-		i := len(out)
+		reads = append(reads, read{len(out), pd, string(applied)})
 		out = append(out, DeviceDrift{Name: pd.Name})
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			dd := w.driftOf(ctx, pd, applied)
-			mu.Lock()
-			out[i] = dd
-			mu.Unlock()
-		}()
 	}
-	wg.Wait()
+	eachDevice(len(reads), func(i int) {
+		r := reads[i]
+		out[r.at] = w.driftOf(ctx, r.pd, r.applied)
+	})
 	return out, nil
 }
 

@@ -68,9 +68,30 @@ func loadDir(t testing.TB, dir string, reg drivers.Registry) (*config.Runbook, h
 	return rb, append(diags, more...)
 }
 
+// labDevice declares a device at a documentation address with the lab
+// credentials (the simulators of -sim answer for it); extra are attribute
+// lines or blocks inside the device block.
+func labDevice(name, host string, extra ...string) string {
+	return block("device", name, append([]string{`host = "` + host + `"`, "credentials = credentials.lab"}, extra...)...)
+}
+
+// block is an HCL block of a kind and name holding body, one entry a line.
+func block(kind, name string, body ...string) string {
+	src := kind + " \"" + name + "\" {\n"
+	for _, b := range body {
+		src += "  " + b + "\n"
+	}
+	return src + "}\n"
+}
+
 func newFixture(t testing.TB, src string, parallelism int) *fixture {
 	t.Helper()
-	reg := registry(t)
+	return newFixtureWith(t, registry(t), src, parallelism)
+}
+
+// newFixtureWith is newFixture with the drivers of reg.
+func newFixtureWith(t testing.TB, reg drivers.Registry, src string, parallelism int) *fixture {
+	t.Helper()
 	rb, diags := loadRunbook(t, src, reg)
 	if diags.HasErrors() {
 		t.Fatalf("runbook: %s", diags.Error())
@@ -130,15 +151,7 @@ credentials "lab" {
 
 func TestApplyOrderAndSessionReuse(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "r2" {
-  host = "192.0.2.2"
-  credentials = credentials.lab
-}
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+labDevice("r2", "192.0.2.2")+`
 command "second" {
   commands   = ["show ip interface brief"]
   depends_on = [command.first]
@@ -188,38 +201,11 @@ command "third" {
 
 func TestApplyFailureIsolation(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "good" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "badauth" {
-  host = "192.0.2.2"
-  credentials = credentials.lab
-  sim { password = "not-what-we-send" }
-}
-device "rejects" {
-  host = "192.0.2.3"
-  credentials = credentials.lab
-}
-command "probe" {
-  devices  = [device.good, device.badauth]
-  commands = ["show clock"]
-}
-command "bogus" {
-  devices  = [device.rejects]
-  commands = ["show flux capacitor"]
-}
-command "after_bogus" {
-  devices    = [device.rejects]
-  commands   = ["show clock"]
-  depends_on = [command.bogus]
-}
-command "independent" {
-  devices  = [device.rejects, device.good]
-  commands = ["show version"]
-}
-`, 3)
+	f := newFixture(t, header+labDevice("good", "192.0.2.1")+labDevice("badauth", "192.0.2.2", `sim { password = "not-what-we-send" }`)+labDevice("rejects", "192.0.2.3")+
+		block("command", "probe", `devices = [device.good, device.badauth]`, `commands = ["show clock"]`)+
+		block("command", "bogus", `devices = [device.rejects]`, `commands = ["show flux capacitor"]`)+
+		block("command", "after_bogus", `devices = [device.rejects]`, `commands = ["show clock"]`, `depends_on = [command.bogus]`)+
+		block("command", "independent", `devices = [device.rejects, device.good]`, `commands = ["show version"]`), 3)
 	rep := f.apply(context.Background())
 
 	good := device(t, rep, "good")
@@ -287,30 +273,10 @@ func TestApplyCrossDeviceDependencyNoDeadlock(t *testing.T) {
 	t.Parallel()
 	// With one slot, r1 waits for r2's step while r2 waits for r1's: the
 	// walk must hand the slot over instead of holding it while waiting.
-	f := newFixture(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "r2" {
-  host = "192.0.2.2"
-  credentials = credentials.lab
-}
-command "a" {
-  devices  = [device.r2]
-  commands = ["show clock"]
-}
-command "b" {
-  devices    = [device.r1]
-  commands   = ["show clock"]
-  depends_on = [command.a]
-}
-command "c" {
-  devices    = [device.r2]
-  commands   = ["show clock"]
-  depends_on = [command.b]
-}
-`, 1)
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+labDevice("r2", "192.0.2.2")+
+		block("command", "a", `devices = [device.r2]`, `commands = ["show clock"]`)+
+		block("command", "b", `devices = [device.r1]`, `commands = ["show clock"]`, `depends_on = [command.a]`)+
+		block("command", "c", `devices = [device.r2]`, `commands = ["show clock"]`, `depends_on = [command.b]`), 1)
 	ctx, cancel := context.WithTimeout(context.Background(), 20*time.Second)
 	defer cancel()
 	rep := f.apply(ctx)
@@ -321,17 +287,7 @@ command "c" {
 
 func TestApplyCancel(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "fast" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "hangs" {
-  host = "192.0.2.2"
-  credentials = credentials.lab
-  timeout = "1m"
-  sim { hang_on = ["show tech-support"] }
-}
+	f := newFixture(t, header+labDevice("fast", "192.0.2.1")+labDevice("hangs", "192.0.2.2", `timeout = "1m"`, `sim { hang_on = ["show tech-support"] }`)+`
 command "clock" {
   commands = ["show clock"]
 }
@@ -380,25 +336,14 @@ command "later" {
 
 func TestApplyMasksSecretsInStateAndErrors(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+`
 command "leak" {
   # A command that makes the device echo the secret back.
   commands = ["show ${var.password}"]
 }
 `, 1)
 	rep := f.apply(context.Background())
-	st, err := engine.NewState(nil, rep, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := state.NewLocal(dir, false).WriteState(st); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeState(t, rep, nil)
 	data, err := os.ReadFile(filepath.Join(dir, state.File))
 	if err != nil {
 		t.Fatal(err)
@@ -424,24 +369,10 @@ command "leak" {
 func TestPlanCycle(t *testing.T) {
 	t.Parallel()
 	reg := registry(t)
-	rb, diags := loadRunbook(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
-command "a" {
-  commands   = ["show clock"]
-  depends_on = [command.c]
-}
-command "b" {
-  commands   = ["show clock"]
-  depends_on = [command.a]
-}
-command "c" {
-  commands   = ["show clock"]
-  depends_on = [command.b]
-}
-`, reg)
+	rb, diags := loadRunbook(t, header+labDevice("r1", "192.0.2.1")+
+		block("command", "a", `commands = ["show clock"]`, `depends_on = [command.c]`)+
+		block("command", "b", `commands = ["show clock"]`, `depends_on = [command.a]`)+
+		block("command", "c", `commands = ["show clock"]`, `depends_on = [command.b]`), reg)
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
@@ -460,11 +391,7 @@ command "c" {
 
 func TestStateRoundTrip(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+`
 command "clock" { commands = ["show clock"] }
 output "clock" { value = command.clock.output }
 output "secret" {
@@ -477,14 +404,7 @@ output "secret" {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	st, err := engine.NewState(nil, rep, outs)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	if err := state.NewLocal(dir, false).WriteState(st); err != nil {
-		t.Fatal(err)
-	}
+	dir := writeState(t, rep, outs)
 	got, err := state.NewLocal(dir, false).ReadState()
 	if err != nil {
 		t.Fatal(err)
@@ -505,6 +425,20 @@ output "secret" {
 	}
 }
 
+// writeState writes the state of rep and outs to a new directory.
+func writeState(t *testing.T, rep *engine.Report, outs map[string]config.OutputValue) string {
+	t.Helper()
+	st, err := engine.NewState(nil, rep, outs)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	if err := state.NewLocal(dir, false).WriteState(st); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
+
 func waitFor(t *testing.T, cond func() bool) {
 	t.Helper()
 	deadline := time.Now().Add(10 * time.Second)
@@ -518,12 +452,7 @@ func waitFor(t *testing.T, cond func() bool) {
 
 func TestApplyCommandTimeout(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-  sim { hang_on = ["show tech-support"] }
-}
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1", `sim { hang_on = ["show tech-support"] }`)+`
 command "tech" {
   commands = ["show tech-support"]
   timeout  = "300ms"
@@ -551,11 +480,7 @@ command "clock" {
 
 func TestPlanMasksSecrets(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+`
-device "r1" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-}
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+`
 command "conf" {
   commands = ["show run | include ${var.password}"]
 }
@@ -596,43 +521,11 @@ func TestApplyDriverPanicFailsOnlyThatDevice(t *testing.T) {
 	t.Parallel()
 	reg := registry(t)
 	reg["panicky"] = panicky{reg["ssh"]}
-	rb, diags := loadRunbook(t, header+`
-device "ok" {
-  host = "192.0.2.1"
-  credentials = credentials.lab
-  driver = "panicky"
-}
-device "boom" {
-  host = "192.0.2.2"
-  credentials = credentials.lab
-  driver = "panicky"
-}
-command "first" {
-  commands = ["show clock"]
-}
-command "boom" {
-  devices    = [device.boom]
-  commands   = ["show boom"]
-  depends_on = [command.first]
-}
-command "after" {
-  commands   = ["show clock"]
-  depends_on = [command.boom]
-}
-`, reg)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	p, diags := engine.BuildPlan(rb, 2)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	fleet, err := sim.ServeRunbook(rb)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fleet.Close()
-	rep := engine.Apply(context.Background(), rb, p, engine.Options{Parallelism: 2, Drivers: reg, Endpoints: fleet.Endpoints})
+	f := newFixtureWith(t, reg, header+labDevice("ok", "192.0.2.1", `driver = "panicky"`)+labDevice("boom", "192.0.2.2", `driver = "panicky"`)+
+		block("command", "first", `commands = ["show clock"]`)+
+		block("command", "boom", `devices = [device.boom]`, `commands = ["show boom"]`, `depends_on = [command.first]`)+
+		block("command", "after", `commands = ["show clock"]`, `depends_on = [command.boom]`), 2)
+	rep := f.apply(context.Background())
 	boom := device(t, rep, "boom")
 	want := map[string]engine.Status{"command.first": engine.OK, "command.boom": engine.Failed, "command.after": engine.Failed}
 	if diff := cmp.Diff(want, statuses(boom)); diff != "" {

@@ -47,14 +47,8 @@ func quoted(ss []string) string {
 // Paging is left to the driver: the simulator pages at 10 lines until the
 // platform's on-open commands turn it off.
 func equivalenceRunbook(pc platformCase, driver string) string {
-	return header + fmt.Sprintf(`
-device "d1" {
-  host        = "192.0.2.1"
-  platform    = %q
-  driver      = %q
-  credentials = credentials.lab
-  sim { page_length = 10 }
-}
+	return header + labDevice("d1", "192.0.2.1", fmt.Sprintf("platform = %q", pc.platform), fmt.Sprintf("driver = %q", driver),
+		"sim { page_length = 10 }") + fmt.Sprintf(`
 command "show" {
   commands = %s
 }
@@ -70,7 +64,7 @@ command "rejected" {
   commands   = ["show flux capacitor"]
   depends_on = [command.after]
 }
-`, pc.platform, driver, quoted(pc.commands), quoted(pc.configure), pc.showConf)
+`, quoted(pc.commands), quoted(pc.configure), pc.showConf)
 }
 
 // TestDriverEquivalence: for every platform, the same runbook run with

@@ -2,10 +2,12 @@
 // through a jump host's Target.Dial), host key policy (pins, known_hosts,
 // trust on first use, the explicit insecure opt-out), per-device legacy
 // algorithms, and authentication, with errors that name the device and wrap
-// the drivers sentinels. Both drivers and the engine's jump hosts use it, so
-// every connection obeys the same settings.
+// the drivers sentinels. Both drivers use it, and so do the run's pooled
+// jump-host connections (Jumps), so every connection obeys the same
+// settings.
 //
-// It opens connections only: no shells, no channels, no device CLI. See
+// It opens connections only, plus the direct-tcpip channels a device is
+// reached by through a jump host: no shells, no device CLI. See
 // drivers/sshraw and drivers/scrapli for what runs on top.
 package sshconn
 

@@ -313,21 +313,7 @@ func TestDialerAndTimeout(t *testing.T) {
 		t.Errorf("dialer called %d times", dialled.Load())
 	}
 
-	// A server that accepts and never speaks SSH.
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ln.Close()
-	go func() {
-		for {
-			c, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			defer c.Close()
-		}
-	}()
+	ln := muteListener(t)
 	tg = target(s)
 	tg.InsecureSkipHostKey = true
 	tg.Port = ln.Addr().(*net.TCPAddr).Port
@@ -337,6 +323,35 @@ func TestDialerAndTimeout(t *testing.T) {
 	if d := time.Since(start); d > 5*time.Second {
 		t.Errorf("timeout took %s", d)
 	}
+}
+
+// serve accepts loopback connections until the test ends, each handled in
+// its own goroutine.
+func serve(t *testing.T, handle func(net.Conn)) net.Listener {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { ln.Close() })
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			go handle(c)
+		}
+	}()
+	return ln
+}
+
+// muteListener is a server that accepts connections and never speaks SSH.
+func muteListener(t *testing.T) net.Listener {
+	return serve(t, func(c net.Conn) {
+		<-t.Context().Done()
+		c.Close()
+	})
 }
 
 func TestCheck(t *testing.T) {
@@ -401,31 +416,18 @@ func legacyServer(t *testing.T) (string, ssh.PublicKey) {
 		},
 	}
 	cfg.AddHostKey(sha1Only)
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { ln.Close() })
-	go func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			go func() {
-				defer nc.Close()
-				sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-				if err != nil {
-					return
-				}
-				go ssh.DiscardRequests(reqs)
-				for nc := range chans {
-					nc.Reject(ssh.Prohibited, "test server")
-				}
-				sc.Close()
-			}()
+	ln := serve(t, func(nc net.Conn) {
+		defer nc.Close()
+		sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
+		if err != nil {
+			return
 		}
-	}()
+		go ssh.DiscardRequests(reqs)
+		for nc := range chans {
+			nc.Reject(ssh.Prohibited, "test server")
+		}
+		sc.Close()
+	})
 	return ln.Addr().String(), signer.PublicKey()
 }
 
