@@ -127,7 +127,7 @@ command "clock" {
 		b.Fatal(err)
 	}
 	for _, parallelism := range []int{4, 20, 50} {
-		for _, mode := range []string{modeGoroutine, modeSubprocess} {
+		for _, mode := range []string{engine.ModeGoroutine, engine.ModeSubprocess} {
 			b.Run(fmt.Sprintf("parallelism=%d/mode=%s", parallelism, mode), func(b *testing.B) {
 				set, err := discoverDrivers(context.Background(), dir, io.Discard)
 				if err != nil {
@@ -142,7 +142,7 @@ command "clock" {
 				if diags.HasErrors() {
 					b.Fatal(diags.Error())
 				}
-				if err := setMode(set, rb, p, mode); err != nil {
+				if err := set.setMode(rb, p, mode); err != nil {
 					b.Fatal(err)
 				}
 				var peak int64

@@ -1,8 +1,12 @@
 // Command netrun runs declarative HCL runbooks of network device commands
 // over SSH, with Terraform's workflow: validate, plan, apply, output.
 //
-// main stays thin: it parses arguments into plain structs (arguments.go),
-// calls the engine, and renders through views (views.go).
+// main stays thin: it picks the command. Each command has its file
+// (validate.go, plan.go, apply.go, ...): it parses its flags into a plain
+// struct (arguments.go), calls the engine, renders through its view
+// (package views, human or -json) and returns the exit status. prepare.go
+// is the preamble the commands that load a runbook share; drivers.go finds
+// the drivers and starts the processes an execution mode needs.
 package main
 
 import (
@@ -12,9 +16,6 @@ import (
 	"strings"
 	"sync"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

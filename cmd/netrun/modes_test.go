@@ -318,7 +318,7 @@ command "clock" {
 	if diags.HasErrors() {
 		t.Fatal(diags.Error())
 	}
-	if err := setMode(set, rb, p, modeSubprocess); err != nil {
+	if err := set.setMode(rb, p, engine.ModeSubprocess); err != nil {
 		t.Fatal(err)
 	}
 	fleet, err := sim.ServeRunbook(rb)

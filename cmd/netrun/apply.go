@@ -1,0 +1,200 @@
+package main
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"maps"
+	"os"
+	"strings"
+	"sync"
+
+	"github.com/netrun/netrun/cmd/netrun/views"
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	a, err := parseApply(args, stderr)
+	if err != nil {
+		return argsFailed("apply", err, stderr)
+	}
+	a.Vars.resolve(wd, &a.Dir)
+	if a.JSON && !a.AutoApprove {
+		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
+	}
+	saved, err := readSavedPlan(&a)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	c, err := begin(a.Dir, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	// Deferred before the run's own cleanup, so it runs after it: every
+	// worker and plugin process is stopped, also after Ctrl-C.
+	defer c.end()
+	rb, p, ok := c.plan(a.Dir, a.Vars, a.Parallelism, saved, a.Mode, v)
+	if !ok {
+		return 1
+	}
+	lock, err := engine.AcquireLock(c.ctx, rb.Dir, "apply", a.LockTimeout)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer lock.Unlock()
+
+	opts, cleanup, err := runOptions(rb, p, c.set.reg, a.Sim, a.AcceptNewKeys, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer cleanup()
+	if a.TranscriptDir != "" {
+		opts.TranscriptDir = within(wd, a.TranscriptDir)
+	}
+	if saved == nil && p.Converges() {
+		if st := engine.Refresh(c.ctx, rb, p, opts); st.Failed > 0 {
+			// Devices that could not be read fail at apply with their
+			// reason; the others go on.
+			fmt.Fprintf(stderr, "netrun: %d devices could not be read; their config steps will fail.\n", st.Failed)
+		}
+	}
+	v.Plan(p, a.Sim)
+	if !a.AutoApprove && !approved(v, stdin) {
+		v.Cancelled()
+		return 1
+	}
+	return applyPlan(c, rb, p, opts, a.Sim, v)
+}
+
+// readSavedPlan reads the plan of apply PLANFILE, which runs a saved plan
+// made from its runbook directory: a.Dir becomes that directory, and the
+// plan's parallelism applies unless -parallelism says otherwise. It returns
+// nil for apply DIR.
+func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
+	fi, err := os.Stat(a.Dir)
+	if err != nil || fi.IsDir() {
+		return nil, nil
+	}
+	saved, err := engine.ReadPlan(a.Dir)
+	if err != nil {
+		return nil, err
+	}
+	a.Dir = saved.Dir
+	if a.Parallelism == 0 {
+		a.Parallelism = saved.Parallelism
+	}
+	return saved, nil
+}
+
+// approved asks to go ahead; only "yes" does.
+func approved(v views.Apply, stdin io.Reader) bool {
+	v.AskApproval()
+	line, _ := bufio.NewReader(stdin).ReadString('\n')
+	return strings.TrimSpace(line) == "yes"
+}
+
+// applyPlan runs the plan, records state, shows the results and returns
+// the exit status.
+func applyPlan(c *runbookCmd, rb *config.Runbook, p *plan.Plan, opts engine.Options, simulated bool, v views.Apply) int {
+	// State is written as devices finish, so a run killed half way keeps
+	// what it recorded; and once more at the end, with the outputs.
+	prev, err := engine.ReadState(rb.Dir)
+	if err != nil && !errors.Is(err, fs.ErrNotExist) {
+		return errorf(c.stderr, "%v", err)
+	}
+	recorder := newStateRecorder(rb.Dir, prev, simulated, c.stderr)
+	opts.OnDevice = recorder.record
+	v.Applying(p)
+	rep := engine.Apply(c.ctx, rb, p, opts)
+	interrupted := c.ctx.Err() != nil
+	c.stop()
+
+	outputs, diags := rb.EvalOutputs(rep.Results())
+	if diags.HasErrors() {
+		// The runbook was valid; an output that cannot be computed from the
+		// results (say a device failed) is reported, not fatal to state.
+		for _, d := range diags {
+			fmt.Fprintf(c.stderr, "netrun: output: %s: %s\n", d.Summary, d.Detail)
+		}
+	}
+	st, err := engine.NewState(prev, rep, outputs)
+	if err != nil {
+		return errorf(c.stderr, "state: %v", err)
+	}
+	if err := recorder.final(st); err != nil {
+		return errorf(c.stderr, "writing state: %v", err)
+	}
+	if err := v.Result(rep, st.Outputs); err != nil {
+		return errorf(c.stderr, "%v", err)
+	}
+	_, failed, other := rep.Counts()
+	if interrupted {
+		fmt.Fprintln(c.stderr, "netrun: interrupted; results of what finished were saved.")
+		return 1
+	}
+	if failed > 0 || other > 0 || diags.HasErrors() {
+		return 1
+	}
+	return 0
+}
+
+// stateRecorder writes the state file as devices finish: one writer
+// goroutine rewrites it (atomically) whenever devices finished since its
+// last write, so a run killed half way loses at most what finished during
+// the write in progress, and device goroutines never wait on the disk
+// longer than that.
+type stateRecorder struct {
+	mu     sync.Mutex
+	dir    string
+	st     *engine.State
+	kick   chan struct{} // a device finished since the last write
+	done   chan struct{} // the writer has stopped
+	stderr io.Writer
+}
+
+func newStateRecorder(dir string, prev *engine.State, simulated bool, stderr io.Writer) *stateRecorder {
+	st := &engine.State{Version: engine.StateVersion, Devices: map[string]engine.DeviceState{}, Outputs: map[string]engine.OutputState{}}
+	if prev != nil {
+		*st = *prev
+		st.Devices = maps.Clone(prev.Devices)
+		st.Outputs = maps.Clone(prev.Outputs)
+	}
+	st.Simulated = simulated
+	r := &stateRecorder{dir: dir, st: st, kick: make(chan struct{}, 1), done: make(chan struct{}), stderr: stderr}
+	go r.write()
+	return r
+}
+
+func (r *stateRecorder) record(d engine.DeviceResult) {
+	r.mu.Lock()
+	r.st.Record(d)
+	r.mu.Unlock()
+	select {
+	case r.kick <- struct{}{}:
+	default: // a write is already due; it will include this device
+	}
+}
+
+func (r *stateRecorder) write() {
+	defer close(r.done)
+	for range r.kick {
+		r.mu.Lock()
+		err := engine.WriteState(r.dir, r.st)
+		r.mu.Unlock()
+		if err != nil {
+			fmt.Fprintf(r.stderr, "netrun: writing state: %v\n", err)
+		}
+	}
+}
+
+// final stops the writer and writes the run's complete state.
+func (r *stateRecorder) final(st *engine.State) error {
+	close(r.kick)
+	<-r.done
+	return engine.WriteState(r.dir, st)
+}

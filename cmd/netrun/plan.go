@@ -1,0 +1,68 @@
+package main
+
+import (
+	"io"
+	"time"
+
+	"github.com/netrun/netrun/cmd/netrun/views"
+	"github.com/netrun/netrun/engine"
+)
+
+func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
+	a, err := parsePlan(args, stderr)
+	if err != nil {
+		return argsFailed("plan", err, stderr)
+	}
+	a.Vars.resolve(wd, &a.Dir)
+	v := views.NewPlan(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	c, err := begin(a.Dir, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer c.end()
+	rb, p, ok := c.plan(a.Dir, a.Vars, a.Parallelism, nil, a.Mode, v)
+	if !ok {
+		return 1
+	}
+	opts, cleanup, err := runOptions(rb, p, c.set.reg, a.Sim, false, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer cleanup()
+
+	if a.RefreshOnly {
+		drift, err := engine.Drift(c.ctx, rb, p, opts)
+		if err != nil {
+			return errorf(stderr, "%v", err)
+		}
+		code, err := v.Drift(drift, a.DetailedExitcode)
+		if err != nil {
+			return errorf(stderr, "%v", err)
+		}
+		return code
+	}
+	var stats *engine.RefreshStats
+	if a.Refresh && p.Converges() {
+		st := engine.Refresh(c.ctx, rb, p, opts)
+		stats = &st
+	}
+	if a.Out != "" {
+		p.Dir, p.Created = a.Dir, time.Now().UTC()
+		if err := engine.WritePlan(within(wd, a.Out), p); err != nil {
+			return errorf(stderr, "saving the plan: %v", err)
+		}
+	}
+	if err := v.Plan(p, a.Sim); err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if a.Out != "" {
+		v.Saved(a.Out)
+	}
+	if stats != nil && stats.Failed > 0 {
+		return 1
+	}
+	if a.DetailedExitcode && p.Changes() {
+		return 2
+	}
+	return 0
+}

@@ -1,0 +1,197 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/sim"
+)
+
+// The shared preamble of the commands that load a runbook (validate, plan,
+// apply): Ctrl-C handling, driver discovery, loading with -var and
+// -var-file, building the plan, and the execution mode.
+
+// runbookCmd is what such a command starts from.
+type runbookCmd struct {
+	ctx    context.Context // cancelled by Ctrl-C or SIGTERM
+	stop   func()          // back to the default signal handling
+	set    *driverSet
+	stderr io.Writer
+}
+
+// begin sets up Ctrl-C and finds the drivers of the runbook in dir. The
+// caller defers end.
+func begin(dir string, stderr io.Writer) (*runbookCmd, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	set, err := discoverDrivers(ctx, dir, stderr)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return &runbookCmd{ctx: ctx, stop: stop, set: set, stderr: stderr}, nil
+}
+
+// end stops every worker and plugin process, then the signal handling.
+func (c *runbookCmd) end() {
+	c.set.Close()
+	c.stop()
+}
+
+// load parses and evaluates the runbook in dir and builds its plan (at the
+// given -parallelism). The files are returned so diagnostics render with
+// file, line and a snippet of the source.
+func (c *runbookCmd) load(dir string, v varFlags, parallelism int) (*config.Runbook, *plan.Plan, map[string]*hcl.File, hcl.Diagnostics) {
+	rb, parser, diags := load(dir, v, c.set)
+	if diags.HasErrors() {
+		return nil, nil, parser.Files(), diags
+	}
+	p, more := engine.BuildPlan(rb, engine.Parallelism(parallelism, rb))
+	return rb, p, parser.Files(), append(diags, more...)
+}
+
+// diagnostics is the part of a command's view that shows a runbook's
+// problems.
+type diagnostics interface {
+	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics)
+}
+
+// plan loads the runbook and its plan for plan and apply, showing any
+// diagnostics through v. saved, if not nil, is a saved plan to run instead
+// of a new one. It then sets the execution mode. ok is false when the
+// command must stop; what went wrong has been shown.
+func (c *runbookCmd) plan(dir string, vars varFlags, parallelism int, saved *plan.Plan, mode string, v diagnostics) (rb *config.Runbook, p *plan.Plan, ok bool) {
+	rb, p, files, diags := c.load(dir, vars, parallelism)
+	if len(diags) > 0 {
+		v.Diagnostics(files, diags)
+	}
+	if diags.HasErrors() {
+		return nil, nil, false
+	}
+	if saved != nil {
+		p = saved
+	}
+	if err := c.set.setMode(rb, p, mode); err != nil {
+		errorf(c.stderr, "%v", err)
+		return nil, nil, false
+	}
+	return rb, p, true
+}
+
+// load parses and evaluates the runbook in dir. The parser is returned so
+// diagnostics render with file, line and a snippet of the source.
+func load(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
+	parser := hclparse.NewParser()
+	mod, diags := config.Load(parser, dir)
+	if diags.HasErrors() {
+		return nil, parser, diags
+	}
+	opts := engine.LoadOptions(set.reg)
+	// Plugins' pools start once the mode is known (activate); their names
+	// are drivers already.
+	for name := range set.plugins {
+		opts.Drivers = append(opts.Drivers, name)
+	}
+	opts.Schemas = set.schemas
+	opts.DriverHints = map[string]string{
+		"*": "A plugin driver is an executable netrun-driver-NAME in the runbook's .netrun/plugins, in NETRUN_PLUGIN_PATH or on PATH.",
+	}
+	for name, err := range set.unusable {
+		opts.DriverHints[name] = fmt.Sprintf("A plugin for it was found but cannot be used: %v", err)
+	}
+	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, opts)
+	return rb, parser, append(diags, more...)
+}
+
+// runOptions sets up what a run needs to reach devices: drivers, the
+// simulators under -sim, jump hosts. cleanup releases them.
+func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, simulated, acceptNew bool, stderr io.Writer) (engine.Options, func(), error) {
+	opts := engine.Options{
+		Parallelism:       p.Parallelism,
+		Drivers:           reg,
+		Progress:          stderr,
+		Logger:            newLogger(stderr),
+		Secrets:           rb.Secrets(),
+		AcceptNewHostKeys: acceptNew,
+	}
+	jopts := engine.JumpOptions{
+		AcceptNewHostKeys: acceptNew,
+		KnownHosts:        engine.KnownHostsFile(rb, "", acceptNew),
+		Logger:            opts.Logger,
+	}
+	var fleet *sim.RunbookFleet
+	opts.Simulated = simulated
+	if simulated {
+		var err error
+		if fleet, err = sim.ServeRunbook(rb); err != nil {
+			return opts, func() {}, fmt.Errorf("-sim: %w", err)
+		}
+		opts.Endpoints = fleet.Endpoints
+		jopts.Endpoints = fleet.JumpEndpoints
+	}
+	jumps := engine.NewJumps(rb, jopts)
+	opts.Jumps = jumps
+	return opts, func() {
+		jumps.Close()
+		if fleet != nil {
+			fleet.Close()
+		}
+	}, nil
+}
+
+// newLogger logs warnings (such as a skipped host key check) to stderr;
+// NETRUN_LOG=debug shows more.
+func newLogger(stderr io.Writer) *slog.Logger {
+	level := slog.LevelWarn
+	switch os.Getenv("NETRUN_LOG") {
+	case "debug":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// resolve makes the runbook directory and var files relative to -chdir.
+func (v *varFlags) resolve(wd string, dir *string) {
+	*dir = within(wd, *dir)
+	for i, f := range v.VarFiles {
+		v.VarFiles[i] = within(wd, f)
+	}
+}
+
+// within resolves a path given on the command line against -chdir's DIR.
+func within(wd, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(wd, path)
+}
+
+// argsFailed reports a command-line error; -help is not one.
+func argsFailed(cmd string, err error, stderr io.Writer) int {
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	fmt.Fprintf(stderr, "netrun %s: %v\n", cmd, err)
+	return 1
+}
+
+func errorf(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "netrun: "+format+"\n", args...)
+	return 1
+}

@@ -1,0 +1,95 @@
+// Package views renders what netrun's commands report: one interface per
+// command, each with a human form (text for a terminal) and, where the
+// command takes -json, a JSON form for machines. A command picks its form
+// once, from -json, and then only calls the view. Views do not decide what
+// runs or exit statuses (the commands in cmd/netrun do), with one exception
+// kept from before views existed: Plan.Drift (see there).
+package views
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+
+	"github.com/hashicorp/hcl/v2"
+)
+
+// ViewType is the form a command's view takes.
+type ViewType int
+
+const (
+	Human ViewType = iota
+	JSON
+)
+
+// TypeOf is the view type the -json flag asks for.
+func TypeOf(jsonFlag bool) ViewType {
+	if jsonFlag {
+		return JSON
+	}
+	return Human
+}
+
+// View is the streams every view writes to: results on Stdout, progress,
+// diagnostics and errors on Stderr. Its Diagnostics is the human form.
+type View struct {
+	Stdout, Stderr io.Writer
+}
+
+// Diagnostics writes problems with the runbook as HCL renders them: file,
+// line and a snippet of the source, from the parser's files.
+func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
+	w := hcl.NewDiagnosticTextWriter(v.Stderr, files, 78, false)
+	_ = w.WriteDiagnostics(diags)
+}
+
+// jsonView is the base of the JSON forms: everything is one indented JSON
+// value on Stdout.
+type jsonView struct {
+	*View
+}
+
+// Diagnostics writes {"valid": ..., "diagnostics": [...]} on Stdout, also
+// when there are none (validate -json says a runbook is valid that way).
+func (v jsonView) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
+	type pos struct {
+		File   string `json:"file"`
+		Line   int    `json:"line"`
+		Column int    `json:"column"`
+	}
+	type diag struct {
+		Severity string `json:"severity"`
+		Summary  string `json:"summary"`
+		Detail   string `json:"detail,omitempty"`
+		Range    *pos   `json:"range,omitempty"`
+	}
+	out := struct {
+		Valid       bool   `json:"valid"`
+		Diagnostics []diag `json:"diagnostics"`
+	}{Valid: !diags.HasErrors(), Diagnostics: []diag{}}
+	for _, d := range diags {
+		jd := diag{Severity: "error", Summary: d.Summary, Detail: d.Detail}
+		if d.Severity == hcl.DiagWarning {
+			jd.Severity = "warning"
+		}
+		if d.Subject != nil {
+			jd.Range = &pos{File: d.Subject.Filename, Line: d.Subject.Start.Line, Column: d.Subject.Start.Column}
+		}
+		out.Diagnostics = append(out.Diagnostics, jd)
+	}
+	_ = v.write(out)
+}
+
+// write encodes one value, indented, on Stdout.
+func (v jsonView) write(value any) error {
+	enc := json.NewEncoder(v.Stdout)
+	enc.SetIndent("", "  ")
+	return enc.Encode(value)
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
+}
