@@ -17,11 +17,7 @@ import (
 	"github.com/netrun/netrun/engine/plan"
 )
 
-func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	a, err := parseApply(args, stderr)
-	if err != nil {
-		return argsFailed("apply", err, stderr)
-	}
+func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &a.Dir)
 	if a.JSON && !a.AutoApprove {
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
@@ -31,17 +27,14 @@ func runApply(wd string, args []string, stdin io.Reader, stdout, stderr io.Write
 		return errorf(stderr, "%v", err)
 	}
 	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
-	c, err := begin(a.Dir, stderr)
-	if err != nil {
-		return errorf(stderr, "%v", err)
+	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved}, v, stderr)
+	if !ok {
+		return 1
 	}
 	// Deferred before the run's own cleanup, so it runs after it: every
 	// worker and plugin process is stopped, also after Ctrl-C.
 	defer c.end()
-	rb, p, ok := c.plan(a.Dir, a.Vars, a.Parallelism, saved, a.Mode, v)
-	if !ok {
-		return 1
-	}
+	rb, p := c.rb, c.plan
 	lock, err := engine.AcquireLock(c.ctx, rb.Dir, "apply", a.LockTimeout)
 	if err != nil {
 		return errorf(stderr, "%v", err)

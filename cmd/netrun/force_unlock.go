@@ -7,11 +7,7 @@ import (
 	"github.com/netrun/netrun/engine"
 )
 
-func runForceUnlock(wd string, args []string, stdout, stderr io.Writer) int {
-	a, err := parseForceUnlock(args, stderr)
-	if err != nil {
-		return argsFailed("force-unlock", err, stderr)
-	}
+func runForceUnlock(wd string, a forceUnlockArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	if err := engine.ForceUnlock(within(wd, a.Dir), a.ID); err != nil {
 		return errorf(stderr, "force-unlock: %v", err)
 	}

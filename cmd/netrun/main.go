@@ -10,6 +10,8 @@
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -83,21 +85,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	cmd, rest := args[0], args[1:]
+	if c, ok := commands[cmd]; ok {
+		return c(wd, rest, stdin, stdout, stderr)
+	}
 	switch cmd {
-	case "validate":
-		return runValidate(wd, rest, stdout, stderr)
-	case "plan":
-		return runPlan(wd, rest, stdout, stderr)
-	case "apply":
-		return runApply(wd, rest, stdin, stdout, stderr)
-	case "output":
-		return runOutput(wd, rest, stdout, stderr)
-	case "sim":
-		return runSim(wd, rest, stdout, stderr)
-	case "force-unlock":
-		return runForceUnlock(wd, rest, stdout, stderr)
 	case "version", "-version", "--version", "-v":
-		return runVersion(wd, rest, stdout, stderr)
+		return runVersion(wd, stdout, stderr)
 	case workerArg:
 		return runWorker(stderr)
 	case "help", "-help", "--help", "-h":
@@ -106,4 +99,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	fmt.Fprintf(stderr, "netrun: unknown command %q\n\n%s", cmd, usage)
 	return 1
+}
+
+// commands are the commands that take flags, each parsed into its struct
+// (arguments.go) before the command runs.
+var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+	"validate":     withArgs("validate", parseValidate, runValidate),
+	"plan":         withArgs("plan", parsePlan, runPlan),
+	"apply":        withArgs("apply", parseApply, runApply),
+	"output":       withArgs("output", parseOutput, runOutput),
+	"sim":          withArgs("sim", parseSim, runSim),
+	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),
+}
+
+// withArgs makes a command of a parser and a run: a command-line error is
+// reported and exits 1; -help exits 0.
+func withArgs[A any](name string, parse func([]string, io.Writer) (A, error),
+	run func(wd string, a A, stdin io.Reader, stdout, stderr io.Writer) int,
+) func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		a, err := parse(args, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "netrun %s: %v\n", name, err)
+			return 1
+		}
+		return run(wd, a, stdin, stdout, stderr)
+	}
 }

@@ -13,11 +13,7 @@ import (
 	"github.com/netrun/netrun/engine"
 )
 
-func runOutput(wd string, args []string, stdout, stderr io.Writer) int {
-	a, err := parseOutput(args, stderr)
-	if err != nil {
-		return argsFailed("output", err, stderr)
-	}
+func runOutput(wd string, a outputArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	v := views.NewOutput(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
 	st, err := engine.ReadState(wd)
 	if err == nil && st.Simulated {

@@ -8,22 +8,15 @@ import (
 	"github.com/netrun/netrun/engine"
 )
 
-func runPlan(wd string, args []string, stdout, stderr io.Writer) int {
-	a, err := parsePlan(args, stderr)
-	if err != nil {
-		return argsFailed("plan", err, stderr)
-	}
+func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &a.Dir)
 	v := views.NewPlan(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
-	c, err := begin(a.Dir, stderr)
-	if err != nil {
-		return errorf(stderr, "%v", err)
-	}
-	defer c.end()
-	rb, p, ok := c.plan(a.Dir, a.Vars, a.Parallelism, nil, a.Mode, v)
+	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode}, v, stderr)
 	if !ok {
 		return 1
 	}
+	defer c.end()
+	rb, p := c.rb, c.plan
 	opts, cleanup, err := runOptions(rb, p, c.set.reg, a.Sim, false, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)

@@ -2,8 +2,6 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,6 +30,8 @@ type runbookCmd struct {
 	stop   func()          // back to the default signal handling
 	set    *driverSet
 	stderr io.Writer
+	rb     *config.Runbook // from open
+	plan   *plan.Plan      // from open, its devices' modes set
 }
 
 // begin sets up Ctrl-C and finds the drivers of the runbook in dir. The
@@ -52,16 +52,14 @@ func (c *runbookCmd) end() {
 	c.stop()
 }
 
-// load parses and evaluates the runbook in dir and builds its plan (at the
-// given -parallelism). The files are returned so diagnostics render with
-// file, line and a snippet of the source.
-func (c *runbookCmd) load(dir string, v varFlags, parallelism int) (*config.Runbook, *plan.Plan, map[string]*hcl.File, hcl.Diagnostics) {
-	rb, parser, diags := load(dir, v, c.set)
-	if diags.HasErrors() {
-		return nil, nil, parser.Files(), diags
-	}
-	p, more := engine.BuildPlan(rb, engine.Parallelism(parallelism, rb))
-	return rb, p, parser.Files(), append(diags, more...)
+// runbookArgs say which runbook a command loads, and how (arguments.go
+// maps each command's flags to them).
+type runbookArgs struct {
+	Dir         string
+	Vars        varFlags
+	Parallelism int        // -parallelism; 0: the runbook's, else the default
+	Mode        string     // -mode; "": a saved plan's, the runbook's, else goroutine
+	Saved       *plan.Plan // apply PLANFILE: the plan to run instead of a new one
 }
 
 // diagnostics is the part of a command's view that shows a runbook's
@@ -70,26 +68,45 @@ type diagnostics interface {
 	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics)
 }
 
-// plan loads the runbook and its plan for plan and apply, showing any
-// diagnostics through v. saved, if not nil, is a saved plan to run instead
-// of a new one. It then sets the execution mode. ok is false when the
-// command must stop; what went wrong has been shown.
-func (c *runbookCmd) plan(dir string, vars varFlags, parallelism int, saved *plan.Plan, mode string, v diagnostics) (rb *config.Runbook, p *plan.Plan, ok bool) {
-	rb, p, files, diags := c.load(dir, vars, parallelism)
-	if len(diags) > 0 {
-		v.Diagnostics(files, diags)
+// open is the preamble validate, plan and apply share: after begin, it
+// loads the runbook with its variables, builds the plan (or takes the saved
+// one), shows diagnostics through v, and sets the execution mode. ok is
+// false when the command must stop (exit 1): what went wrong has been
+// shown. The caller defers c.end().
+func open(a runbookArgs, v diagnostics, stderr io.Writer) (c *runbookCmd, ok bool) {
+	c, err := begin(a.Dir, stderr)
+	if err != nil {
+		errorf(stderr, "%v", err)
+		return nil, false
 	}
+	if !c.load(a, v) {
+		c.end()
+		return nil, false
+	}
+	return c, true
+}
+
+func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
+	rb, parser, diags := load(a.Dir, a.Vars, c.set)
+	var p *plan.Plan
+	if !diags.HasErrors() {
+		var more hcl.Diagnostics
+		p, more = engine.BuildPlan(rb, engine.Parallelism(a.Parallelism, rb))
+		diags = append(diags, more...)
+	}
+	v.Diagnostics(parser.Files(), diags)
 	if diags.HasErrors() {
-		return nil, nil, false
+		return false
 	}
-	if saved != nil {
-		p = saved
+	if a.Saved != nil {
+		p = a.Saved
 	}
-	if err := c.set.setMode(rb, p, mode); err != nil {
+	if err := c.set.setMode(rb, p, a.Mode); err != nil {
 		errorf(c.stderr, "%v", err)
-		return nil, nil, false
+		return false
 	}
-	return rb, p, true
+	c.rb, c.plan = rb, p
+	return true
 }
 
 // load parses and evaluates the runbook in dir. The parser is returned so
@@ -180,15 +197,6 @@ func within(wd, path string) string {
 		return path
 	}
 	return filepath.Join(wd, path)
-}
-
-// argsFailed reports a command-line error; -help is not one.
-func argsFailed(cmd string, err error, stderr io.Writer) int {
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	fmt.Fprintf(stderr, "netrun %s: %v\n", cmd, err)
-	return 1
 }
 
 func errorf(stderr io.Writer, format string, args ...any) int {

@@ -13,11 +13,7 @@ import (
 	"github.com/netrun/netrun/sim"
 )
 
-func runSim(wd string, args []string, stdout, stderr io.Writer) int {
-	a, err := parseSim(args, stderr)
-	if err != nil {
-		return argsFailed("sim", err, stderr)
-	}
+func runSim(wd string, a simArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	if _, err := drivers.LookupPlatform(a.Platform); err != nil {
 		return errorf(stderr, "sim: %v", err)
 	}

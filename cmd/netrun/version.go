@@ -13,7 +13,8 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-func runVersion(wd string, args []string, stdout, stderr io.Writer) int {
+// runVersion takes no flags; arguments after it are ignored.
+func runVersion(wd string, stdout, stderr io.Writer) int {
 	c, err := begin(wd, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)

@@ -27,7 +27,7 @@ type Apply interface {
 // NewApply returns the apply view of the given type.
 func NewApply(vt ViewType, v *View) Apply {
 	if vt == JSON {
-		return applyJSON{jsonView{v}}
+		return applyJSON{jsonView{View: v, onlyProblems: true}}
 	}
 	return applyHuman{v}
 }

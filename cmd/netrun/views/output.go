@@ -25,7 +25,7 @@ type Output interface {
 // NewOutput returns the output view of the given type.
 func NewOutput(vt ViewType, v *View) Output {
 	if vt == JSON {
-		return outputJSON{jsonView{v}}
+		return outputJSON{jsonView{View: v}}
 	}
 	return outputHuman{v}
 }

@@ -29,7 +29,7 @@ type Plan interface {
 // NewPlan returns the plan view of the given type.
 func NewPlan(vt ViewType, v *View) Plan {
 	if vt == JSON {
-		return planJSON{jsonView{v}}
+		return planJSON{jsonView{View: v, onlyProblems: true}}
 	}
 	return planHuman{v}
 }

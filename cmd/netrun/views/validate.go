@@ -18,7 +18,7 @@ type Validate interface {
 // NewValidate returns the validate view of the given type.
 func NewValidate(vt ViewType, v *View) Validate {
 	if vt == JSON {
-		return validateJSON{jsonView{v}}
+		return validateJSON{jsonView{View: v}}
 	}
 	return validateHuman{v}
 }

@@ -43,15 +43,21 @@ func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
 	_ = w.WriteDiagnostics(diags)
 }
 
-// jsonView is the base of the JSON forms: everything is one indented JSON
-// value on Stdout.
+// jsonView is the base of the JSON forms: each writes indented JSON values
+// on Stdout.
 type jsonView struct {
 	*View
+	// onlyProblems: Diagnostics writes nothing when there are none. Plan
+	// and apply set it (their value is the plan or the report); validate
+	// -json says that a runbook is valid by its diagnostics.
+	onlyProblems bool
 }
 
-// Diagnostics writes {"valid": ..., "diagnostics": [...]} on Stdout, also
-// when there are none (validate -json says a runbook is valid that way).
+// Diagnostics writes {"valid": ..., "diagnostics": [...]} on Stdout.
 func (v jsonView) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
+	if len(diags) == 0 && v.onlyProblems {
+		return
+	}
 	type pos struct {
 		File   string `json:"file"`
 		Line   int    `json:"line"`
