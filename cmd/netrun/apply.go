@@ -18,10 +18,10 @@ import (
 )
 
 func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer) int {
-	a.Vars.resolve(wd, &a.Dir)
 	if a.JSON && !a.AutoApprove {
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
+	a.Vars.resolve(wd, &a.Dir)
 	saved, err := readSavedPlan(&a)
 	if err != nil {
 		return errorf(stderr, "%v", err)

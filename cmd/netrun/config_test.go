@@ -184,11 +184,7 @@ command "tech" {
 // -lock-timeout it waits for the first to finish and then runs.
 func TestLockWaits(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "r1" {
   host        = "192.0.2.1"
   credentials = credentials.lab

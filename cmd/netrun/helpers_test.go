@@ -117,8 +117,16 @@ func runbookDir(tb testing.TB, src string) string {
 	return dir
 }
 
-// labCredentials is the credentials block of the simulated routers'
-// default login, enable included.
+// labLogin is a credentials block "lab" with the simulated routers' default
+// login; labCredentials adds their enable secret.
+const labLogin = `
+credentials "lab" {
+  username = "cisco"
+  password = "cisco"
+}
+`
+
+// labCredentials: see labLogin.
 const labCredentials = `
 credentials "lab" {
   username = "cisco"

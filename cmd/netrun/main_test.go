@@ -315,11 +315,7 @@ func TestVersionAndUsage(t *testing.T) {
 // saved, and the exit status is 1.
 func TestApplyInterrupt(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "fast" {
   host        = "192.0.2.1"
   credentials = credentials.lab

@@ -198,11 +198,7 @@ func childWorkers(tb testing.TB) []int {
 // stops every worker; none is left behind.
 func TestSubprocessInterruptLeavesNoWorker(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "w" {
   for_each    = toset(["w1", "w2", "w3"])
   host        = "192.0.2.1"
@@ -242,11 +238,7 @@ command "tech" {
 // new worker for the next device, and none is left after the run.
 func TestSubprocessIsolation(t *testing.T) {
 	// Not parallel: it finds its worker among this process's children.
-	dir := runbookDir(t, `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "a_victim" {
   host        = "192.0.2.1"
   credentials = credentials.lab

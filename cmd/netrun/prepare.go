@@ -21,8 +21,9 @@ import (
 )
 
 // The shared preamble of the commands that load a runbook (validate, plan,
-// apply): Ctrl-C handling, driver discovery, loading with -var and
-// -var-file, building the plan, and the execution mode.
+// apply): Ctrl-C handling, driver discovery (begin, which version uses
+// too), loading with -var and -var-file, building the plan, and the
+// execution mode (open).
 
 // runbookCmd is what such a command starts from.
 type runbookCmd struct {
@@ -52,8 +53,8 @@ func (c *runbookCmd) end() {
 	c.stop()
 }
 
-// runbookArgs say which runbook a command loads, and how (arguments.go
-// maps each command's flags to them).
+// runbookArgs say which runbook a command loads, and how; each command
+// fills them from its flags.
 type runbookArgs struct {
 	Dir         string
 	Vars        varFlags
@@ -86,8 +87,9 @@ func open(a runbookArgs, v diagnostics, stderr io.Writer) (c *runbookCmd, ok boo
 	return c, true
 }
 
+// load is open after begin: the runbook, its plan and the mode.
 func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
-	rb, parser, diags := load(a.Dir, a.Vars, c.set)
+	rb, parser, diags := evaluate(a.Dir, a.Vars, c.set)
 	var p *plan.Plan
 	if !diags.HasErrors() {
 		var more hcl.Diagnostics
@@ -109,9 +111,9 @@ func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
 	return true
 }
 
-// load parses and evaluates the runbook in dir. The parser is returned so
-// diagnostics render with file, line and a snippet of the source.
-func load(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
+// evaluate parses and evaluates the runbook in dir. The parser is returned
+// so diagnostics render with file, line and a snippet of the source.
+func evaluate(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
 	mod, diags := config.Load(parser, dir)
 	if diags.HasErrors() {

@@ -1,9 +1,13 @@
-// Package views renders what netrun's commands report: one interface per
-// command, each with a human form (text for a terminal) and, where the
-// command takes -json, a JSON form for machines. A command picks its form
-// once, from -json, and then only calls the view. Views do not decide what
-// runs or exit statuses (the commands in cmd/netrun do), with one exception
-// kept from before views existed: Plan.Drift (see there).
+// Package views renders what netrun's commands report: for each command
+// that takes -json an interface (Validate, Plan, Apply, Output) with a human
+// form (text for a terminal) and a JSON form for machines, made by NewPlan
+// and the like from the flag; a command picks its form once and then only
+// calls the view. Commands without -json (Version, Sim, ForceUnlock) have
+// their human form only, a plain type. Views do not decide what runs nor
+// exit statuses (the commands in cmd/netrun do), with one exception kept
+// from before views existed: Plan.Drift (see there). Errors and progress
+// lines are not views' either: the commands and the engine write those to
+// stderr in both forms.
 package views
 
 import (
