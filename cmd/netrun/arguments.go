@@ -136,42 +136,46 @@ func parseValidate(args []string, stderr io.Writer) (validateArgs, error) {
 
 func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 	var a planArgs
-	fs := newFlagSet("plan", stderr)
-	a.Vars.register(fs)
-	fs.IntVar(&a.Parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
-	fs.BoolVar(&a.JSON, "json", false, "print the plan as JSON")
-	fs.BoolVar(&a.Sim, "sim", false, "plan against in-process simulated devices")
-	fs.BoolVar(&a.Refresh, "refresh", true, "read the running configuration of devices with config blocks (-refresh=false: show the static plan)")
-	fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
-	fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
-	fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
-	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(&a.Mode))
-	dir, err := parseWithDir(fs, args)
+	dir, err := parseRunbookFlags("plan", args, stderr, &a.Vars, &a.Parallelism, &a.Mode, func(fs *flag.FlagSet) {
+		fs.BoolVar(&a.JSON, "json", false, "print the plan as JSON")
+		fs.BoolVar(&a.Sim, "sim", false, "plan against in-process simulated devices")
+		fs.BoolVar(&a.Refresh, "refresh", true, "read the running configuration of devices with config blocks (-refresh=false: show the static plan)")
+		fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
+		fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
+		fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
+	})
 	a.Dir = dir
-	if err == nil {
-		err = checkParallelism(fs, a.Parallelism)
-	}
 	return a, err
 }
 
 func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 	var a applyArgs
-	fs := newFlagSet("apply", stderr)
-	a.Vars.register(fs)
-	fs.IntVar(&a.Parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
-	fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
-	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
-	fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
-	fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
-	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(&a.Mode))
-	fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
-	fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
-	dir, err := parseWithDir(fs, args)
+	dir, err := parseRunbookFlags("apply", args, stderr, &a.Vars, &a.Parallelism, &a.Mode, func(fs *flag.FlagSet) {
+		fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
+		fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
+		fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
+		fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
+		fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
+		fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
+	})
 	a.Dir = dir
-	if err == nil {
-		err = checkParallelism(fs, a.Parallelism)
-	}
 	return a, err
+}
+
+// parseRunbookFlags parses the flags plan and apply share (variables,
+// -parallelism, -mode), the command's own (registered by own) and the
+// runbook DIR.
+func parseRunbookFlags(name string, args []string, stderr io.Writer, vars *varFlags, parallelism *int, mode *string, own func(*flag.FlagSet)) (string, error) {
+	fs := newFlagSet(name, stderr)
+	vars.register(fs)
+	fs.IntVar(parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
+	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(mode))
+	own(fs)
+	dir, err := parseWithDir(fs, args)
+	if err == nil {
+		err = checkParallelism(fs, *parallelism)
+	}
+	return dir, err
 }
 
 func parseOutput(args []string, stderr io.Writer) (outputArgs, error) {

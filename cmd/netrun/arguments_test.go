@@ -8,29 +8,21 @@ import (
 	"github.com/google/go-cmp/cmp"
 )
 
-func TestParseApply(t *testing.T) {
-	t.Parallel()
-	tests := []struct {
-		name    string
-		args    []string
-		want    applyArgs
-		wantErr bool
-	}{
-		{"defaults", nil, applyArgs{Dir: "."}, false},
-		{"dir first, flags after", []string{"ex", "-sim", "-auto-approve"},
-			applyArgs{Dir: "ex", Sim: true, AutoApprove: true}, false},
-		{"flags then dir", []string{"-parallelism=5", "-var", "a=1", "-var=b=2", "-var-file", "x.vars", "ex"},
-			applyArgs{Dir: "ex", Parallelism: 5, Vars: varFlags{Vars: []string{"a=1", "b=2"}, VarFiles: []string{"x.vars"}}}, false},
-		{"json", []string{"-json"}, applyArgs{Dir: ".", JSON: true}, false},
-		{"two dirs", []string{"a", "b"}, applyArgs{}, true},
-		{"negative parallelism", []string{"-parallelism=-1"}, applyArgs{}, true},
-		{"zero parallelism", []string{"-parallelism=0"}, applyArgs{}, true},
-		{"unknown flag", []string{"-frobnicate"}, applyArgs{}, true},
-	}
+// parseCase is a row of a flag-parsing table: the arguments, and the
+// struct they parse to or that they are refused.
+type parseCase[A any] struct {
+	name    string
+	args    []string
+	want    A
+	wantErr bool
+}
+
+func testParse[A any](t *testing.T, parse func([]string, io.Writer) (A, error), tests []parseCase[A]) {
+	t.Helper()
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			got, err := parseApply(tt.args, io.Discard)
+			got, err := parse(tt.args, io.Discard)
 			if (err != nil) != tt.wantErr {
 				t.Fatalf("err = %v, wantErr %v", err, tt.wantErr)
 			}
@@ -42,6 +34,37 @@ func TestParseApply(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestParseApply(t *testing.T) {
+	t.Parallel()
+	testParse(t, parseApply, []parseCase[applyArgs]{
+		{"defaults", nil, applyArgs{Dir: "."}, false},
+		{"dir first, flags after", []string{"ex", "-sim", "-auto-approve"},
+			applyArgs{Dir: "ex", Sim: true, AutoApprove: true}, false},
+		{"flags then dir", []string{"-parallelism=5", "-var", "a=1", "-var=b=2", "-var-file", "x.vars", "ex"},
+			applyArgs{Dir: "ex", Parallelism: 5, Vars: varFlags{Vars: []string{"a=1", "b=2"}, VarFiles: []string{"x.vars"}}}, false},
+		{"json", []string{"-json"}, applyArgs{Dir: ".", JSON: true}, false},
+		{"two dirs", []string{"a", "b"}, applyArgs{}, true},
+		{"negative parallelism", []string{"-parallelism=-1"}, applyArgs{}, true},
+		{"zero parallelism", []string{"-parallelism=0"}, applyArgs{}, true},
+		{"unknown flag", []string{"-frobnicate"}, applyArgs{}, true},
+	})
+}
+
+func TestParsePlan(t *testing.T) {
+	t.Parallel()
+	testParse(t, parsePlan, []parseCase[planArgs]{
+		{"defaults", nil, planArgs{Dir: ".", Refresh: true}, false},
+		{"flags around dir", []string{"-mode=subprocess", "ex", "-refresh=false", "-out", "p.plan", "-detailed-exitcode"},
+			planArgs{Dir: "ex", Mode: "subprocess", Out: "p.plan", DetailedExitcode: true}, false},
+		{"shared with apply", []string{"-var", "a=1", "-parallelism", "3", "-json", "-sim"},
+			planArgs{Dir: ".", Vars: varFlags{Vars: []string{"a=1"}}, Parallelism: 3, JSON: true, Sim: true, Refresh: true}, false},
+		{"refresh-only", []string{"-refresh-only"}, planArgs{Dir: ".", Refresh: true, RefreshOnly: true}, false},
+		{"unknown mode", []string{"-mode=thread"}, planArgs{}, true},
+		{"zero parallelism", []string{"-parallelism=0"}, planArgs{}, true},
+		{"two dirs", []string{"a", "b"}, planArgs{}, true},
+	})
 }
 
 func TestParseSimAndOutput(t *testing.T) {

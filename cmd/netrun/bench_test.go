@@ -7,7 +7,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,12 +107,7 @@ func BenchmarkModes(b *testing.B) {
 	const n = 200
 	eps := startBenchSim(b, n)
 	dir := b.TempDir()
-	src := `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-  enable   = "cisco"
-}
+	src := labCredentials + `
 device "r" {
   for_each    = { for i in range(200) : "r${i + 1}" => i }
   host        = "198.51.100.1"
@@ -123,28 +117,12 @@ command "clock" {
   commands = ["show clock"]
 }
 `
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		b.Fatal(err)
-	}
+	writeRunbook(b, dir, src)
 	for _, parallelism := range []int{4, 20, 50} {
-		for _, mode := range []string{modeGoroutine, modeSubprocess} {
+		for _, mode := range []string{engine.ModeGoroutine, engine.ModeSubprocess} {
 			b.Run(fmt.Sprintf("parallelism=%d/mode=%s", parallelism, mode), func(b *testing.B) {
-				set, err := discoverDrivers(context.Background(), dir, io.Discard)
-				if err != nil {
-					b.Fatal(err)
-				}
-				defer set.Close()
-				rb, _, diags := load(dir, varFlags{}, set)
-				if diags.HasErrors() {
-					b.Fatal(diags.Error())
-				}
-				p, diags := engine.BuildPlan(rb, parallelism)
-				if diags.HasErrors() {
-					b.Fatal(diags.Error())
-				}
-				if err := setMode(set, rb, p, mode); err != nil {
-					b.Fatal(err)
-				}
+				c := loadRunbook(b, dir, parallelism, mode, io.Discard)
+				set, rb, p := c.set, c.rb, c.plan
 				var peak int64
 				var mu sync.Mutex
 				b.ResetTimer()

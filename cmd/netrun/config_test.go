@@ -5,47 +5,13 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"math/rand/v2"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/netrun/netrun/sim"
 )
-
-// startFleet serves n simulated routers on consecutive loopback ports from
-// the example's start.cfg, writes their keys to the example's known_hosts,
-// and returns the first port.
-func startFleet(t *testing.T, dir string, n int) (*sim.Fleet, int) {
-	t.Helper()
-	cfg, err := os.ReadFile(filepath.Join(dir, "start.cfg"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	key, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for range 20 { // consecutive free ports: try a few random bases
-		base := 20000 + rand.IntN(30000)
-		fleet, err := sim.StartFleet(fmt.Sprintf("127.0.0.1:%d", base), n, "r",
-			sim.Device{Username: "cisco", Password: "cisco", Enable: "cisco", Config: string(cfg)}, key)
-		if err != nil {
-			continue
-		}
-		t.Cleanup(func() { fleet.Close() })
-		if err := os.WriteFile(filepath.Join(dir, "sim_known_hosts"), []byte(fleet.KnownHosts()), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return fleet, base
-	}
-	t.Fatal("no free ports")
-	return nil, 0
-}
 
 // TestConfigWorkflow is the Terraform workflow on config blocks over real
 // SSH: plan shows the lines (exit 2), apply converges and backs up, plan
@@ -132,31 +98,17 @@ func TestConfigWorkflow(t *testing.T) {
 	}
 }
 
-func readFile(t *testing.T, path string) string {
-	t.Helper()
-	data, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return string(data)
-}
-
 // TestApplyKilled: SIGKILL during apply leaves a state file that parses
 // with what finished, and a lock the next run reports; -lock-timeout waits
 // and force-unlock clears it.
 func TestApplyKilled(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `
+	dir := runbookDir(t, `
 variable "hang" {
   type    = bool
   default = true
 }
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-  enable   = "cisco"
-}
+`+labCredentials+`
 device "fast" {
   host        = "192.0.2.1"
   credentials = credentials.lab
@@ -176,27 +128,11 @@ command "tech" {
   commands   = [var.hang ? "show tech-support" : "show version"]
   depends_on = [config.ntp]
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", dir)
-	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+`)
+	cmd, stderr := startNetrun(t, nil, "apply", "-sim", "-auto-approve", dir)
 	// Once slow connects, fast has finished: wait until the state file
 	// records it, then kill without warning.
-	sc := bufio.NewScanner(stderr)
-	for sc.Scan() {
-		if strings.Contains(sc.Text(), "Connection: 192.0.2.2") {
-			break
-		}
-	}
+	scanUntil(bufio.NewScanner(stderr), "Connection: 192.0.2.2")
 	statePath := filepath.Join(dir, "netrun.state.json")
 	waitUntil(t, func() bool { return strings.Contains(readIfExists(statePath), `"fast"`) })
 	if err := cmd.Process.Kill(); err != nil {
@@ -248,12 +184,7 @@ command "tech" {
 // -lock-timeout it waits for the first to finish and then runs.
 func TestLockWaits(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "r1" {
   host        = "192.0.2.1"
   credentials = credentials.lab
@@ -262,10 +193,7 @@ device "r1" {
 command "clock" {
   commands = ["show clock", "show clock"]
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	first := make(chan int)
 	go func() {
 		code, _, _ := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
@@ -282,22 +210,6 @@ command "clock" {
 	}
 	if c := <-first; c != 0 {
 		t.Errorf("first apply exit %d", c)
-	}
-}
-
-func readIfExists(path string) string {
-	data, _ := os.ReadFile(path)
-	return string(data)
-}
-
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 20s")
-		}
-		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -1,20 +1,23 @@
 // Command netrun runs declarative HCL runbooks of network device commands
 // over SSH, with Terraform's workflow: validate, plan, apply, output.
 //
-// main stays thin: it parses arguments into plain structs (arguments.go),
-// calls the engine, and renders through views (views.go).
+// main stays thin: it picks the command. Each command has its file
+// (validate.go, plan.go, apply.go, ...): it parses its flags into a plain
+// struct (arguments.go), calls the engine, renders through its view
+// (package views, human or -json) and returns the exit status. prepare.go
+// is the preamble the commands that load a runbook share; drivers.go finds
+// the drivers and starts the processes an execution mode needs.
 package main
 
 import (
+	"errors"
+	"flag"
 	"fmt"
 	"io"
 	"os"
 	"strings"
 	"sync"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "0.1.0-dev"
 
 func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
@@ -82,21 +85,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		return 1
 	}
 	cmd, rest := args[0], args[1:]
+	if c, ok := commands[cmd]; ok {
+		return c(wd, rest, stdin, stdout, stderr)
+	}
 	switch cmd {
-	case "validate":
-		return runValidate(wd, rest, stdout, stderr)
-	case "plan":
-		return runPlan(wd, rest, stdout, stderr)
-	case "apply":
-		return runApply(wd, rest, stdin, stdout, stderr)
-	case "output":
-		return runOutput(wd, rest, stdout, stderr)
-	case "sim":
-		return runSim(wd, rest, stdout, stderr)
-	case "force-unlock":
-		return runForceUnlock(wd, rest, stdout, stderr)
 	case "version", "-version", "--version", "-v":
-		return runVersion(wd, rest, stdout, stderr)
+		return runVersion(wd, stdout, stderr)
 	case workerArg:
 		return runWorker(stderr)
 	case "help", "-help", "--help", "-h":
@@ -105,4 +99,33 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	}
 	fmt.Fprintf(stderr, "netrun: unknown command %q\n\n%s", cmd, usage)
 	return 1
+}
+
+// commands are the commands that take flags, each parsed into its struct
+// (arguments.go) before the command runs.
+var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+	"validate":     withArgs("validate", parseValidate, runValidate),
+	"plan":         withArgs("plan", parsePlan, runPlan),
+	"apply":        withArgs("apply", parseApply, runApply),
+	"output":       withArgs("output", parseOutput, runOutput),
+	"sim":          withArgs("sim", parseSim, runSim),
+	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),
+}
+
+// withArgs makes a command of a parser and a run: a command-line error is
+// reported and exits 1; -help exits 0.
+func withArgs[A any](name string, parse func([]string, io.Writer) (A, error),
+	run func(wd string, a A, stdin io.Reader, stdout, stderr io.Writer) int,
+) func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	return func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+		a, err := parse(args, stderr)
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		if err != nil {
+			fmt.Fprintf(stderr, "netrun %s: %v\n", name, err)
+			return 1
+		}
+		return run(wd, a, stdin, stdout, stderr)
+	}
 }

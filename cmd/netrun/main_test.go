@@ -2,14 +2,11 @@ package main
 
 import (
 	"bufio"
-	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"io"
 	"io/fs"
-	"maps"
-	"math/rand/v2"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -20,8 +17,6 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
-
-	"github.com/netrun/netrun/sim"
 )
 
 // TestMain lets a test run this binary as netrun itself (for signals).
@@ -37,54 +32,13 @@ func TestMain(m *testing.M) {
 	os.Exit(m.Run())
 }
 
-// netrun runs the command line in-process and returns its exit status and
-// streams.
-func netrun(t *testing.T, stdin string, args ...string) (int, string, string) {
-	t.Helper()
-	var out, errb bytes.Buffer
-	code := run(args, strings.NewReader(stdin), &out, &errb)
-	return code, out.String(), errb.String()
-}
-
-// copyExample copies examples/NAME to a temporary directory, so the state
-// an apply writes stays out of the source tree.
-func copyExample(t *testing.T, name string) string {
-	t.Helper()
-	src := filepath.Join("..", "..", "examples", name)
-	dst := t.TempDir()
-	err := filepath.WalkDir(src, func(path string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		rel, _ := filepath.Rel(src, path)
-		if d.IsDir() {
-			return os.MkdirAll(filepath.Join(dst, rel), 0o755)
-		}
-		if d.Name() == "netrun.state.json" { // left by someone trying the example
-			return nil
-		}
-		data, err := os.ReadFile(path)
-		if err != nil {
-			return err
-		}
-		return os.WriteFile(filepath.Join(dst, rel), data, 0o644)
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return dst
-}
-
 var progressLine = regexp.MustCompile(`(?m)^===> \d\d:\d\d:\d\d\.\d{6} Connection: 192\.168\.100\.\d$`)
 var receivedLine = regexp.MustCompile(`(?m)^<=== \d\d:\d\d:\d\d\.\d{6} Received: 192\.168\.100\.\d$`)
 
 func TestShowClockExample(t *testing.T) {
 	t.Parallel()
 	dir := copyExample(t, "show-clock")
-	code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
-	if code != 0 {
-		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	stdout, stderr := applyExpect(t, 0, "-sim", "-auto-approve", dir)
 	if n := len(progressLine.FindAllString(stderr, -1)); n != 3 {
 		t.Errorf("%d connection progress lines, want 3:\n%s", n, stderr)
 	}
@@ -103,7 +57,7 @@ func TestShowClockExample(t *testing.T) {
 		t.Errorf("the password leaks into the output")
 	}
 
-	code, stdout, stderr = netrun(t, "", "-chdir="+dir, "output", "-json")
+	code, stdout, stderr := netrun(t, "", "-chdir="+dir, "output", "-json")
 	if code != 0 {
 		t.Fatalf("output exit %d: %s", code, stderr)
 	}
@@ -130,10 +84,7 @@ func TestShowClockExample(t *testing.T) {
 func TestShowClockErrorsExample(t *testing.T) {
 	t.Parallel()
 	dir := copyExample(t, "show-clock-errors")
-	code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
-	if code != 1 {
-		t.Fatalf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	stdout, _ := applyExpect(t, 1, "-sim", "-auto-approve", dir)
 	if !strings.Contains(stdout, "Apply complete: 2 succeeded, 1 failed") {
 		t.Errorf("no summary:\n%s", stdout)
 	}
@@ -145,7 +96,7 @@ func TestShowClockErrorsExample(t *testing.T) {
 			t.Errorf("stdout lacks %s's clock:\n%s", r, stdout)
 		}
 	}
-	code, stdout, _ = netrun(t, "", "-chdir="+dir, "output", "-json")
+	code, stdout, _ := netrun(t, "", "-chdir="+dir, "output", "-json")
 	var got map[string]map[string]string
 	if code != 0 || json.Unmarshal([]byte(stdout), &got) != nil {
 		t.Fatalf("output -json: exit %d\n%s", code, stdout)
@@ -158,14 +109,11 @@ func TestShowClockErrorsExample(t *testing.T) {
 func TestInventoryCSVExample(t *testing.T) {
 	t.Parallel()
 	dir := copyExample(t, "inventory-csv")
-	code, stdout, stderr := netrun(t, "", "apply", dir, "-sim", "-auto-approve", "-parallelism=3")
-	if code != 0 {
-		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	stdout, _ := applyExpect(t, 0, dir, "-sim", "-auto-approve", "-parallelism=3")
 	if !strings.Contains(stdout, "Apply complete: 4 succeeded, 0 failed") {
 		t.Errorf("no summary:\n%s", stdout)
 	}
-	code, stdout, _ = netrun(t, "", "-chdir="+dir, "output", "-json", "ams_interfaces")
+	code, stdout, _ := netrun(t, "", "-chdir="+dir, "output", "-json", "ams_interfaces")
 	var ams map[string]string
 	if code != 0 || json.Unmarshal([]byte(stdout), &ams) != nil {
 		t.Fatalf("output ams_interfaces: exit %d\n%s", code, stdout)
@@ -181,32 +129,8 @@ func TestInventoryCSVExample(t *testing.T) {
 func TestSimFleetExample(t *testing.T) {
 	t.Parallel()
 	dir := copyExample(t, "sim-fleet")
-	key, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var fleet *sim.Fleet
-	var base int
-	for range 20 { // consecutive free ports: try a few random bases
-		base = 20000 + rand.IntN(30000)
-		fleet, err = sim.StartFleet(fmt.Sprintf("127.0.0.1:%d", base), 5, "r",
-			sim.Device{Username: "cisco", Password: "cisco", Enable: "cisco"}, key)
-		if err == nil {
-			break
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fleet.Close()
-	if err := os.WriteFile(filepath.Join(dir, "sim_known_hosts"), []byte(fleet.KnownHosts()), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	code, stdout, stderr := netrun(t, "", "apply", "-auto-approve", "-var", "count=5",
-		"-var", fmt.Sprintf("base_port=%d", base), dir)
-	if code != 0 {
-		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	_, base := startFleet(t, dir, 5)
+	stdout, _ := applyExpect(t, 0, "-auto-approve", "-var", "count=5", "-var", fmt.Sprintf("base_port=%d", base), dir)
 	if !strings.Contains(stdout, "Apply complete: 5 succeeded, 0 failed") {
 		t.Errorf("no summary:\n%s", stdout)
 	}
@@ -216,7 +140,7 @@ func TestSimFleetExample(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "sim_known_hosts"), nil, 0o644); err != nil {
 		t.Fatal(err)
 	}
-	code, stdout, _ = netrun(t, "", "apply", "-auto-approve", "-var", "count=5",
+	code, stdout, _ := netrun(t, "", "apply", "-auto-approve", "-var", "count=5",
 		"-var", fmt.Sprintf("base_port=%d", base), dir)
 	if code != 1 || !regexp.MustCompile(`(?m)^  r3: .*SHA256:`).MatchString(stdout) {
 		t.Errorf("unknown host keys: exit %d, want 1 and r3's fingerprint:\n%s", code, stdout)
@@ -349,10 +273,7 @@ command "b" {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			dir := t.TempDir()
-			if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(tt.src), 0o644); err != nil {
-				t.Fatal(err)
-			}
+			dir := runbookDir(t, tt.src)
 			for _, cmd := range []string{"validate", "plan"} {
 				code, stdout, stderr := netrun(t, "", "-chdir="+dir, cmd)
 				if code != 1 {
@@ -389,21 +310,12 @@ func TestVersionAndUsage(t *testing.T) {
 	}
 }
 
-func sortedKeys[V any](m map[string]V) []string {
-	return slices.Sorted(maps.Keys(m))
-}
-
 // TestApplyInterrupt sends SIGINT to a real netrun process while one device
 // hangs: the hung command is cancelled, the finished device's result is
 // saved, and the exit status is 1.
 func TestApplyInterrupt(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "fast" {
   host        = "192.0.2.1"
   credentials = credentials.lab
@@ -424,36 +336,17 @@ command "tech" {
   depends_on = [command.clock]
 }
 output "clock" { value = command.clock.output }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
-	cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", dir)
-	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
-	var stdout bytes.Buffer
-	cmd.Stdout = &stdout
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+`)
+	cmd, stderr := startNetrun(t, nil, "apply", "-sim", "-auto-approve", dir)
 	// fast is done, and tech waits on it: once hangs connects, interrupt.
-	sc := bufio.NewScanner(stderr)
-	var seen []string
-	for sc.Scan() {
-		seen = append(seen, sc.Text())
-		if strings.Contains(sc.Text(), "Connection: 192.0.2.2") {
-			break
-		}
-	}
+	seen := scanUntil(bufio.NewScanner(stderr), "Connection: 192.0.2.2")
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	rest, _ := io.ReadAll(stderr)
 	done := make(chan error, 1)
 	go func() { done <- cmd.Wait() }()
+	var err error
 	select {
 	case err = <-done:
 	case <-time.After(20 * time.Second):
@@ -496,10 +389,7 @@ func TestIssue3Examples(t *testing.T) {
 			t.Parallel()
 			dir := copyExample(t, name)
 			tr := t.TempDir()
-			code, stdout, stderr := netrun(t, "", "apply", "-sim", "-auto-approve", "-transcript-dir", tr, dir)
-			if code != 0 {
-				t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-			}
+			stdout, _ := applyExpect(t, 0, "-sim", "-auto-approve", "-transcript-dir", tr, dir)
 			if want := fmt.Sprintf("Apply complete: %d succeeded, 0 failed", devices); !strings.Contains(stdout, want) {
 				t.Errorf("no %q:\n%s", want, stdout)
 			}

@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -21,18 +20,6 @@ import (
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/sim"
 )
-
-// buildOnce builds a package into dir as name, for plugin tests.
-func buildPlugin(t *testing.T, pkg, dir, name string) {
-	t.Helper()
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		t.Fatal(err)
-	}
-	out, err := exec.Command("go", "build", "-o", filepath.Join(dir, name), pkg).CombinedOutput()
-	if err != nil {
-		t.Fatalf("go build %s: %v\n%s", pkg, err, out)
-	}
-}
 
 // applyResults runs apply -json and keeps what must not depend on the mode:
 // per device its status, error and every output, with clock readings
@@ -72,12 +59,7 @@ func applyResults(t *testing.T, dir string, args ...string) map[string][]string 
 	return res
 }
 
-const chainRunbook = `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-  enable   = "cisco"
-}
+const chainRunbook = labCredentials + `
 device "r" {
   for_each    = { for i in range(50) : "r${i + 1}" => i }
   host        = "192.0.2.1"
@@ -121,10 +103,7 @@ func TestModesAgree(t *testing.T) {
 				args := []string{"-sim", "-mode=" + mode, "-parallelism=5"}
 				switch name {
 				case "chain":
-					dir = t.TempDir()
-					if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(chainRunbook), 0o644); err != nil {
-						t.Fatal(err)
-					}
+					dir = runbookDir(t, chainRunbook)
 				case "sim-fleet":
 					// Against a fleet as `netrun sim` serves it, host keys
 					// verified from its known_hosts.
@@ -219,12 +198,7 @@ func childWorkers(tb testing.TB) []int {
 // stops every worker; none is left behind.
 func TestSubprocessInterruptLeavesNoWorker(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "w" {
   for_each    = toset(["w1", "w2", "w3"])
   host        = "192.0.2.1"
@@ -235,20 +209,9 @@ device "w" {
 command "tech" {
   commands = ["show tech-support"]
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	mark := strconv.FormatInt(time.Now().UnixNano(), 36)
-	cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", "-mode=subprocess", dir)
-	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1", "NETRUN_TEST_MARK="+mark)
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
+	cmd, stderr := startNetrun(t, []string{"NETRUN_TEST_MARK=" + mark}, "apply", "-sim", "-auto-approve", "-mode=subprocess", dir)
 	sc := bufio.NewScanner(stderr)
 	seen := 0
 	for seen < 3 && sc.Scan() {
@@ -275,12 +238,7 @@ command "tech" {
 // new worker for the next device, and none is left after the run.
 func TestSubprocessIsolation(t *testing.T) {
 	// Not parallel: it finds its worker among this process's children.
-	dir := t.TempDir()
-	src := `
-credentials "lab" {
-  username = "cisco"
-  password = "cisco"
-}
+	dir := runbookDir(t, labLogin+`
 device "a_victim" {
   host        = "192.0.2.1"
   credentials = credentials.lab
@@ -300,27 +258,10 @@ command "clock" {
   devices  = [device.b_next]
   commands = ["show clock"]
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+`)
 	ctx := context.Background()
-	set, err := discoverDrivers(ctx, dir, os.Stderr)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer set.Close()
-	rb, _, diags := load(dir, varFlags{}, set)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	p, diags := engine.BuildPlan(rb, 1)
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	if err := setMode(set, rb, p, modeSubprocess); err != nil {
-		t.Fatal(err)
-	}
+	c := loadRunbook(t, dir, 1, engine.ModeSubprocess, os.Stderr)
+	set, rb, p := c.set, c.rb, c.plan
 	fleet, err := sim.ServeRunbook(rb)
 	if err != nil {
 		t.Fatal(err)
@@ -387,9 +328,7 @@ command "after" {
   depends_on = [command.hello]
 }
 `
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, dir, src)
 	code, stdout, stderr := netrun(t, "", "apply", "-auto-approve", dir)
 	if code != 1 {
 		t.Fatalf("apply exit %d\n%s%s", code, stdout, stderr)
@@ -411,25 +350,19 @@ func TestExecPlugin(t *testing.T) {
 	dir := t.TempDir()
 	buildPlugin(t, "github.com/netrun/netrun/examples/plugins/netrun-driver-exec", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-exec")
 	src := readFile(t, filepath.Join("..", "..", "examples", "plugins", "linux-hosts", "main.hcl"))
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, dir, src)
 	if code, stdout, stderr := netrun(t, "", "validate", dir); code != 0 {
 		t.Fatalf("validate: exit %d\n%s%s", code, stdout, stderr)
 	}
 	bad := strings.Replace(src, "  shell  = var.shell", "  shel   = var.shell", 1)
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(bad), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, dir, bad)
 	code, _, stderr := netrun(t, "", "validate", dir)
 	line := 1 + strings.Count(bad[:strings.Index(bad, "shel ")], "\n")
 	flat := strings.Join(strings.Fields(stderr), " ") // diagnostics are wrapped
 	if code != 1 || !strings.Contains(flat, fmt.Sprintf("main.hcl line %d", line)) || !strings.Contains(flat, `Did you mean "shell"?`) {
 		t.Errorf("misspelled setting: exit %d, want a located did-you-mean at line %d\n%s", code, line, stderr)
 	}
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, dir, src)
 
 	// The simulator answers exec requests with its CLI: no shell, and no
 	// environment assignments in front of the commands. A rejected command
@@ -464,9 +397,7 @@ func TestModeDetails(t *testing.T) {
 	// netrun { mode } applies; the flag wins over it.
 	byRunbook := copyExample(t, "show-clock")
 	src0 := strings.Replace(readFile(t, filepath.Join(byRunbook, "main.hcl")), "parallelism = 2", "parallelism = 2\n  mode        = \"subprocess\"", 1)
-	if err := os.WriteFile(filepath.Join(byRunbook, "main.hcl"), []byte(src0), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, byRunbook, src0)
 	code, out, errOut = netrun(t, "", "apply", "-sim", "-auto-approve", byRunbook)
 	if code != 0 || !strings.Contains(out, "via ssh, subprocess") {
 		t.Errorf("apply with netrun { mode = subprocess }: exit %d\n%s%s", code, out, errOut)
@@ -482,9 +413,7 @@ func TestModeDetails(t *testing.T) {
 		t.Errorf("jump hosts in subprocess mode: exit %d\n%s", code, errOut)
 	}
 	src := readFile(t, filepath.Join(bastion, "main.hcl")) + "\nnetrun {\n  mode = \"subprocess\"\n}\n"
-	if err := os.WriteFile(filepath.Join(bastion, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, bastion, src)
 	if code, _, errOut := netrun(t, "", "validate", bastion); code != 1 || !strings.Contains(errOut, "needs -mode=goroutine") {
 		t.Errorf("validate of jump hosts with mode = subprocess: exit %d\n%s", code, errOut)
 	}
@@ -497,9 +426,7 @@ func TestIncompatiblePlugin(t *testing.T) {
 	dir := t.TempDir()
 	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-v2", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-v2")
 	src := "credentials \"c\" {\n  username = \"u\"\n}\ndevice \"d\" {\n  host        = \"127.0.0.1\"\n  driver      = \"v2\"\n  credentials = credentials.c\n}\n"
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o644); err != nil {
-		t.Fatal(err)
-	}
+	writeRunbook(t, dir, src)
 	code, _, stderr := netrun(t, "", "validate", dir)
 	flat := strings.Join(strings.Fields(stderr), " ") // the diagnostic is wrapped
 	if code != 1 || !strings.Contains(flat, "main.hcl line 6") || !strings.Contains(flat, "protocol 2, this netrun speaks protocol 1") {

@@ -1,0 +1,209 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"syscall"
+
+	"github.com/hashicorp/hcl/v2"
+	"github.com/hashicorp/hcl/v2/hclparse"
+
+	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
+	"github.com/netrun/netrun/sim"
+)
+
+// The shared preamble of the commands that load a runbook (validate, plan,
+// apply): Ctrl-C handling, driver discovery (begin, which version uses
+// too), loading with -var and -var-file, building the plan, and the
+// execution mode (open).
+
+// runbookCmd is what such a command starts from.
+type runbookCmd struct {
+	ctx    context.Context // cancelled by Ctrl-C or SIGTERM
+	stop   func()          // back to the default signal handling
+	set    *driverSet
+	stderr io.Writer
+	rb     *config.Runbook // from open
+	plan   *plan.Plan      // from open, its devices' modes set
+}
+
+// begin sets up Ctrl-C and finds the drivers of the runbook in dir. The
+// caller defers end.
+func begin(dir string, stderr io.Writer) (*runbookCmd, error) {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	set, err := discoverDrivers(ctx, dir, stderr)
+	if err != nil {
+		stop()
+		return nil, err
+	}
+	return &runbookCmd{ctx: ctx, stop: stop, set: set, stderr: stderr}, nil
+}
+
+// end stops every worker and plugin process, then the signal handling.
+func (c *runbookCmd) end() {
+	c.set.Close()
+	c.stop()
+}
+
+// runbookArgs say which runbook a command loads, and how; each command
+// fills them from its flags.
+type runbookArgs struct {
+	Dir         string
+	Vars        varFlags
+	Parallelism int        // -parallelism; 0: the runbook's, else the default
+	Mode        string     // -mode; "": a saved plan's, the runbook's, else goroutine
+	Saved       *plan.Plan // apply PLANFILE: the plan to run instead of a new one
+}
+
+// diagnostics is the part of a command's view that shows a runbook's
+// problems.
+type diagnostics interface {
+	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics)
+}
+
+// open is the preamble validate, plan and apply share: after begin, it
+// loads the runbook with its variables, builds the plan (or takes the saved
+// one), shows diagnostics through v, and sets the execution mode. ok is
+// false when the command must stop (exit 1): what went wrong has been
+// shown. The caller defers c.end().
+func open(a runbookArgs, v diagnostics, stderr io.Writer) (c *runbookCmd, ok bool) {
+	c, err := begin(a.Dir, stderr)
+	if err != nil {
+		errorf(stderr, "%v", err)
+		return nil, false
+	}
+	if !c.load(a, v) {
+		c.end()
+		return nil, false
+	}
+	return c, true
+}
+
+// load is open after begin: the runbook, its plan and the mode.
+func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
+	rb, parser, diags := evaluate(a.Dir, a.Vars, c.set)
+	var p *plan.Plan
+	if !diags.HasErrors() {
+		var more hcl.Diagnostics
+		p, more = engine.BuildPlan(rb, engine.Parallelism(a.Parallelism, rb))
+		diags = append(diags, more...)
+	}
+	v.Diagnostics(parser.Files(), diags)
+	if diags.HasErrors() {
+		return false
+	}
+	if a.Saved != nil {
+		p = a.Saved
+	}
+	if err := c.set.setMode(rb, p, a.Mode); err != nil {
+		errorf(c.stderr, "%v", err)
+		return false
+	}
+	c.rb, c.plan = rb, p
+	return true
+}
+
+// evaluate parses and evaluates the runbook in dir. The parser is returned
+// so diagnostics render with file, line and a snippet of the source.
+func evaluate(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
+	parser := hclparse.NewParser()
+	mod, diags := config.Load(parser, dir)
+	if diags.HasErrors() {
+		return nil, parser, diags
+	}
+	opts := engine.LoadOptions(set.reg)
+	// Plugins' pools start once the mode is known (activate); their names
+	// are drivers already.
+	for name := range set.plugins {
+		opts.Drivers = append(opts.Drivers, name)
+	}
+	opts.Schemas = set.schemas
+	opts.DriverHints = map[string]string{
+		"*": "A plugin driver is an executable netrun-driver-NAME in the runbook's .netrun/plugins, in NETRUN_PLUGIN_PATH or on PATH.",
+	}
+	for name, err := range set.unusable {
+		opts.DriverHints[name] = fmt.Sprintf("A plugin for it was found but cannot be used: %v", err)
+	}
+	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, opts)
+	return rb, parser, append(diags, more...)
+}
+
+// runOptions sets up what a run needs to reach devices: drivers, the
+// simulators under -sim, jump hosts. cleanup releases them.
+func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, simulated, acceptNew bool, stderr io.Writer) (engine.Options, func(), error) {
+	opts := engine.Options{
+		Parallelism:       p.Parallelism,
+		Drivers:           reg,
+		Progress:          stderr,
+		Logger:            newLogger(stderr),
+		Secrets:           rb.Secrets(),
+		AcceptNewHostKeys: acceptNew,
+		Store:             state.NewLocal(rb.Dir, simulated),
+	}
+	jopts := engine.JumpOptions{
+		AcceptNewHostKeys: acceptNew,
+		KnownHosts:        engine.KnownHostsFile(rb, "", acceptNew),
+		Logger:            opts.Logger,
+	}
+	var fleet *sim.RunbookFleet
+	opts.Simulated = simulated
+	if simulated {
+		var err error
+		if fleet, err = sim.ServeRunbook(rb); err != nil {
+			return opts, func() {}, fmt.Errorf("-sim: %w", err)
+		}
+		opts.Endpoints = fleet.Endpoints
+		jopts.Endpoints = fleet.JumpEndpoints
+	}
+	jumps := engine.NewJumps(rb, jopts)
+	opts.Jumps = jumps
+	return opts, func() {
+		jumps.Close()
+		if fleet != nil {
+			fleet.Close()
+		}
+	}, nil
+}
+
+// newLogger logs warnings (such as a skipped host key check) to stderr;
+// NETRUN_LOG=debug shows more.
+func newLogger(stderr io.Writer) *slog.Logger {
+	level := slog.LevelWarn
+	switch os.Getenv("NETRUN_LOG") {
+	case "debug":
+		level = slog.LevelDebug
+	case "info":
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+}
+
+// resolve makes the runbook directory and var files relative to -chdir.
+func (v *varFlags) resolve(wd string, dir *string) {
+	*dir = within(wd, *dir)
+	for i, f := range v.VarFiles {
+		v.VarFiles[i] = within(wd, f)
+	}
+}
+
+// within resolves a path given on the command line against -chdir's DIR.
+func within(wd, path string) string {
+	if filepath.IsAbs(path) {
+		return path
+	}
+	return filepath.Join(wd, path)
+}
+
+func errorf(stderr io.Writer, format string, args ...any) int {
+	fmt.Fprintf(stderr, "netrun: "+format+"\n", args...)
+	return 1
+}

@@ -1,0 +1,133 @@
+package views
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
+)
+
+// Apply is the view of netrun apply.
+type Apply interface {
+	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics)
+	// Plan shows what is about to run, before the approval.
+	Plan(p *plan.Plan, simulated bool)
+	// AskApproval asks to go ahead; the answer is read from stdin.
+	AskApproval()
+	Cancelled()
+	// Applying says the run starts.
+	Applying(p *plan.Plan)
+	// Result shows every device's results, then the outputs.
+	Result(rep *engine.Report, outputs map[string]state.OutputState) error
+}
+
+// NewApply returns the apply view of the given type.
+func NewApply(vt ViewType, v *View) Apply {
+	if vt == JSON {
+		return applyJSON{jsonView{View: v, onlyProblems: true}}
+	}
+	return applyHuman{v}
+}
+
+type applyHuman struct{ *View }
+
+func (v applyHuman) Plan(p *plan.Plan, simulated bool) { renderPlan(v.Stdout, p, simulated) }
+
+func (v applyHuman) AskApproval() {
+	fmt.Fprint(v.Stdout, "\nDo you want to run these commands?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
+}
+
+func (v applyHuman) Cancelled() { fmt.Fprintln(v.Stdout, "\nApply cancelled.") }
+
+func (v applyHuman) Applying(p *plan.Plan) {
+	fmt.Fprintf(v.Stdout, "\nApplying on %d devices, %d at a time...\n", len(p.Devices), p.Parallelism)
+}
+
+func (v applyHuman) Result(rep *engine.Report, outputs map[string]state.OutputState) error {
+	v.report(rep)
+	renderOutputs(v.Stdout, outputs)
+	return nil
+}
+
+// report prints every device's outputs and errors, then a summary.
+func (v applyHuman) report(rep *engine.Report) {
+	w := v.Stdout
+	for _, d := range rep.Devices {
+		fmt.Fprintf(w, "\n%s (%s): %s\n", d.Name, d.Host, d.Status)
+		for _, s := range d.Steps {
+			if s.Status != engine.OK && len(s.Results) == 0 {
+				if s.Status == engine.Skipped || s.Status == engine.Cancelled {
+					fmt.Fprintf(w, "  %s: %s\n", s.Task, s.Status)
+				}
+				continue
+			}
+			fmt.Fprintf(w, "  %s\n", s.Task)
+			if c := s.Config; c != nil {
+				switch {
+				case c.Changed == 0:
+					fmt.Fprintln(w, "    No changes.")
+				default:
+					fmt.Fprintf(w, "    changed %s", plural(changeCount(c.Diff), "line"))
+					if c.Saved {
+						fmt.Fprint(w, ", saved")
+					}
+					if c.RolledBack {
+						fmt.Fprint(w, "; ROLLED BACK")
+					}
+					fmt.Fprintln(w)
+					for _, l := range c.Diff {
+						fmt.Fprintf(w, "    %s\n", l)
+					}
+				}
+				continue
+			}
+			for _, r := range s.Results {
+				fmt.Fprintf(w, "    %s# %s\n", d.Name, r.Command)
+				for _, line := range strings.Split(r.Output, "\n") {
+					fmt.Fprintf(w, "    %s\n", line)
+				}
+			}
+		}
+		if d.Error != "" {
+			fmt.Fprintf(w, "  Error: %s\n", d.Error)
+		}
+	}
+	ok, failed, other := rep.Counts()
+	fmt.Fprintf(w, "\nApply complete: %d succeeded, %d failed", ok, failed)
+	if other > 0 {
+		fmt.Fprintf(w, ", %d skipped or cancelled", other)
+	}
+	fmt.Fprintf(w, " (%d devices in %s).\n", len(rep.Devices), rep.Finished.Sub(rep.Started).Round(1e6))
+	for _, d := range rep.Devices {
+		if d.Status != engine.OK {
+			msg := d.Error
+			if msg == "" {
+				msg = string(d.Status)
+			}
+			if !strings.HasPrefix(msg, d.Name+": ") {
+				msg = d.Name + ": " + msg
+			}
+			fmt.Fprintf(w, "  %s\n", msg)
+		}
+	}
+}
+
+// applyJSON writes one value at the end: the report and the outputs. It is
+// never asked for approval (apply -json needs -auto-approve).
+type applyJSON struct{ jsonView }
+
+func (applyJSON) Plan(*plan.Plan, bool) {}
+func (applyJSON) AskApproval()          {}
+func (applyJSON) Cancelled()            {}
+func (applyJSON) Applying(*plan.Plan)   {}
+
+func (v applyJSON) Result(rep *engine.Report, outputs map[string]state.OutputState) error {
+	return v.write(struct {
+		Report  *engine.Report               `json:"report"`
+		Outputs map[string]state.OutputState `json:"outputs"`
+	}{rep, outputs})
+}

@@ -1,0 +1,240 @@
+package views
+
+import (
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/plan"
+)
+
+// Plan is the view of netrun plan.
+type Plan interface {
+	Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics)
+	// Plan shows what apply will do; simulated says -sim serves the devices.
+	Plan(p *plan.Plan, simulated bool) error
+	// Saved tells where plan -out wrote the plan.
+	Saved(path string)
+	// Drift shows plan -refresh-only and returns the exit status: the human
+	// form follows plan's (1 if a device could not be read, 2 for drift
+	// with -detailed-exitcode); the JSON form has always exited 0, its
+	// reader finding each device's status in the stream.
+	Drift(drift []engine.DeviceDrift, detailed bool) (int, error)
+}
+
+// NewPlan returns the plan view of the given type.
+func NewPlan(vt ViewType, v *View) Plan {
+	if vt == JSON {
+		return planJSON{jsonView{View: v, onlyProblems: true}}
+	}
+	return planHuman{v}
+}
+
+type planHuman struct{ *View }
+
+func (v planHuman) Plan(p *plan.Plan, simulated bool) error {
+	renderPlan(v.Stdout, p, simulated)
+	return nil
+}
+
+func (v planHuman) Saved(path string) {
+	fmt.Fprintf(v.Stdout, "\nSaved the plan to %s. To run exactly this plan: netrun apply %s\n", path, path)
+}
+
+// Drift prints the devices whose configuration changed since netrun last
+// applied it, with the lines.
+func (v planHuman) Drift(drift []engine.DeviceDrift, detailed bool) (int, error) {
+	w := v.Stdout
+	drifted, failed := 0, 0
+	for _, d := range drift {
+		switch d.Status {
+		case engine.Drifted:
+			drifted++
+			fmt.Fprintf(w, "  # %s has drifted: its configuration changed since netrun applied it\n", d.Name)
+			for _, l := range d.Lines {
+				fmt.Fprintf(w, "  %s\n", l)
+			}
+		case engine.DriftError:
+			failed++
+			fmt.Fprintf(w, "  # %s: cannot read the device: %s\n", d.Name, d.Error)
+		case engine.NeverApplied:
+			fmt.Fprintf(w, "  # %s: netrun has not applied a configuration to it yet\n", d.Name)
+		default:
+			fmt.Fprintf(w, "  # %s: in sync\n", d.Name)
+		}
+	}
+	fmt.Fprintf(w, "\nDrift: %d of %s changed outside netrun.\n", drifted, plural(len(drift), "device"))
+	switch {
+	case failed > 0:
+		return 1, nil
+	case drifted > 0 && detailed:
+		return 2, nil
+	}
+	return 0, nil
+}
+
+// planJSON writes the plan value itself, as a saved plan holds it.
+type planJSON struct{ jsonView }
+
+func (v planJSON) Plan(p *plan.Plan, _ bool) error { return v.write(p) }
+
+func (planJSON) Saved(string) {}
+
+func (v planJSON) Drift(drift []engine.DeviceDrift, _ bool) (int, error) {
+	return 0, v.write(drift)
+}
+
+// renderPlan prints what apply will do, per device in runbook order, each
+// device's steps in the order they will run.
+func renderPlan(w io.Writer, p *plan.Plan, simulated bool) {
+	blocks := map[string]bool{}
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			blocks[s.Task] = true
+		}
+	}
+	fmt.Fprintf(w, "netrun will run %s on %s, %d sessions at a time.\n",
+		plural(len(blocks), "block"), plural(len(p.Devices), "device"), p.Parallelism)
+	if simulated {
+		fmt.Fprintln(w, "Simulated (-sim): every device is served by an in-process simulator; nothing is sent to real devices.")
+	}
+	for _, d := range p.Devices {
+		mode := ""
+		if d.Mode != "" && d.Mode != engine.ModeGoroutine {
+			mode = ", " + d.Mode
+		}
+		fmt.Fprintf(w, "\n  # %s (%s:%d, %s via %s%s)\n", d.Name, d.Host, d.Port, d.Platform, d.Driver, mode)
+		if len(d.Steps) == 0 {
+			fmt.Fprintln(w, "    (no commands target this device)")
+		}
+		for _, s := range d.Steps {
+			after := ""
+			if len(s.DependsOn) > 0 {
+				after = "   (after " + strings.Join(s.DependsOn, ", ") + ")"
+			}
+			if s.Action == plan.Converge {
+				renderChange(w, d.Name, s)
+				continue
+			}
+			if s.Action == plan.Configure {
+				fmt.Fprintf(w, "  ~ %s (configure)%s\n", s.Task, after)
+				for _, c := range s.Commands {
+					fmt.Fprintf(w, "      %s\n", c)
+				}
+			} else {
+				fmt.Fprintf(w, "  + %s%s\n", s.Task, after)
+				for _, c := range s.Commands {
+					fmt.Fprintf(w, "      > %s\n", c)
+				}
+			}
+			for _, e := range s.Expect {
+				answer := strconv.Quote(e.Answer)
+				if e.Answer == "" {
+					answer = "(Enter)"
+				}
+				fmt.Fprintf(w, "      ? /%s/ → %s\n", e.Prompt, answer)
+			}
+		}
+	}
+	fmt.Fprintf(w, "\nPlan: %s on %s.", plural(p.Steps(), "step"), plural(len(p.Devices), "device"))
+	changed, unchanged, unknown, failed := configCounts(p)
+	if changed+unchanged+unknown+failed > 0 {
+		fmt.Fprintf(w, " Configuration: %d to change (%s), %d unchanged", changed, plural(changedLines(p), "line"), unchanged)
+		if unknown > 0 {
+			fmt.Fprintf(w, ", %d known only at apply", unknown)
+		}
+		if failed > 0 {
+			fmt.Fprintf(w, ", %d could not be read", failed)
+		}
+		fmt.Fprint(w, ".")
+	}
+	fmt.Fprintln(w)
+	if changed+unknown+failed == 0 && unchanged > 0 && !hasCommands(p) {
+		fmt.Fprintln(w, "\nNo changes. Every device's configuration matches.")
+	}
+}
+
+// renderChange shows what a config block will change on one device, as
+// Terraform shows a resource: the diff under a header.
+func renderChange(w io.Writer, device string, s plan.Step) {
+	c := s.Config
+	switch {
+	case c == nil || !c.Refreshed && c.Error == "":
+		fmt.Fprintf(w, "  # %s on %s: not read (-refresh=false); apply changes what differs from:\n", s.Task, device)
+		if c != nil {
+			for _, l := range c.Declared {
+				fmt.Fprintf(w, "      %s\n", l)
+			}
+			for _, l := range c.Forbidden {
+				fmt.Fprintf(w, "    absent: %s\n", l)
+			}
+		}
+	case c.Error != "":
+		fmt.Fprintf(w, "  # %s on %s: cannot read the device: %s\n", s.Task, device, c.Error)
+	case c.Changed == 0:
+		fmt.Fprintf(w, "  # %s on %s: No changes.\n", s.Task, device)
+	default:
+		fmt.Fprintf(w, "  # %s on %s will change %s\n", s.Task, device, plural(changeCount(c.Diff), "line"))
+		for _, l := range c.Diff {
+			fmt.Fprintf(w, "  %s\n", l)
+		}
+	}
+}
+
+// changeCount counts the + and - lines of a diff (~ lines only enter a
+// section).
+func changeCount(diff []string) int {
+	n := 0
+	for _, l := range diff {
+		if t := strings.TrimSpace(l); strings.HasPrefix(t, "+") || strings.HasPrefix(t, "-") {
+			n++
+		}
+	}
+	return n
+}
+
+func configCounts(p *plan.Plan) (changed, unchanged, unknown, failed int) {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			switch c := s.Config; {
+			case c == nil:
+			case c.Error != "":
+				failed++
+			case !c.Refreshed:
+				unknown++
+			case c.Changed > 0:
+				changed++
+			default:
+				unchanged++
+			}
+		}
+	}
+	return
+}
+
+func changedLines(p *plan.Plan) int {
+	n := 0
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Config != nil {
+				n += changeCount(s.Config.Diff)
+			}
+		}
+	}
+	return n
+}
+
+func hasCommands(p *plan.Plan) bool {
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Action != plan.Converge {
+				return true
+			}
+		}
+	}
+	return false
+}
