@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine/graph"
 )
 
 // valueMark is the type of the marks this package puts on cty values.
@@ -98,12 +99,9 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 	}
 	for _, c := range m.Configs {
 		ds, ok := e.ready(c.exprs()...)
-		for _, x := range []hcl.Expression{c.Text, c.Absent} {
-			refs, more := e.refs(x, scope{self: true})
-			ds = append(ds, more...)
-			ok = ok && !more.HasErrors() && !e.anyFailed(refs)
-		}
-		if !ok {
+		refs, more := e.allRefs(scope{self: true}, c.Text, c.Absent)
+		ds = append(ds, more...)
+		if !ok || more.HasErrors() || e.anyFailed(refs) {
 			diags = append(diags, ds...)
 			continue
 		}
@@ -174,7 +172,6 @@ func (e *evaluator) ctx(each *cty.Value) *hcl.EvalContext {
 type node struct {
 	kind, name string
 	rng        hcl.Range
-	deps       []string
 	eval       func() hcl.Diagnostics
 }
 
@@ -184,111 +181,81 @@ func (n *node) key() string { return n.kind + "." + n.name }
 // references require, reporting cycles.
 func (e *evaluator) evalBlocks() hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	var nodes []*node
 	byKey := map[string]*node{}
-	add := func(n *node, refs []ref) {
-		seen := map[string]bool{}
-		for _, r := range refs {
-			k := r.kind + "." + r.name
-			if (r.kind == "local" || r.kind == "credentials" || r.kind == "device") && !seen[k] {
-				seen[k] = true
-				n.deps = append(n.deps, k)
-			}
-		}
-		sort.Strings(n.deps)
-		nodes = append(nodes, n)
-		byKey[n.key()] = n
-	}
+	// An edge dep → n: n refers to dep, so dep is evaluated first. Nodes
+	// are added in declaration order, which Sort keeps where it can.
+	g := graph.New()
 	failed := map[string]bool{}
 	e.failed = failed
+	add := func(n *node, refs []ref, bad bool) {
+		byKey[n.key()] = n
+		g.Add(n.key())
+		failed[n.key()] = bad
+		for _, r := range refs {
+			if r.kind == "local" || r.kind == "credentials" || r.kind == "device" {
+				g.Connect(r.kind+"."+r.name, n.key())
+			}
+		}
+	}
 	for _, l := range e.m.Locals {
 		refs, ds := e.refs(l.Expr, scope{})
 		diags = append(diags, ds...)
-		n := &node{kind: "local", name: l.Name, rng: l.DeclRange, eval: func() hcl.Diagnostics { return e.evalLocal(l) }}
-		add(n, refs)
-		failed[n.key()] = ds.HasErrors()
+		add(&node{kind: "local", name: l.Name, rng: l.DeclRange, eval: func() hcl.Diagnostics { return e.evalLocal(l) }}, refs, ds.HasErrors())
 	}
 	for _, c := range e.m.Credentials {
-		var refs []ref
-		var bad bool
-		for _, x := range []hcl.Expression{c.Username, c.Password, c.Enable, c.PrivateKey} {
-			rs, ds := e.refs(x, scope{})
-			diags = append(diags, ds...)
-			refs, bad = append(refs, rs...), bad || ds.HasErrors()
-		}
-		n := &node{kind: "credentials", name: c.Name, rng: c.DeclRange, eval: func() hcl.Diagnostics { return e.evalCredentials(c) }}
-		add(n, refs)
-		failed[n.key()] = bad
+		refs, ds := e.allRefs(scope{}, c.Username, c.Password, c.Enable, c.PrivateKey)
+		diags = append(diags, ds...)
+		add(&node{kind: "credentials", name: c.Name, rng: c.DeclRange, eval: func() hcl.Diagnostics { return e.evalCredentials(c) }}, refs, ds.HasErrors())
 	}
 	for _, d := range e.m.Devices {
 		refs, ds := e.refs(d.ForEach, scope{})
-		diags = append(diags, ds...)
-		bad := ds.HasErrors()
-		for _, x := range d.exprs() {
-			rs, ds := e.refs(x, scope{each: d.ForEach != nil})
-			diags = append(diags, ds...)
-			refs, bad = append(refs, rs...), bad || ds.HasErrors()
-		}
-		n := &node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}
-		add(n, refs)
-		failed[n.key()] = bad
+		more, ds2 := e.allRefs(scope{each: d.ForEach != nil}, d.exprs()...)
+		diags = append(append(diags, ds...), ds2...)
+		add(&node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}, append(refs, more...), ds.HasErrors() || ds2.HasErrors())
 	}
 
-	// Depth-first, in declaration order, so order and messages are stable.
-	state := map[string]int{} // 1 on the stack, 2 done
-	var stack, order []string
-	var visit func(k string)
-	visit = func(k string) {
-		state[k] = 1
-		stack = append(stack, k)
-		for _, d := range byKey[k].deps {
-			switch state[d] {
-			case 0:
-				visit(d)
-			case 1:
-				i := len(stack) - 1
-				for stack[i] != d {
-					i--
-				}
-				cycle := append(append([]string(nil), stack[i:]...), d)
-				first := byKey[cycle[0]]
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Cycle in references",
-					Detail:   fmt.Sprintf("These values refer to each other, so none can be evaluated: %s.", strings.Join(cycle, " -> ")),
-					Subject:  first.rng.Ptr(),
-				})
-				for _, c := range cycle {
-					failed[c] = true
-				}
-			}
+	for _, c := range g.Cycles() {
+		// The graph's edges point from a value to those that refer to it;
+		// the message follows references, so the cycle is read backwards,
+		// still starting at its smallest node.
+		cycle := []string{c[0]}
+		for i := len(c) - 1; i > 0; i-- {
+			cycle = append(cycle, c[i])
 		}
-		stack = stack[:len(stack)-1]
-		state[k] = 2
-		order = append(order, k)
-	}
-	for _, n := range nodes {
-		if state[n.key()] == 0 {
-			visit(n.key())
+		for _, k := range cycle {
+			failed[k] = true
 		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cycle in references",
+			Detail:   fmt.Sprintf("These values refer to each other, so none can be evaluated: %s.", strings.Join(append(cycle, cycle[0]), " -> ")),
+			Subject:  byKey[cycle[0]].rng.Ptr(),
+		})
 	}
 
+	// Sort leaves out the nodes on a cycle or after one: they fail
+	// silently, the cycle has been reported.
+	order, _ := g.Sort()
+	evaluated := map[string]bool{}
 	for _, k := range order {
+		evaluated[k] = true
 		n := byKey[k]
-		for _, d := range n.deps {
+		for _, d := range g.Upstream(k) {
 			if failed[d] {
 				failed[k] = true
 			}
 		}
-		if failed[k] {
-			if n.kind == "device" {
-				e.devicesFailed = true
-			}
-			continue
+		if !failed[k] {
+			ds := n.eval()
+			diags = append(diags, ds...)
+			failed[k] = ds.HasErrors()
 		}
-		ds := n.eval()
-		diags = append(diags, ds...)
-		if ds.HasErrors() {
+		if failed[k] && n.kind == "device" {
+			e.devicesFailed = true
+		}
+	}
+	for k, n := range byKey {
+		if !evaluated[k] {
 			failed[k] = true
 			if n.kind == "device" {
 				e.devicesFailed = true
@@ -296,6 +263,17 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// allRefs is refs for several expressions of one block.
+func (e *evaluator) allRefs(sc scope, exprs ...hcl.Expression) ([]ref, hcl.Diagnostics) {
+	var out []ref
+	var diags hcl.Diagnostics
+	for _, x := range exprs {
+		rs, ds := e.refs(x, sc)
+		out, diags = append(out, rs...), append(diags, ds...)
+	}
+	return out, diags
 }
 
 // collectDevices lists the devices in declaration order and checks that
@@ -432,15 +410,8 @@ func (e *evaluator) anyFailed(refs []ref) bool {
 // (commands, settings): ok is false when one is invalid or refers to a block
 // that failed, whose error has been reported already.
 func (e *evaluator) ready(exprs ...hcl.Expression) (hcl.Diagnostics, bool) {
-	var diags hcl.Diagnostics
-	ok := true
-	for _, x := range exprs {
-		refs, ds := e.refs(x, scope{})
-		diags = append(diags, ds...)
-		ok = ok && !ds.HasErrors()
-		ok = ok && !e.anyFailed(refs)
-	}
-	return diags, ok
+	refs, diags := e.allRefs(scope{}, exprs...)
+	return diags, !diags.HasErrors() && !e.anyFailed(refs)
 }
 
 // eval evaluates expr and converts it to ty, keeping marks. A nil expr is a

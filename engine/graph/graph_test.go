@@ -15,11 +15,15 @@ func TestSort(t *testing.T) {
 		nodes []string
 		edges [][2]string
 		want  []string
+		cycle string // in Sort's error; "" for none
 	}{
-		{"empty", nil, nil, []string{}},
-		{"insertion order when independent", []string{"c", "a", "b"}, nil, []string{"c", "a", "b"}},
-		{"chain", []string{"c", "b", "a"}, [][2]string{{"a", "b"}, {"b", "c"}}, []string{"a", "b", "c"}},
-		{"diamond", []string{"d", "b", "c", "a"}, [][2]string{{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}}, []string{"a", "b", "c", "d"}},
+		{"empty", nil, nil, []string{}, ""},
+		{"insertion order when independent", []string{"c", "a", "b"}, nil, []string{"c", "a", "b"}, ""},
+		{"chain", []string{"c", "b", "a"}, [][2]string{{"a", "b"}, {"b", "c"}}, []string{"a", "b", "c"}, ""},
+		{"diamond", []string{"d", "b", "c", "a"}, [][2]string{{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}}, []string{"a", "b", "c", "d"}, ""},
+		// Nodes on a cycle, and those after one, cannot be ordered; the
+		// others still are.
+		{"cycle", []string{"a", "b", "c", "d", "e"}, [][2]string{{"b", "c"}, {"c", "b"}, {"c", "d"}, {"a", "e"}}, []string{"a", "e"}, "b → c → b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -32,8 +36,8 @@ func TestSort(t *testing.T) {
 				g.Connect(e[0], e[1])
 			}
 			got, err := g.Sort()
-			if err != nil {
-				t.Fatal(err)
+			if tt.cycle == "" && err != nil || tt.cycle != "" && (err == nil || !strings.Contains(err.Error(), tt.cycle)) {
+				t.Errorf("Sort error = %v, want cycle %q", err, tt.cycle)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Sort (-want +got):\n%s", diff)
