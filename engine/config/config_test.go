@@ -78,23 +78,25 @@ func TestBasic(t *testing.T) {
 	creds := drivers.Credentials{Username: "cisco", Password: "s3cr3t-pass", Enable: "s3cr3t-pass", PrivateKey: key}
 	wantDevices := []*config.Device{
 		{
-			Name: "r1", Address: "device.r1", Host: "10.0.0.1", Port: 10022,
-			Platform: "cisco_iosxe", Driver: "ssh", Credentials: creds, CredentialsName: "lab",
-			Tags: []string{"core"}, Prompt: "^r1[>#]$", Timeout: 30 * time.Second,
-			KnownHosts: filepath.Join(dir, "known_hosts"),
+			Name: "r1", Address: "device.r1",
+			Connection: config.Connection{Host: "10.0.0.1", Port: 10022, Credentials: creds, CredentialsName: "lab",
+				Timeout: 30 * time.Second, KnownHosts: filepath.Join(dir, "known_hosts")},
+			Platform: "cisco_iosxe", Driver: "ssh", Tags: []string{"core"}, Prompt: "^r1[>#]$",
 			Sim: config.SimSettings{
 				Password: ptr("other"), Latency: 200 * time.Millisecond, BannerDelay: time.Second,
 				HangOn: []string{"show tech"}, PageLength: 24,
 			},
 		},
 		{
-			Name: "e1", Address: `device.edge["e1"]`, Host: "10.0.1.1", Port: 22,
-			Platform: "cisco_nxos", Driver: "ssh", Credentials: creds, CredentialsName: "lab",
+			Name: "e1", Address: `device.edge["e1"]`,
+			Connection: config.Connection{Host: "10.0.1.1", Port: 22, Credentials: creds, CredentialsName: "lab"},
+			Platform:   "cisco_nxos", Driver: "ssh",
 			Tags: []string{"e1", "edge"},
 		},
 		{
-			Name: "e2", Address: `device.edge["e2"]`, Host: "10.0.1.2", Port: 22,
-			Platform: "arista_eos", Driver: "ssh", Credentials: creds, CredentialsName: "lab",
+			Name: "e2", Address: `device.edge["e2"]`,
+			Connection: config.Connection{Host: "10.0.1.2", Port: 22, Credentials: creds, CredentialsName: "lab"},
+			Platform:   "arista_eos", Driver: "ssh",
 			Tags: []string{"e2", "edge"},
 		},
 	}

@@ -36,10 +36,10 @@ func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 
 	bastion := drivers.Credentials{Username: "jump", Password: "b4stion-pass"}
 	wantJumps := []*config.JumpHost{
-		{Name: "dc1", Host: "bastion.dc1.example", Port: 2222, Credentials: bastion, CredentialsName: "bastion",
-			KnownHosts: filepath.Join(dir, "known_hosts"), Timeout: 5 * time.Second},
-		{Name: "inner", Host: "10.1.0.1", Port: 22, Credentials: bastion, CredentialsName: "bastion",
-			HostKeys: []string{testFP}, Algorithms: drivers.Algorithms{Ciphers: []string{"aes128-cbc"}}, Via: "dc1"},
+		{Name: "dc1", Connection: config.Connection{Host: "bastion.dc1.example", Port: 2222, Credentials: bastion, CredentialsName: "bastion",
+			KnownHosts: filepath.Join(dir, "known_hosts"), Timeout: 5 * time.Second}},
+		{Name: "inner", Connection: config.Connection{Host: "10.1.0.1", Port: 22, Credentials: bastion, CredentialsName: "bastion",
+			HostKeys: []string{testFP}, Algorithms: drivers.Algorithms{Ciphers: []string{"aes128-cbc"}}, Via: "dc1"}},
 	}
 	if diff := cmp.Diff(wantJumps, rb.JumpHosts, cmpopts.IgnoreFields(config.JumpHost{}, "DeclRange"), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("JumpHosts (-want +got):\n%s", diff)
