@@ -97,25 +97,22 @@ func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 func decodeDependsOn(expr hcl.Expression) ([]hcl.Traversal, hcl.Diagnostics) {
 	exprs, diags := hcl.ExprList(expr)
 	var out []hcl.Traversal
+	bad := func(rng hcl.Range, detail string) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid depends_on reference",
+			Detail:   detail,
+			Subject:  rng.Ptr(),
+		})
+	}
 	for _, x := range exprs {
 		tr, ds := hcl.AbsTraversalForExpr(x)
 		if ds.HasErrors() {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid depends_on reference",
-				Detail:   "depends_on lists references to command blocks, such as command.backup.",
-				Subject:  x.Range().Ptr(),
-			})
+			bad(x.Range(), "depends_on lists references to command blocks, such as command.backup.")
 			continue
 		}
-		_, isAttr := tr[len(tr)-1].(hcl.TraverseAttr)
-		if (tr.RootName() != "command" && tr.RootName() != "config") || len(tr) != 2 || !isAttr {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid depends_on reference",
-				Detail:   "Only command and config blocks can be listed in depends_on, as command.NAME or config.NAME.",
-				Subject:  tr.SourceRange().Ptr(),
-			})
+		if _, ok := traversalAddr(tr); !ok {
+			bad(tr.SourceRange(), "Only command and config blocks can be listed in depends_on, as command.NAME or config.NAME.")
 			continue
 		}
 		out = append(out, tr)
@@ -155,19 +152,10 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 		}
 	}
 
-	if c.Devices == nil {
-		for _, d := range devices {
-			cmd.Devices = append(cmd.Devices, d.Name)
-		}
-	} else {
-		names, ds := e.selectDevices(ctx, c.Devices, devices)
-		diags = append(diags, ds...)
-		cmd.Devices = names
-	}
-
-	deps, ds := e.dependsOn(c.DependsOn, cmd.Addr().String(), cmd.DependsOnRanges)
+	cmd.Devices, ds = e.selectDevices(ctx, c.Devices, devices)
 	diags = append(diags, ds...)
-	cmd.DependsOn = deps
+	cmd.DependsOn, ds = e.dependsOn(c.DependsOn, cmd.Addr(), cmd.DependsOnRanges)
+	diags = append(diags, ds...)
 
 	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
 	diags = append(diags, ds...)
@@ -266,8 +254,16 @@ func (e *evaluator) evalExpect(ctx *hcl.EvalContext, expr hcl.Expression) ([]dri
 }
 
 // selectDevices reads a devices argument: devices (device.r1), maps of them
-// (device.r), device names, or lists, sets and tuples of any of these.
+// (device.r), device names, or lists, sets and tuples of any of these. No
+// argument selects every device.
 func (e *evaluator) selectDevices(ctx *hcl.EvalContext, expr hcl.Expression, devices []*Device) ([]string, hcl.Diagnostics) {
+	if expr == nil {
+		var all []string
+		for _, d := range devices {
+			all = append(all, d.Name)
+		}
+		return all, nil
+	}
 	val, diags := e.eval(ctx, expr, cty.DynamicPseudoType, "devices")
 	if diags.HasErrors() {
 		return nil, diags

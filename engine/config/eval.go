@@ -314,6 +314,16 @@ type scope struct {
 	self     bool // in a config block's text and absent: the device
 }
 
+// referenceNouns are what messages call the things expressions refer to by
+// name.
+var referenceNouns = map[string]string{
+	"var":         "input variable",
+	"local":       "local value",
+	"credentials": "credentials block",
+	"device":      "device block",
+	"command":     "command block",
+}
+
 var referenceHelp = "References start with var., local., credentials., device., each. (in blocks with for_each), path.root, or command. (in outputs)."
 
 // refs lists the references of expr and reports those to things that are
@@ -352,29 +362,13 @@ func (e *evaluator) refs(expr hcl.Expression, sc scope) ([]ref, hcl.Diagnostics)
 			bad(rng, "Invalid reference", fmt.Sprintf("A reference to %s must be followed by a name, as in %s.example.", root, root))
 			continue
 		}
-		var declared bool
-		var what string
 		switch root {
-		case "var":
-			_, declared = e.m.variables[attr]
-			what = "input variable"
-		case "local":
-			_, declared = e.m.locals[attr]
-			what = "local value"
-		case "credentials":
-			_, declared = e.m.credentials[attr]
-			what = "credentials block"
-		case "device":
-			_, declared = e.m.devices[attr]
-			what = "device block"
 		case "command":
 			if !sc.commands {
 				bad(rng, "Command results are not available here",
 					"Command outputs are known only after apply, so only output blocks can refer to command.NAME. To run a command after another, use depends_on = [command.NAME].")
 				continue
 			}
-			_, declared = e.m.commands[attr]
-			what = "command block"
 		case "each":
 			if !sc.each {
 				bad(rng, `Reference to "each" outside for_each`, `each.key and each.value can only be used in a device block that sets for_each.`)
@@ -388,7 +382,8 @@ func (e *evaluator) refs(expr hcl.Expression, sc scope) ([]ref, hcl.Diagnostics)
 			}
 			continue
 		}
-		if !declared {
+		if !e.m.declares(root, attr) {
+			what := referenceNouns[root]
 			bad(rng, "Reference to undeclared "+what, fmt.Sprintf("No %s named %q is declared in this runbook.", what, attr))
 			continue
 		}

@@ -44,7 +44,7 @@ func (e *evaluator) checkVia() hcl.Diagnostics {
 		if v == nil {
 			return false
 		}
-		if _, ok := e.m.jumpHosts[v.Name]; ok {
+		if e.m.declares("jump_host", v.Name) {
 			return false
 		}
 		diags = append(diags, &hcl.Diagnostic{

@@ -184,6 +184,30 @@ func register[T any](block *hcl.Block, decode func(*hcl.Block) (T, hcl.Diagnosti
 	return diags
 }
 
+// declares reports whether the runbook declares what a reference
+// kind.NAME names: kind is var, local, credentials, device, command, config
+// or jump_host. It is the one check of references for being declared.
+func (m *Module) declares(kind, name string) bool {
+	var ok bool
+	switch kind {
+	case "var":
+		_, ok = m.variables[name]
+	case "local":
+		_, ok = m.locals[name]
+	case "credentials":
+		_, ok = m.credentials[name]
+	case "device":
+		_, ok = m.devices[name]
+	case string(KindCommand):
+		_, ok = m.commands[name]
+	case string(KindConfig):
+		_, ok = m.configs[name]
+	case "jump_host":
+		_, ok = m.jumpHosts[name]
+	}
+	return ok
+}
+
 func duplicate(block *hcl.Block, typ, name string, prev hcl.Range) *hcl.Diagnostic {
 	if name == "" {
 		return &hcl.Diagnostic{
