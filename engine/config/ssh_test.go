@@ -1,7 +1,6 @@
 package config_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine/config"
@@ -24,11 +22,7 @@ const (
 func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join("testdata", "ssh")
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatal(diagText(parser, diags))
-	}
+	parser, m := loadModule(t, dir)
 	rb, diags := m.Evaluate(config.Inputs{}, testOptions)
 	if diags.HasErrors() {
 		t.Fatal(diagText(parser, diags))
@@ -119,8 +113,7 @@ func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 
 func TestLegacyWarningForEach(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.hcl"), `
+	dir := writeRunbook(t, `
 device "old" {
   for_each = { a = "aes128-cbc", b = "aes128-cbc", c = "3des-cbc" }
   host     = each.key
@@ -129,12 +122,8 @@ device "old" {
   }
 }
 `)
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatal(diagText(parser, diags))
-	}
-	_, diags = m.Evaluate(config.Inputs{}, testOptions)
+	parser, m := loadModule(t, dir)
+	_, diags := m.Evaluate(config.Inputs{}, testOptions)
 	if diags.HasErrors() {
 		t.Fatal(diagText(parser, diags))
 	}
@@ -148,12 +137,5 @@ device "old" {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }
