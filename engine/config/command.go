@@ -201,44 +201,29 @@ func (e *evaluator) evalExpect(ctx *hcl.EvalContext, expr hcl.Expression) ([]dri
 	}
 	var out []drivers.Expect
 	seen := map[string]bool{}
+	const regexpDetail = "An expect prompt is a regular expression matched against the end of the output: %s. Escape brackets as \\[confirm\\]."
 	for _, it := range items {
-		if it.prompt.IsNull() {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid expect prompt",
-				Detail:   "An expect prompt must be a regular expression, not null.",
-				Subject:  it.prng.Ptr(),
-			})
-			continue
-		}
-		if it.prompt.HasMark(markSensitive) {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid expect prompt",
-				Detail:   "An expect prompt is shown in plans and transcripts, so it cannot be sensitive; only answers can.",
-				Subject:  it.prng.Ptr(),
-			})
-			continue
-		}
 		prompt := plainString(it.prompt)
-		if _, err := regexp.Compile(prompt); err != nil || prompt == "" {
-			why := "it must not be empty"
-			if err != nil {
-				why = err.Error()
-			}
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid expect prompt",
-				Detail:   fmt.Sprintf("An expect prompt is a regular expression matched against the end of the output: %s. Escape brackets as \\[confirm\\].", why),
-				Subject:  it.prng.Ptr(),
-			})
-			continue
+		_, err := regexp.Compile(prompt)
+		summary, detail := "Invalid expect prompt", ""
+		switch {
+		case it.prompt.IsNull():
+			detail = "An expect prompt must be a regular expression, not null."
+		case it.prompt.HasMark(markSensitive):
+			detail = "An expect prompt is shown in plans and transcripts, so it cannot be sensitive; only answers can."
+		case err != nil:
+			detail = fmt.Sprintf(regexpDetail, err)
+		case prompt == "":
+			detail = fmt.Sprintf(regexpDetail, "it must not be empty")
+		case seen[prompt]:
+			summary = "Duplicate expect prompt"
+			detail = fmt.Sprintf("The prompt %q is listed twice; only the first answer would ever be sent.", prompt)
 		}
-		if seen[prompt] {
+		if detail != "" {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Duplicate expect prompt",
-				Detail:   fmt.Sprintf("The prompt %q is listed twice; only the first answer would ever be sent.", prompt),
+				Summary:  summary,
+				Detail:   detail,
 				Subject:  it.prng.Ptr(),
 			})
 			continue

@@ -136,20 +136,11 @@ func (e *evaluator) evalConnection(ctx *hcl.EvalContext, c *ConnectionConfig, de
 			Subject:  rangeOf(c.Host, declRange).Ptr(),
 		})
 	}
-	if n, ok, ds := e.intAttr(ctx, c.Port, "port"); ok {
-		if n < 1 || n > 65535 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid port",
-				Detail:   "A port must be between 1 and 65535.",
-				Subject:  c.Port.Range().Ptr(),
-			})
-		}
+	n, ok, ds := e.intAttrIn(ctx, c.Port, "port", 1, 65535, "Invalid port", "A port must be between 1 and 65535.")
+	diags = append(diags, ds...)
+	if ok {
 		conn.Port = n
-	} else {
-		diags = append(diags, ds...)
 	}
-	var ds hcl.Diagnostics
 	conn.CredentialsName, conn.Credentials, ds = e.credentialsRef(ctx, c.Credentials)
 	diags = append(diags, ds...)
 	conn.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")

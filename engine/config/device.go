@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -434,19 +435,8 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 			sim.Config = plainString(v)
 		}
 	}
-	if n, ok, ds := e.intAttr(ctx, s.PageLength, "page_length"); ok {
-		if n < 0 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid page_length",
-				Detail:   "page_length must not be negative; 0 turns paging off.",
-				Subject:  s.PageLength.Range().Ptr(),
-			})
-		}
-		sim.PageLength = n
-	} else {
-		diags = append(diags, ds...)
-	}
+	sim.PageLength, _, ds = e.intAttrIn(ctx, s.PageLength, "page_length", 0, math.MaxInt32, "Invalid page_length", "page_length must not be negative; 0 turns paging off.")
+	diags = append(diags, ds...)
 	return sim, diags
 }
 

@@ -466,6 +466,21 @@ func (e *evaluator) intAttr(ctx *hcl.EvalContext, expr hcl.Expression, name stri
 	return int(i), true, diags
 }
 
+// intAttrIn is intAttr for a number that must lie between lo and hi; one
+// outside them is reported with summary and detail, and still returned.
+func (e *evaluator) intAttrIn(ctx *hcl.EvalContext, expr hcl.Expression, name string, lo, hi int, summary, detail string) (int, bool, hcl.Diagnostics) {
+	n, ok, diags := e.intAttr(ctx, expr, name)
+	if ok && (n < lo || n > hi) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  summary,
+			Detail:   detail,
+			Subject:  expr.Range().Ptr(),
+		})
+	}
+	return n, ok, diags
+}
+
 // durationAttr evaluates a duration such as "30s"; not set is 0.
 func (e *evaluator) durationAttr(ctx *hcl.EvalContext, expr hcl.Expression, name string) (time.Duration, hcl.Diagnostics) {
 	v, diags := e.eval(ctx, expr, cty.String, name)
