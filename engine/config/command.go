@@ -46,14 +46,7 @@ type Command struct {
 }
 
 var commandSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "devices"},
-		{Name: "commands"},
-		{Name: "configure"},
-		{Name: "depends_on"},
-		{Name: "timeout"},
-		{Name: "expect"},
-	},
+	Attributes: attributes("devices", "commands", "configure", "depends_on", "timeout", "expect"),
 }
 
 // exprs lists the block's expressions, whose references are checked

@@ -66,18 +66,9 @@ func (c *Connection) Target(name string) drivers.Target {
 }
 
 // connectionAttributes are the attributes of ConnectionConfig, in both the
-// device and the jump_host schema; each block's schema says which are
-// required.
-var connectionAttributes = []hcl.AttributeSchema{
-	{Name: "host", Required: true},
-	{Name: "port"},
-	{Name: "credentials"},
-	{Name: "known_hosts"},
-	{Name: "host_key"},
-	{Name: "insecure_skip_host_key"},
-	{Name: "timeout"},
-	{Name: "via"},
-}
+// device and the jump_host schema.
+var connectionAttributes = append([]hcl.AttributeSchema{{Name: "host", Required: true}},
+	attributes("port", "credentials", "known_hosts", "host_key", "insecure_skip_host_key", "timeout", "via")...)
 
 // decodeConnection reads the connection attributes and the ssh block from
 // a block's content; it leaves the other blocks to the caller.

@@ -52,16 +52,7 @@ type Desired struct {
 }
 
 var desiredSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "devices"},
-		{Name: "text"},
-		{Name: "absent"},
-		{Name: "match"},
-		{Name: "save"},
-		{Name: "rollback"},
-		{Name: "timeout"},
-		{Name: "depends_on"},
-	},
+	Attributes: attributes("devices", "text", "absent", "match", "save", "rollback", "timeout", "depends_on"),
 }
 
 func decodeDesiredBlock(block *hcl.Block) (*DesiredConfig, hcl.Diagnostics) {

@@ -89,27 +89,13 @@ type SimSettings struct {
 var deviceSchema = &hcl.BodySchema{
 	// for_each first, then in the order did-you-mean suggestions prefer
 	// on a tie (port before prompt).
-	Attributes: append(append([]hcl.AttributeSchema{{Name: "for_each"}}, connectionAttributes...),
-		hcl.AttributeSchema{Name: "platform"},
-		hcl.AttributeSchema{Name: "driver"},
-		hcl.AttributeSchema{Name: "tags"},
-		hcl.AttributeSchema{Name: "prompt"},
-	),
+	Attributes: append(append(attributes("for_each"), connectionAttributes...),
+		attributes("platform", "driver", "tags", "prompt")...),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}, {Type: "ssh"}},
 }
 
 var simSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "password"},
-		{Name: "enable"},
-		{Name: "latency"},
-		{Name: "banner_delay"},
-		{Name: "hang_on"},
-		{Name: "drop_on"},
-		{Name: "page_length"},
-		{Name: "config"},
-		{Name: "reject_lines"},
-	},
+	Attributes: attributes("password", "enable", "latency", "banner_delay", "hang_on", "drop_on", "page_length", "config", "reject_lines"),
 }
 
 // deviceType is the type of a device in expressions: device.r1, or each

@@ -208,6 +208,15 @@ func (m *Module) declares(kind, name string) bool {
 	return ok
 }
 
+// attributes lists optional attributes for a block's schema.
+func attributes(names ...string) []hcl.AttributeSchema {
+	out := make([]hcl.AttributeSchema, len(names))
+	for i, n := range names {
+		out[i] = hcl.AttributeSchema{Name: n}
+	}
+	return out
+}
+
 func duplicate(block *hcl.Block, typ, name string, prev hcl.Range) *hcl.Diagnostic {
 	if name == "" {
 		return &hcl.Diagnostic{

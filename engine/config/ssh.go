@@ -24,12 +24,7 @@ type SSHConfig struct {
 }
 
 var sshSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "key_exchanges"},
-		{Name: "ciphers"},
-		{Name: "host_key_algorithms"},
-		{Name: "macs"},
-	},
+	Attributes: attributes("key_exchanges", "ciphers", "host_key_algorithms", "macs"),
 }
 
 func decodeSSHBlock(block *hcl.Block) (*SSHConfig, hcl.Diagnostics) {
