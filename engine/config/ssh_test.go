@@ -41,6 +41,11 @@ func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 	if j := rb.JumpHost("inner"); j == nil || j.Address() != "jump_host.inner" || j.DeclRange.Start.Line != 25 {
 		t.Errorf("JumpHost(inner) = %+v", j)
 	}
+	wantTarget := drivers.Target{Name: "jump_host.inner", Host: "10.1.0.1", Port: 22, Credentials: bastion,
+		HostKeys: []string{testFP}, Algorithms: drivers.Algorithms{Ciphers: []string{"aes128-cbc"}}}
+	if diff := cmp.Diff(wantTarget, rb.JumpHost("inner").Target("jump_host.inner")); diff != "" {
+		t.Errorf("Target (-want +got):\n%s", diff)
+	}
 
 	type dev struct {
 		Name, Via  string
