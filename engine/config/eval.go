@@ -183,17 +183,19 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	byKey := map[string]*node{}
 	// An edge dep → n: n refers to dep, so dep is evaluated first. Nodes
-	// are added in declaration order, which Sort keeps where it can.
+	// are all added, in declaration order, before the edges, so that Sort
+	// and cyclesAsWritten see that order.
 	g := graph.New()
 	failed := map[string]bool{}
 	e.failed = failed
+	var edges [][2]string
 	add := func(n *node, refs []ref, bad bool) {
 		byKey[n.key()] = n
 		g.Add(n.key())
 		failed[n.key()] = bad
 		for _, r := range refs {
 			if r.kind == "local" || r.kind == "credentials" || r.kind == "device" {
-				g.Connect(r.kind+"."+r.name, n.key())
+				edges = append(edges, [2]string{r.kind + "." + r.name, n.key()})
 			}
 		}
 	}
@@ -214,14 +216,10 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 		add(&node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}, append(refs, more...), ds.HasErrors() || ds2.HasErrors())
 	}
 
-	for _, c := range g.Cycles() {
-		// The graph's edges point from a value to those that refer to it;
-		// the message follows references, so the cycle is read backwards,
-		// still starting at its smallest node.
-		cycle := []string{c[0]}
-		for i := len(c) - 1; i > 0; i-- {
-			cycle = append(cycle, c[i])
-		}
+	for _, e := range edges {
+		g.Connect(e[0], e[1])
+	}
+	for _, cycle := range cyclesAsWritten(g) {
 		for _, k := range cycle {
 			failed[k] = true
 		}
@@ -263,6 +261,32 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// cyclesAsWritten lists the cycles of g, whose edges point from a value to
+// those that refer to it, as a reader follows them: each value refers to
+// the next. Each starts at the node added to g first, the one declared
+// first, so the message names the loop from where the reader meets it.
+func cyclesAsWritten(g *graph.Graph) [][]string {
+	pos := map[string]int{}
+	for i, n := range g.Nodes() {
+		pos[n] = i
+	}
+	var out [][]string
+	for _, c := range g.Cycles() {
+		r := make([]string, len(c))
+		for i := range c {
+			r[i] = c[(len(c)-i)%len(c)]
+		}
+		first := 0
+		for i := range r {
+			if pos[r[i]] < pos[r[first]] {
+				first = i
+			}
+		}
+		out = append(out, append(r[first:], r[:first]...))
+	}
+	return out
 }
 
 // allRefs is refs for several expressions of one block.

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
+
+	"github.com/netrun/netrun/engine/graph"
 )
 
 // JumpHostConfig is a jump_host block: a bastion that devices (and other
@@ -58,41 +60,28 @@ func (e *evaluator) checkVia() hcl.Diagnostics {
 	for _, d := range e.m.Devices {
 		undeclared(d.Via)
 	}
-	bad := map[string]bool{}
+	// Each jump host is reached through at most one other, so every cycle
+	// is a simple loop, reported once from its first host.
+	g := graph.New()
 	for _, j := range e.m.JumpHosts {
-		bad[j.Name] = undeclared(j.Via)
+		g.Add(j.Name)
 	}
-	// Each jump host has at most one via, so a cycle is found by following
-	// the chain from every host; it is reported once, from its first host
-	// in declaration order.
-	reported := map[string]bool{}
 	for _, j := range e.m.JumpHosts {
-		chain := []string{j.Name}
-		seen := map[string]bool{j.Name: true}
-		for cur := j; cur.Via != nil && !bad[cur.Name]; {
-			next := e.m.jumpHosts[cur.Via.Name]
-			if seen[next.Name] {
-				if next.Name == j.Name && !reported[j.Name] {
-					for _, n := range chain {
-						reported[n] = true
-					}
-					addrs := make([]string, 0, len(chain)+1)
-					for _, n := range append(chain, j.Name) {
-						addrs = append(addrs, "jump_host."+n)
-					}
-					diags = append(diags, &hcl.Diagnostic{
-						Severity: hcl.DiagError,
-						Summary:  "Cycle in jump hosts",
-						Detail:   fmt.Sprintf("These jump hosts are each reached through the next, so none can be reached: %s.", strings.Join(addrs, " -> ")),
-						Subject:  j.Via.Range.Ptr(),
-					})
-				}
-				break
-			}
-			seen[next.Name] = true
-			chain = append(chain, next.Name)
-			cur = next
+		if j.Via != nil && !undeclared(j.Via) {
+			g.Connect(j.Via.Name, j.Name)
 		}
+	}
+	for _, cycle := range cyclesAsWritten(g) {
+		addrs := make([]string, 0, len(cycle)+1)
+		for _, n := range append(cycle, cycle[0]) {
+			addrs = append(addrs, "jump_host."+n)
+		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cycle in jump hosts",
+			Detail:   fmt.Sprintf("These jump hosts are each reached through the next, so none can be reached: %s.", strings.Join(addrs, " -> ")),
+			Subject:  e.m.jumpHosts[cycle[0]].Via.Range.Ptr(),
+		})
 	}
 	return diags
 }
