@@ -216,8 +216,8 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 		add(&node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}, append(refs, more...), ds.HasErrors() || ds2.HasErrors())
 	}
 
-	for _, e := range edges {
-		g.Connect(e[0], e[1])
+	for _, edge := range edges {
+		g.Connect(edge[0], edge[1])
 	}
 	for _, cycle := range cyclesAsWritten(g) {
 		for _, k := range cycle {
