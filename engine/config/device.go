@@ -402,12 +402,7 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 	sim.BannerDelay, ds = e.durationAttr(ctx, s.BannerDelay, "banner_delay")
 	diags = append(diags, ds...)
 	list := func(expr hcl.Expression, attr string) []string {
-		v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
-		diags = append(diags, ds...)
-		if ds.HasErrors() || v.IsNull() {
-			return nil
-		}
-		out, ds := plainStrings(v, expr, attr)
+		out, ds := e.stringList(ctx, expr, attr)
 		diags = append(diags, ds...)
 		return out
 	}

@@ -541,6 +541,16 @@ func plainBool(v cty.Value) bool {
 	return !v.IsNull() && v.IsKnown() && v.Type() == cty.Bool && v.True()
 }
 
+// stringList evaluates an optional list of strings.
+func (e *evaluator) stringList(ctx *hcl.EvalContext, expr hcl.Expression, name string) ([]string, hcl.Diagnostics) {
+	v, diags := e.eval(ctx, expr, cty.List(cty.String), name)
+	if diags.HasErrors() || v.IsNull() {
+		return nil, diags
+	}
+	out, ds := plainStrings(v, expr, name)
+	return out, append(diags, ds...)
+}
+
 // plainStrings reads a list of strings, refusing null elements.
 func plainStrings(v cty.Value, expr hcl.Expression, name string) ([]string, hcl.Diagnostics) {
 	v, _ = v.UnmarkDeep()

@@ -54,12 +54,7 @@ func (e *evaluator) evalSSH(ctx *hcl.EvalContext, s *SSHConfig) (drivers.Algorit
 	var diags hcl.Diagnostics
 	known := e.opts.Algorithms
 	list := func(expr hcl.Expression, attr, what string, known []string) []string {
-		v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
-		diags = append(diags, ds...)
-		if ds.HasErrors() || v.IsNull() {
-			return nil
-		}
-		names, ds := plainStrings(v, expr, attr)
+		names, ds := e.stringList(ctx, expr, attr)
 		diags = append(diags, ds...)
 		for _, n := range names {
 			if ds := checkName(expr, s.DeclRange, what, n, known); ds.HasErrors() {
