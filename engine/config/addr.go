@@ -1,6 +1,10 @@
 package config
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/hashicorp/hcl/v2"
+)
 
 // Kind is the kind of block a task comes from.
 type Kind string
@@ -28,6 +32,22 @@ func ParseAddr(s string) (a Addr, ok bool) {
 	case KindCommand, KindConfig:
 		if found && name != "" {
 			return Addr{Kind: Kind(kind), Name: name}, true
+		}
+	}
+	return Addr{}, false
+}
+
+// traversalAddr reads a reference written command.NAME or config.NAME, as
+// in depends_on; ok is false for anything else.
+func traversalAddr(tr hcl.Traversal) (a Addr, ok bool) {
+	if len(tr) != 2 {
+		return Addr{}, false
+	}
+	attr, isAttr := tr[1].(hcl.TraverseAttr)
+	switch kind := Kind(tr.RootName()); kind {
+	case KindCommand, KindConfig:
+		if isAttr {
+			return Addr{Kind: kind, Name: attr.Name}, true
 		}
 	}
 	return Addr{}, false

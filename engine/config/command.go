@@ -46,14 +46,7 @@ type Command struct {
 }
 
 var commandSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "devices"},
-		{Name: "commands"},
-		{Name: "configure"},
-		{Name: "depends_on"},
-		{Name: "timeout"},
-		{Name: "expect"},
-	},
+	Attributes: attributes("devices", "commands", "configure", "depends_on", "timeout", "expect"),
 }
 
 // exprs lists the block's expressions, whose references are checked
@@ -97,25 +90,22 @@ func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 func decodeDependsOn(expr hcl.Expression) ([]hcl.Traversal, hcl.Diagnostics) {
 	exprs, diags := hcl.ExprList(expr)
 	var out []hcl.Traversal
+	bad := func(rng hcl.Range, detail string) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Invalid depends_on reference",
+			Detail:   detail,
+			Subject:  rng.Ptr(),
+		})
+	}
 	for _, x := range exprs {
 		tr, ds := hcl.AbsTraversalForExpr(x)
 		if ds.HasErrors() {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid depends_on reference",
-				Detail:   "depends_on lists references to command blocks, such as command.backup.",
-				Subject:  x.Range().Ptr(),
-			})
+			bad(x.Range(), "depends_on lists references to command blocks, such as command.backup.")
 			continue
 		}
-		_, isAttr := tr[len(tr)-1].(hcl.TraverseAttr)
-		if (tr.RootName() != "command" && tr.RootName() != "config") || len(tr) != 2 || !isAttr {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid depends_on reference",
-				Detail:   "Only command and config blocks can be listed in depends_on, as command.NAME or config.NAME.",
-				Subject:  tr.SourceRange().Ptr(),
-			})
+		if _, ok := traversalAddr(tr); !ok {
+			bad(tr.SourceRange(), "Only command and config blocks can be listed in depends_on, as command.NAME or config.NAME.")
 			continue
 		}
 		out = append(out, tr)
@@ -155,19 +145,10 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 		}
 	}
 
-	if c.Devices == nil {
-		for _, d := range devices {
-			cmd.Devices = append(cmd.Devices, d.Name)
-		}
-	} else {
-		names, ds := e.selectDevices(ctx, c.Devices, devices)
-		diags = append(diags, ds...)
-		cmd.Devices = names
-	}
-
-	deps, ds := e.dependsOn(c.DependsOn, cmd.Addr().String(), cmd.DependsOnRanges)
+	cmd.Devices, ds = e.selectDevices(ctx, c.Devices, devices)
 	diags = append(diags, ds...)
-	cmd.DependsOn = deps
+	cmd.DependsOn, ds = e.dependsOn(c.DependsOn, cmd.Addr(), cmd.DependsOnRanges)
+	diags = append(diags, ds...)
 
 	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
 	diags = append(diags, ds...)
@@ -213,44 +194,29 @@ func (e *evaluator) evalExpect(ctx *hcl.EvalContext, expr hcl.Expression) ([]dri
 	}
 	var out []drivers.Expect
 	seen := map[string]bool{}
+	const regexpDetail = "An expect prompt is a regular expression matched against the end of the output: %s. Escape brackets as \\[confirm\\]."
 	for _, it := range items {
-		if it.prompt.IsNull() {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid expect prompt",
-				Detail:   "An expect prompt must be a regular expression, not null.",
-				Subject:  it.prng.Ptr(),
-			})
-			continue
-		}
-		if it.prompt.HasMark(markSensitive) {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid expect prompt",
-				Detail:   "An expect prompt is shown in plans and transcripts, so it cannot be sensitive; only answers can.",
-				Subject:  it.prng.Ptr(),
-			})
-			continue
-		}
 		prompt := plainString(it.prompt)
-		if _, err := regexp.Compile(prompt); err != nil || prompt == "" {
-			why := "it must not be empty"
-			if err != nil {
-				why = err.Error()
-			}
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid expect prompt",
-				Detail:   fmt.Sprintf("An expect prompt is a regular expression matched against the end of the output: %s. Escape brackets as \\[confirm\\].", why),
-				Subject:  it.prng.Ptr(),
-			})
-			continue
+		_, err := regexp.Compile(prompt)
+		summary, detail := "Invalid expect prompt", ""
+		switch {
+		case it.prompt.IsNull():
+			detail = "An expect prompt must be a regular expression, not null."
+		case it.prompt.HasMark(markSensitive):
+			detail = "An expect prompt is shown in plans and transcripts, so it cannot be sensitive; only answers can."
+		case err != nil:
+			detail = fmt.Sprintf(regexpDetail, err)
+		case prompt == "":
+			detail = fmt.Sprintf(regexpDetail, "it must not be empty")
+		case seen[prompt]:
+			summary = "Duplicate expect prompt"
+			detail = fmt.Sprintf("The prompt %q is listed twice; only the first answer would ever be sent.", prompt)
 		}
-		if seen[prompt] {
+		if detail != "" {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Duplicate expect prompt",
-				Detail:   fmt.Sprintf("The prompt %q is listed twice; only the first answer would ever be sent.", prompt),
+				Summary:  summary,
+				Detail:   detail,
 				Subject:  it.prng.Ptr(),
 			})
 			continue
@@ -266,8 +232,16 @@ func (e *evaluator) evalExpect(ctx *hcl.EvalContext, expr hcl.Expression) ([]dri
 }
 
 // selectDevices reads a devices argument: devices (device.r1), maps of them
-// (device.r), device names, or lists, sets and tuples of any of these.
+// (device.r), device names, or lists, sets and tuples of any of these. No
+// argument selects every device.
 func (e *evaluator) selectDevices(ctx *hcl.EvalContext, expr hcl.Expression, devices []*Device) ([]string, hcl.Diagnostics) {
+	if expr == nil {
+		var all []string
+		for _, d := range devices {
+			all = append(all, d.Name)
+		}
+		return all, nil
+	}
 	val, diags := e.eval(ctx, expr, cty.DynamicPseudoType, "devices")
 	if diags.HasErrors() {
 		return nil, diags

@@ -41,16 +41,34 @@ var fakeSchema = drivers.Schema{Attributes: []drivers.SchemaAttribute{
 // load loads and evaluates a runbook that must be valid.
 func load(t *testing.T, dir string, in config.Inputs) *config.Runbook {
 	t.Helper()
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatalf("Load(%s): %s", dir, diagText(parser, diags))
-	}
+	parser, m := loadModule(t, dir)
 	rb, diags := m.Evaluate(in, testOptions)
 	if diags.HasErrors() {
 		t.Fatalf("Evaluate(%s): %s", dir, diagText(parser, diags))
 	}
 	return rb
+}
+
+// loadModule loads dir and fails the test on errors; the parser lets
+// diagText show snippets.
+func loadModule(t *testing.T, dir string) (*hclparse.Parser, *config.Module) {
+	t.Helper()
+	parser := hclparse.NewParser()
+	m, diags := config.Load(parser, dir)
+	if diags.HasErrors() {
+		t.Fatalf("Load(%s): %s", dir, diagText(parser, diags))
+	}
+	return parser, m
+}
+
+// writeRunbook writes src as the main.hcl of a new directory, returned.
+func writeRunbook(t testing.TB, src string) string {
+	t.Helper()
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return dir
 }
 
 func diagText(parser *hclparse.Parser, diags hcl.Diagnostics) string {
@@ -78,23 +96,25 @@ func TestBasic(t *testing.T) {
 	creds := drivers.Credentials{Username: "cisco", Password: "s3cr3t-pass", Enable: "s3cr3t-pass", PrivateKey: key}
 	wantDevices := []*config.Device{
 		{
-			Name: "r1", Address: "device.r1", Host: "10.0.0.1", Port: 10022,
-			Platform: "cisco_iosxe", Driver: "ssh", Credentials: creds, CredentialsName: "lab",
-			Tags: []string{"core"}, Prompt: "^r1[>#]$", Timeout: 30 * time.Second,
-			KnownHosts: filepath.Join(dir, "known_hosts"),
+			Name: "r1", Address: "device.r1",
+			Connection: config.Connection{Host: "10.0.0.1", Port: 10022, Credentials: creds, CredentialsName: "lab",
+				Timeout: 30 * time.Second, KnownHosts: filepath.Join(dir, "known_hosts")},
+			Platform: "cisco_iosxe", Driver: "ssh", Tags: []string{"core"}, Prompt: "^r1[>#]$",
 			Sim: config.SimSettings{
 				Password: ptr("other"), Latency: 200 * time.Millisecond, BannerDelay: time.Second,
 				HangOn: []string{"show tech"}, PageLength: 24,
 			},
 		},
 		{
-			Name: "e1", Address: `device.edge["e1"]`, Host: "10.0.1.1", Port: 22,
-			Platform: "cisco_nxos", Driver: "ssh", Credentials: creds, CredentialsName: "lab",
+			Name: "e1", Address: `device.edge["e1"]`,
+			Connection: config.Connection{Host: "10.0.1.1", Port: 22, Credentials: creds, CredentialsName: "lab"},
+			Platform:   "cisco_nxos", Driver: "ssh",
 			Tags: []string{"e1", "edge"},
 		},
 		{
-			Name: "e2", Address: `device.edge["e2"]`, Host: "10.0.1.2", Port: 22,
-			Platform: "arista_eos", Driver: "ssh", Credentials: creds, CredentialsName: "lab",
+			Name: "e2", Address: `device.edge["e2"]`,
+			Connection: config.Connection{Host: "10.0.1.2", Port: 22, Credentials: creds, CredentialsName: "lab"},
+			Platform:   "arista_eos", Driver: "ssh",
 			Tags: []string{"e2", "edge"},
 		},
 	}
@@ -288,12 +308,8 @@ func TestInputErrors(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			parser := hclparse.NewParser()
-			m, diags := config.Load(parser, dir)
-			if diags.HasErrors() {
-				t.Fatal(diags.Error())
-			}
-			_, diags = m.Evaluate(tt.in, testOptions)
+			parser, m := loadModule(t, dir)
+			_, diags := m.Evaluate(tt.in, testOptions)
 			if !diags.HasErrors() {
 				t.Fatal("Evaluate succeeded, want an error")
 			}
@@ -323,12 +339,8 @@ func TestInputErrors(t *testing.T) {
 
 func TestUndeclaredVarFileValueWarns(t *testing.T) {
 	t.Parallel()
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, filepath.Join("testdata", "vars"))
-	if diags.HasErrors() {
-		t.Fatal(diags.Error())
-	}
-	_, diags = m.Evaluate(config.Inputs{VarFiles: []string{filepath.Join("testdata", "varfiles", "undeclared.hcl")}}, testOptions)
+	parser, m := loadModule(t, filepath.Join("testdata", "vars"))
+	_, diags := m.Evaluate(config.Inputs{VarFiles: []string{filepath.Join("testdata", "varfiles", "undeclared.hcl")}}, testOptions)
 	if diags.HasErrors() || len(diags) != 1 || diags[0].Severity != hcl.DiagWarning || diags[0].Subject.Start.Line != 1 {
 		t.Errorf("want one warning on line 1, got %s", diagText(parser, diags))
 	}
@@ -351,15 +363,11 @@ func TestFileFunctionHome(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(home, "host.txt"), []byte("10.9.9.9"), 0o600); err != nil {
 		t.Fatal(err)
 	}
-	dir := t.TempDir()
-	src := `device "r1" {
+	dir := writeRunbook(t, `device "r1" {
   host        = trimspace(file("~/host.txt"))
   known_hosts = "~/.ssh/known_hosts"
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
+`)
 	rb := load(t, dir, config.Inputs{})
 	d := rb.Devices[0]
 	if d.Host != "10.9.9.9" || d.KnownHosts != filepath.Join(home, ".ssh", "known_hosts") {

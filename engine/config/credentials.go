@@ -19,12 +19,7 @@ type CredentialsConfig struct {
 }
 
 var credentialsSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "username", Required: true},
-		{Name: "password"},
-		{Name: "enable"},
-		{Name: "private_key"},
-	},
+	Attributes: append([]hcl.AttributeSchema{{Name: "username", Required: true}}, attributes("password", "enable", "private_key")...),
 }
 
 // credentialsType is the type of credentials.NAME in expressions. The secret

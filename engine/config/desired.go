@@ -52,16 +52,7 @@ type Desired struct {
 }
 
 var desiredSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "devices"},
-		{Name: "text"},
-		{Name: "absent"},
-		{Name: "match"},
-		{Name: "save"},
-		{Name: "rollback"},
-		{Name: "timeout"},
-		{Name: "depends_on"},
-	},
+	Attributes: attributes("devices", "text", "absent", "match", "save", "rollback", "timeout", "depends_on"),
 }
 
 func decodeDesiredBlock(block *hcl.Block) (*DesiredConfig, hcl.Diagnostics) {
@@ -135,16 +126,9 @@ func (e *evaluator) evalDesired(c *DesiredConfig, devices []*Device) (*Desired, 
 	d.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
 	diags = append(diags, ds...)
 
-	if c.Devices == nil {
-		for _, dev := range devices {
-			d.Devices = append(d.Devices, dev.Name)
-		}
-	} else {
-		names, ds := e.selectDevices(ctx, c.Devices, devices)
-		diags = append(diags, ds...)
-		d.Devices = names
-	}
-	d.DependsOn, ds = e.dependsOn(c.DependsOn, d.Addr().String(), d.DependsOnRanges)
+	d.Devices, ds = e.selectDevices(ctx, c.Devices, devices)
+	diags = append(diags, ds...)
+	d.DependsOn, ds = e.dependsOn(c.DependsOn, d.Addr(), d.DependsOnRanges)
 	diags = append(diags, ds...)
 
 	// text and absent per device, with self bound to it. A diagnostic is
@@ -195,30 +179,22 @@ func (e *evaluator) allInstances() []*deviceInstance {
 
 // dependsOn resolves depends_on traversals to task addresses, reporting
 // undeclared blocks and a block depending on itself.
-func (e *evaluator) dependsOn(trs []hcl.Traversal, self string, ranges map[string]hcl.Range) ([]string, hcl.Diagnostics) {
+// decodeDependsOn has checked that each traversal is a task address.
+func (e *evaluator) dependsOn(trs []hcl.Traversal, self Addr, ranges map[string]hcl.Range) ([]string, hcl.Diagnostics) {
 	var out []string
 	var diags hcl.Diagnostics
 	for _, tr := range trs {
-		kind := tr.RootName()
-		name := tr[1].(hcl.TraverseAttr).Name
-		addr := Addr{Kind: Kind(kind), Name: name}.String()
+		a, _ := traversalAddr(tr)
 		rng := tr.SourceRange()
-		declared := false
-		switch kind {
-		case "command":
-			_, declared = e.m.commands[name]
-		case "config":
-			_, declared = e.m.configs[name]
-		}
 		switch {
-		case !declared:
+		case !e.m.declares(string(a.Kind), a.Name):
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
-				Summary:  "Reference to undeclared " + kind,
-				Detail:   fmt.Sprintf("No %s block named %q is declared.", kind, name),
+				Summary:  "Reference to undeclared " + string(a.Kind),
+				Detail:   fmt.Sprintf("No %s block named %q is declared.", a.Kind, a.Name),
 				Subject:  rng.Ptr(),
 			})
-		case addr == self:
+		case a == self:
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
 				Summary:  "Self-referential depends_on",
@@ -226,6 +202,7 @@ func (e *evaluator) dependsOn(trs []hcl.Traversal, self string, ranges map[strin
 				Subject:  rng.Ptr(),
 			})
 		default:
+			addr := a.String()
 			if _, dup := ranges[addr]; !dup {
 				out = append(out, addr)
 				ranges[addr] = rng

@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"math"
 	"regexp"
 	"slices"
 	"strings"
@@ -9,8 +10,6 @@ import (
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
-
-	"github.com/netrun/netrun/drivers"
 )
 
 // DeviceConfig is a device block. With for_each it declares one device per
@@ -18,21 +17,13 @@ import (
 type DeviceConfig struct {
 	Label string
 
-	ForEach             hcl.Expression // nil without for_each
-	Host                hcl.Expression
-	Port                hcl.Expression
-	Platform            hcl.Expression
-	Driver              hcl.Expression
-	Credentials         hcl.Expression
-	Tags                hcl.Expression
-	Prompt              hcl.Expression
-	Timeout             hcl.Expression
-	KnownHosts          hcl.Expression
-	InsecureSkipHostKey hcl.Expression
-	HostKey             hcl.Expression // nil when not set
-	SSH                 *SSHConfig     // nil without an ssh block
-	Via                 *ViaRef        // nil without via
-	Sim                 *SimConfig     // nil without a sim block
+	ConnectionConfig
+	ForEach  hcl.Expression // nil without for_each
+	Platform hcl.Expression
+	Driver   hcl.Expression
+	Tags     hcl.Expression
+	Prompt   hcl.Expression
+	Sim      *SimConfig // nil without a sim block
 	// Settings are the attributes netrun itself does not know: the
 	// driver's own settings, kept as source and checked against the
 	// driver's schema by Evaluate, once the driver is known.
@@ -64,29 +55,12 @@ type Device struct {
 	Name    string // the block label, or the for_each key
 	Address string // device.r1 or device.r["r1"]
 
-	Host     string
-	Port     int
+	Connection
 	Platform string
 	Driver   string
-
-	// Credentials are plain values, for the driver only.
-	Credentials     drivers.Credentials
-	CredentialsName string
-
-	Tags                []string
-	Prompt              string
-	Timeout             time.Duration
-	KnownHosts          string // absolute or relative to the working directory
-	InsecureSkipHostKey bool
-	// HostKeys pins the device's host key: public keys or SHA256
-	// fingerprints, from host_key.
-	HostKeys []string
-	// Algorithms are the legacy SSH algorithms the ssh block adds for this
-	// device only.
-	Algorithms drivers.Algorithms
-	// Via names the jump_host the device is reached through; "" is direct.
-	Via string
-	Sim SimSettings
+	Tags     []string
+	Prompt   string
+	Sim      SimSettings
 	// Settings are the driver-specific attributes, for drivers that declare
 	// a schema (plugins), converted to the declared types as JSON-like
 	// values: string, float64, bool, []any of strings, map[string]any of
@@ -113,36 +87,15 @@ type SimSettings struct {
 }
 
 var deviceSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "for_each"},
-		{Name: "host", Required: true},
-		{Name: "port"},
-		{Name: "platform"},
-		{Name: "driver"},
-		{Name: "credentials"},
-		{Name: "tags"},
-		{Name: "prompt"},
-		{Name: "timeout"},
-		{Name: "known_hosts"},
-		{Name: "insecure_skip_host_key"},
-		{Name: "host_key"},
-		{Name: "via"},
-	},
+	// for_each first, then in the order did-you-mean suggestions prefer
+	// on a tie (port before prompt).
+	Attributes: append(append(attributes("for_each"), connectionAttributes...),
+		attributes("platform", "driver", "tags", "prompt")...),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}, {Type: "ssh"}},
 }
 
 var simSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "password"},
-		{Name: "enable"},
-		{Name: "latency"},
-		{Name: "banner_delay"},
-		{Name: "hang_on"},
-		{Name: "drop_on"},
-		{Name: "page_length"},
-		{Name: "config"},
-		{Name: "reject_lines"},
-	},
+	Attributes: attributes("password", "enable", "latency", "banner_delay", "hang_on", "drop_on", "page_length", "config", "reject_lines"),
 }
 
 // deviceType is the type of a device in expressions: device.r1, or each
@@ -167,32 +120,16 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 			d.unset = append(d.unset, a.Name)
 		}
 	}
+	conn, ds := decodeConnection(content)
+	diags = append(diags, ds...)
+	d.ConnectionConfig = conn
 	d.ForEach = attrExpr(content, "for_each")
-	d.Host = attrExpr(content, "host")
-	d.Port = attrExpr(content, "port")
 	d.Platform = attrExpr(content, "platform")
 	d.Driver = attrExpr(content, "driver")
-	d.Credentials = attrExpr(content, "credentials")
 	d.Tags = attrExpr(content, "tags")
 	d.Prompt = attrExpr(content, "prompt")
-	d.Timeout = attrExpr(content, "timeout")
-	d.KnownHosts = attrExpr(content, "known_hosts")
-	d.InsecureSkipHostKey = attrExpr(content, "insecure_skip_host_key")
-	d.HostKey = attrExpr(content, "host_key")
-	if x := attrExpr(content, "via"); x != nil {
-		via, ds := decodeVia(x)
-		diags = append(diags, ds...)
-		d.Via = via
-	}
 	for _, b := range content.Blocks {
-		if b.Type == "ssh" {
-			if d.SSH != nil {
-				diags = append(diags, duplicate(b, "ssh", "", d.SSH.DeclRange))
-				continue
-			}
-			s, ds := decodeSSHBlock(b)
-			diags = append(diags, ds...)
-			d.SSH = s
+		if b.Type != "sim" {
 			continue
 		}
 		if d.Sim != nil {
@@ -219,9 +156,7 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 // exprs lists the expressions of the block other than for_each, for
 // finding references.
 func (d *DeviceConfig) exprs() []hcl.Expression {
-	out := []hcl.Expression{d.Host, d.Port, d.Platform, d.Driver, d.Credentials, d.Tags,
-		d.Prompt, d.Timeout, d.KnownHosts, d.InsecureSkipHostKey, d.HostKey}
-	out = append(out, d.SSH.exprs()...)
+	out := append(d.ConnectionConfig.exprs(), d.Platform, d.Driver, d.Tags, d.Prompt)
 	if s := d.Sim; s != nil {
 		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength, s.Config, s.RejectLines)
 	}
@@ -383,32 +318,10 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		return plainString(v), v
 	}
 
-	host, hostVal := str(d.Host, "host", "")
-	if host == "" && !diags.HasErrors() {
-		diags = append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Missing host",
-			Detail:   "A device needs a host name or address to connect to.",
-			Subject:  rangeOf(d.Host, d.DeclRange).Ptr(),
-		})
-	}
-	dev.Host = host
-
-	dev.Port = 22
-	portVal := cty.NumberIntVal(22)
-	if n, ok, ds := e.intAttr(ctx, d.Port, "port"); ok {
-		if n < 1 || n > 65535 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid port",
-				Detail:   "A port must be between 1 and 65535.",
-				Subject:  d.Port.Range().Ptr(),
-			})
-		}
-		dev.Port, portVal = n, cty.NumberIntVal(int64(n))
-	} else {
-		diags = append(diags, ds...)
-	}
+	conn, hostVal, ds := e.evalConnection(ctx, &d.ConnectionConfig, d.DeclRange, "device")
+	diags = append(diags, ds...)
+	dev.Connection = conn
+	portVal := cty.NumberIntVal(int64(dev.Port))
 
 	var platformVal, driverVal cty.Value
 	if dev.Platform, platformVal = str(d.Platform, "platform", e.opts.DefaultPlatform); ok {
@@ -429,10 +342,6 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		diags = append(diags, ds...)
 	}
 
-	var ds hcl.Diagnostics
-	dev.CredentialsName, dev.Credentials, ds = e.credentialsRef(ctx, d.Credentials)
-	diags = append(diags, ds...)
-
 	tagsVal := cty.ListValEmpty(cty.String)
 	if v, ds := e.eval(ctx, d.Tags, cty.List(cty.String), "tags"); ds.HasErrors() {
 		diags = append(diags, ds...)
@@ -451,23 +360,6 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 				Subject:  d.Prompt.Range().Ptr(),
 			})
 		}
-	}
-	dev.Timeout, ds = e.durationAttr(ctx, d.Timeout, "timeout")
-	diags = append(diags, ds...)
-	if kh, _ := str(d.KnownHosts, "known_hosts", ""); kh != "" {
-		dev.KnownHosts = expandPath(e.m.Dir, kh)
-	}
-	if v, ds := e.eval(ctx, d.InsecureSkipHostKey, cty.Bool, "insecure_skip_host_key"); ds.HasErrors() {
-		diags = append(diags, ds...)
-	} else if !v.IsNull() {
-		dev.InsecureSkipHostKey = plainBool(v)
-	}
-	dev.HostKeys, ds = e.hostKeys(ctx, d.HostKey, dev.InsecureSkipHostKey, d.InsecureSkipHostKey)
-	diags = append(diags, ds...)
-	dev.Algorithms, ds = e.evalSSH(ctx, d.SSH)
-	diags = append(diags, ds...)
-	if d.Via != nil {
-		dev.Via = d.Via.Name
 	}
 
 	if d.Sim != nil {
@@ -510,12 +402,7 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 	sim.BannerDelay, ds = e.durationAttr(ctx, s.BannerDelay, "banner_delay")
 	diags = append(diags, ds...)
 	list := func(expr hcl.Expression, attr string) []string {
-		v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
-		diags = append(diags, ds...)
-		if ds.HasErrors() || v.IsNull() {
-			return nil
-		}
-		out, ds := plainStrings(v, expr, attr)
+		out, ds := e.stringList(ctx, expr, attr)
 		diags = append(diags, ds...)
 		return out
 	}
@@ -529,19 +416,8 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 			sim.Config = plainString(v)
 		}
 	}
-	if n, ok, ds := e.intAttr(ctx, s.PageLength, "page_length"); ok {
-		if n < 0 {
-			diags = append(diags, &hcl.Diagnostic{
-				Severity: hcl.DiagError,
-				Summary:  "Invalid page_length",
-				Detail:   "page_length must not be negative; 0 turns paging off.",
-				Subject:  s.PageLength.Range().Ptr(),
-			})
-		}
-		sim.PageLength = n
-	} else {
-		diags = append(diags, ds...)
-	}
+	sim.PageLength, _, ds = e.intAttrIn(ctx, s.PageLength, "page_length", 0, math.MaxInt32, "Invalid page_length", "page_length must not be negative; 0 turns paging off.")
+	diags = append(diags, ds...)
 	return sim, diags
 }
 

@@ -7,7 +7,8 @@
 // values (variables declared sensitive and credential secrets) are marked
 // while they are cty values and never appear in diagnostic text.
 //
-// The package does not connect to devices, order work or run it: that is the
-// engine's job. It only knows command outputs when the engine hands them back
-// to EvalOutputs.
+// Locals, credentials and devices are evaluated in the order their
+// references require, found with engine/graph. The package does not connect
+// to devices, order work or run it: that is the engine's job. It only knows
+// command outputs when the engine hands them back to EvalOutputs.
 package config

@@ -1,13 +1,11 @@
 package config_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
-	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/engine/config"
 )
@@ -50,24 +48,16 @@ func TestDriverSettings(t *testing.T) {
 // instance.
 func TestDriverSettingsErrorsOncePerBlock(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `device "h" {
+	dir := writeRunbook(t, `device "h" {
   for_each = toset(["a", "b", "c"])
   host     = each.key
   driver   = "fake"
   token    = "t"
   shel     = "/bin/sh"
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatalf("Load: %s", diagText(parser, diags))
-	}
-	_, diags = m.Evaluate(config.Inputs{}, testOptions)
+`)
+	parser, m := loadModule(t, dir)
+	_, diags := m.Evaluate(config.Inputs{}, testOptions)
 	if len(diags) != 1 || !strings.Contains(diags[0].Detail, `Did you mean "shell"?`) {
 		t.Errorf("want one diagnostic suggesting shell, got %d:\n%s", len(diags), diagText(parser, diags))
 	}
@@ -77,24 +67,16 @@ func TestDriverSettingsErrorsOncePerBlock(t *testing.T) {
 // netrun does not know, whatever LoadOptions.Schemas holds for others.
 func TestDriverSettingsNeedSchema(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	src := `device "r1" {
+	dir := writeRunbook(t, `device "r1" {
   host   = "10.0.0.1"
   driver = "fake"
   token  = "t"
 }
-`
-	if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatalf("Load: %s", diagText(parser, diags))
-	}
+`)
+	parser, m := loadModule(t, dir)
 	opts := testOptions
 	opts.Schemas = nil
-	_, diags = m.Evaluate(config.Inputs{}, opts)
+	_, diags := m.Evaluate(config.Inputs{}, opts)
 	if len(diags) != 1 || !strings.Contains(diags[0].Detail, `The driver "fake" takes no settings of its own`) {
 		t.Errorf("want one unsupported argument error, got:\n%s", diagText(parser, diags))
 	}

@@ -15,6 +15,7 @@ import (
 	"github.com/zclconf/go-cty/cty/function"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/engine/graph"
 )
 
 // valueMark is the type of the marks this package puts on cty values.
@@ -98,12 +99,9 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 	}
 	for _, c := range m.Configs {
 		ds, ok := e.ready(c.exprs()...)
-		for _, x := range []hcl.Expression{c.Text, c.Absent} {
-			refs, more := e.refs(x, scope{self: true})
-			ds = append(ds, more...)
-			ok = ok && !more.HasErrors() && !e.anyFailed(refs)
-		}
-		if !ok {
+		refs, more := e.allRefs(scope{self: true}, c.Text, c.Absent)
+		ds = append(ds, more...)
+		if !ok || more.HasErrors() || e.anyFailed(refs) {
 			diags = append(diags, ds...)
 			continue
 		}
@@ -174,7 +172,6 @@ func (e *evaluator) ctx(each *cty.Value) *hcl.EvalContext {
 type node struct {
 	kind, name string
 	rng        hcl.Range
-	deps       []string
 	eval       func() hcl.Diagnostics
 }
 
@@ -184,111 +181,79 @@ func (n *node) key() string { return n.kind + "." + n.name }
 // references require, reporting cycles.
 func (e *evaluator) evalBlocks() hcl.Diagnostics {
 	var diags hcl.Diagnostics
-	var nodes []*node
 	byKey := map[string]*node{}
-	add := func(n *node, refs []ref) {
-		seen := map[string]bool{}
-		for _, r := range refs {
-			k := r.kind + "." + r.name
-			if (r.kind == "local" || r.kind == "credentials" || r.kind == "device") && !seen[k] {
-				seen[k] = true
-				n.deps = append(n.deps, k)
-			}
-		}
-		sort.Strings(n.deps)
-		nodes = append(nodes, n)
-		byKey[n.key()] = n
-	}
+	// An edge dep → n: n refers to dep, so dep is evaluated first. Nodes
+	// are all added, in declaration order, before the edges, so that Sort
+	// and cyclesAsWritten see that order.
+	g := graph.New()
 	failed := map[string]bool{}
 	e.failed = failed
+	var edges [][2]string
+	add := func(n *node, refs []ref, bad bool) {
+		byKey[n.key()] = n
+		g.Add(n.key())
+		failed[n.key()] = bad
+		for _, r := range refs {
+			if r.kind == "local" || r.kind == "credentials" || r.kind == "device" {
+				edges = append(edges, [2]string{r.kind + "." + r.name, n.key()})
+			}
+		}
+	}
 	for _, l := range e.m.Locals {
 		refs, ds := e.refs(l.Expr, scope{})
 		diags = append(diags, ds...)
-		n := &node{kind: "local", name: l.Name, rng: l.DeclRange, eval: func() hcl.Diagnostics { return e.evalLocal(l) }}
-		add(n, refs)
-		failed[n.key()] = ds.HasErrors()
+		add(&node{kind: "local", name: l.Name, rng: l.DeclRange, eval: func() hcl.Diagnostics { return e.evalLocal(l) }}, refs, ds.HasErrors())
 	}
 	for _, c := range e.m.Credentials {
-		var refs []ref
-		var bad bool
-		for _, x := range []hcl.Expression{c.Username, c.Password, c.Enable, c.PrivateKey} {
-			rs, ds := e.refs(x, scope{})
-			diags = append(diags, ds...)
-			refs, bad = append(refs, rs...), bad || ds.HasErrors()
-		}
-		n := &node{kind: "credentials", name: c.Name, rng: c.DeclRange, eval: func() hcl.Diagnostics { return e.evalCredentials(c) }}
-		add(n, refs)
-		failed[n.key()] = bad
+		refs, ds := e.allRefs(scope{}, c.Username, c.Password, c.Enable, c.PrivateKey)
+		diags = append(diags, ds...)
+		add(&node{kind: "credentials", name: c.Name, rng: c.DeclRange, eval: func() hcl.Diagnostics { return e.evalCredentials(c) }}, refs, ds.HasErrors())
 	}
 	for _, d := range e.m.Devices {
 		refs, ds := e.refs(d.ForEach, scope{})
-		diags = append(diags, ds...)
-		bad := ds.HasErrors()
-		for _, x := range d.exprs() {
-			rs, ds := e.refs(x, scope{each: d.ForEach != nil})
-			diags = append(diags, ds...)
-			refs, bad = append(refs, rs...), bad || ds.HasErrors()
-		}
-		n := &node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}
-		add(n, refs)
-		failed[n.key()] = bad
+		more, ds2 := e.allRefs(scope{each: d.ForEach != nil}, d.exprs()...)
+		diags = append(append(diags, ds...), ds2...)
+		add(&node{kind: "device", name: d.Label, rng: d.DeclRange, eval: func() hcl.Diagnostics { return e.evalDeviceBlock(d) }}, append(refs, more...), ds.HasErrors() || ds2.HasErrors())
 	}
 
-	// Depth-first, in declaration order, so order and messages are stable.
-	state := map[string]int{} // 1 on the stack, 2 done
-	var stack, order []string
-	var visit func(k string)
-	visit = func(k string) {
-		state[k] = 1
-		stack = append(stack, k)
-		for _, d := range byKey[k].deps {
-			switch state[d] {
-			case 0:
-				visit(d)
-			case 1:
-				i := len(stack) - 1
-				for stack[i] != d {
-					i--
-				}
-				cycle := append(append([]string(nil), stack[i:]...), d)
-				first := byKey[cycle[0]]
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Cycle in references",
-					Detail:   fmt.Sprintf("These values refer to each other, so none can be evaluated: %s.", strings.Join(cycle, " -> ")),
-					Subject:  first.rng.Ptr(),
-				})
-				for _, c := range cycle {
-					failed[c] = true
-				}
-			}
-		}
-		stack = stack[:len(stack)-1]
-		state[k] = 2
-		order = append(order, k)
+	for _, edge := range edges {
+		g.Connect(edge[0], edge[1])
 	}
-	for _, n := range nodes {
-		if state[n.key()] == 0 {
-			visit(n.key())
+	for _, cycle := range cyclesAsWritten(g) {
+		for _, k := range cycle {
+			failed[k] = true
 		}
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Cycle in references",
+			Detail:   fmt.Sprintf("These values refer to each other, so none can be evaluated: %s.", strings.Join(append(cycle, cycle[0]), " -> ")),
+			Subject:  byKey[cycle[0]].rng.Ptr(),
+		})
 	}
 
+	// Sort leaves out the nodes on a cycle or after one: they fail
+	// silently, the cycle has been reported.
+	order, _ := g.Sort()
+	evaluated := map[string]bool{}
 	for _, k := range order {
+		evaluated[k] = true
 		n := byKey[k]
-		for _, d := range n.deps {
+		for _, d := range g.Upstream(k) {
 			if failed[d] {
 				failed[k] = true
 			}
 		}
-		if failed[k] {
-			if n.kind == "device" {
-				e.devicesFailed = true
-			}
-			continue
+		if !failed[k] {
+			ds := n.eval()
+			diags = append(diags, ds...)
+			failed[k] = ds.HasErrors()
 		}
-		ds := n.eval()
-		diags = append(diags, ds...)
-		if ds.HasErrors() {
+		if failed[k] && n.kind == "device" {
+			e.devicesFailed = true
+		}
+	}
+	for k, n := range byKey {
+		if !evaluated[k] {
 			failed[k] = true
 			if n.kind == "device" {
 				e.devicesFailed = true
@@ -296,6 +261,43 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 		}
 	}
 	return diags
+}
+
+// cyclesAsWritten lists the cycles of g, whose edges point from a value to
+// those that refer to it, as a reader follows them: each value refers to
+// the next. Each starts at the node added to g first, the one declared
+// first, so the message names the loop from where the reader meets it.
+func cyclesAsWritten(g *graph.Graph) [][]string {
+	pos := map[string]int{}
+	for i, n := range g.Nodes() {
+		pos[n] = i
+	}
+	var out [][]string
+	for _, c := range g.Cycles() {
+		r := make([]string, len(c))
+		for i := range c {
+			r[i] = c[(len(c)-i)%len(c)]
+		}
+		first := 0
+		for i := range r {
+			if pos[r[i]] < pos[r[first]] {
+				first = i
+			}
+		}
+		out = append(out, append(r[first:], r[:first]...))
+	}
+	return out
+}
+
+// allRefs is refs for several expressions of one block.
+func (e *evaluator) allRefs(sc scope, exprs ...hcl.Expression) ([]ref, hcl.Diagnostics) {
+	var out []ref
+	var diags hcl.Diagnostics
+	for _, x := range exprs {
+		rs, ds := e.refs(x, sc)
+		out, diags = append(out, rs...), append(diags, ds...)
+	}
+	return out, diags
 }
 
 // collectDevices lists the devices in declaration order and checks that
@@ -336,6 +338,16 @@ type scope struct {
 	self     bool // in a config block's text and absent: the device
 }
 
+// referenceNouns are what messages call the things expressions refer to by
+// name.
+var referenceNouns = map[string]string{
+	"var":         "input variable",
+	"local":       "local value",
+	"credentials": "credentials block",
+	"device":      "device block",
+	"command":     "command block",
+}
+
 var referenceHelp = "References start with var., local., credentials., device., each. (in blocks with for_each), path.root, or command. (in outputs)."
 
 // refs lists the references of expr and reports those to things that are
@@ -374,29 +386,13 @@ func (e *evaluator) refs(expr hcl.Expression, sc scope) ([]ref, hcl.Diagnostics)
 			bad(rng, "Invalid reference", fmt.Sprintf("A reference to %s must be followed by a name, as in %s.example.", root, root))
 			continue
 		}
-		var declared bool
-		var what string
 		switch root {
-		case "var":
-			_, declared = e.m.variables[attr]
-			what = "input variable"
-		case "local":
-			_, declared = e.m.locals[attr]
-			what = "local value"
-		case "credentials":
-			_, declared = e.m.credentials[attr]
-			what = "credentials block"
-		case "device":
-			_, declared = e.m.devices[attr]
-			what = "device block"
 		case "command":
 			if !sc.commands {
 				bad(rng, "Command results are not available here",
 					"Command outputs are known only after apply, so only output blocks can refer to command.NAME. To run a command after another, use depends_on = [command.NAME].")
 				continue
 			}
-			_, declared = e.m.commands[attr]
-			what = "command block"
 		case "each":
 			if !sc.each {
 				bad(rng, `Reference to "each" outside for_each`, `each.key and each.value can only be used in a device block that sets for_each.`)
@@ -410,7 +406,8 @@ func (e *evaluator) refs(expr hcl.Expression, sc scope) ([]ref, hcl.Diagnostics)
 			}
 			continue
 		}
-		if !declared {
+		if !e.m.declares(root, attr) {
+			what := referenceNouns[root]
 			bad(rng, "Reference to undeclared "+what, fmt.Sprintf("No %s named %q is declared in this runbook.", what, attr))
 			continue
 		}
@@ -432,15 +429,8 @@ func (e *evaluator) anyFailed(refs []ref) bool {
 // (commands, settings): ok is false when one is invalid or refers to a block
 // that failed, whose error has been reported already.
 func (e *evaluator) ready(exprs ...hcl.Expression) (hcl.Diagnostics, bool) {
-	var diags hcl.Diagnostics
-	ok := true
-	for _, x := range exprs {
-		refs, ds := e.refs(x, scope{})
-		diags = append(diags, ds...)
-		ok = ok && !ds.HasErrors()
-		ok = ok && !e.anyFailed(refs)
-	}
-	return diags, ok
+	refs, diags := e.allRefs(scope{}, exprs...)
+	return diags, !diags.HasErrors() && !e.anyFailed(refs)
 }
 
 // eval evaluates expr and converts it to ty, keeping marks. A nil expr is a
@@ -500,6 +490,21 @@ func (e *evaluator) intAttr(ctx *hcl.EvalContext, expr hcl.Expression, name stri
 	return int(i), true, diags
 }
 
+// intAttrIn is intAttr for a number that must lie between lo and hi; one
+// outside them is reported with summary and detail, and still returned.
+func (e *evaluator) intAttrIn(ctx *hcl.EvalContext, expr hcl.Expression, name string, lo, hi int, summary, detail string) (int, bool, hcl.Diagnostics) {
+	n, ok, diags := e.intAttr(ctx, expr, name)
+	if ok && (n < lo || n > hi) {
+		diags = append(diags, &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  summary,
+			Detail:   detail,
+			Subject:  expr.Range().Ptr(),
+		})
+	}
+	return n, ok, diags
+}
+
 // durationAttr evaluates a duration such as "30s"; not set is 0.
 func (e *evaluator) durationAttr(ctx *hcl.EvalContext, expr hcl.Expression, name string) (time.Duration, hcl.Diagnostics) {
 	v, diags := e.eval(ctx, expr, cty.String, name)
@@ -534,6 +539,16 @@ func plainString(v cty.Value) string {
 func plainBool(v cty.Value) bool {
 	v, _ = v.UnmarkDeep()
 	return !v.IsNull() && v.IsKnown() && v.Type() == cty.Bool && v.True()
+}
+
+// stringList evaluates an optional list of strings.
+func (e *evaluator) stringList(ctx *hcl.EvalContext, expr hcl.Expression, name string) ([]string, hcl.Diagnostics) {
+	v, diags := e.eval(ctx, expr, cty.List(cty.String), name)
+	if diags.HasErrors() || v.IsNull() {
+		return nil, diags
+	}
+	out, ds := plainStrings(v, expr, name)
+	return out, append(diags, ds...)
 }
 
 // plainStrings reads a list of strings, refusing null elements.

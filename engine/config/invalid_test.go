@@ -245,12 +245,8 @@ func TestGarbage(t *testing.T) {
 		`locals { x = ` + strings.Repeat("[", 300) + strings.Repeat("]", 300) + ` }`,
 	}
 	for i, src := range inputs {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o600); err != nil {
-			t.Fatal(err)
-		}
 		parser := hclparse.NewParser()
-		m, diags := config.Load(parser, dir)
+		m, diags := config.Load(parser, writeRunbook(t, src))
 		if m != nil {
 			// Bad inputs stop evaluation at the variables, so every input
 			// is also evaluated without them, through every block.
@@ -279,11 +275,7 @@ func FuzzLoad(f *testing.F) {
 	f.Add(`locals { a = local.b b = 1 } command "c" { commands = [local.a] }`)
 	f.Add(`device "r" { for_each = toset(["a"]) host = each.key } output "o" { value = device.r }`)
 	f.Fuzz(func(t *testing.T, src string) {
-		dir := t.TempDir()
-		if err := os.WriteFile(filepath.Join(dir, "main.hcl"), []byte(src), 0o600); err != nil {
-			t.Fatal(err)
-		}
-		m, diags := config.Load(hclparse.NewParser(), dir)
+		m, diags := config.Load(hclparse.NewParser(), writeRunbook(t, src))
 		if m == nil {
 			return
 		}

@@ -129,14 +129,8 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 			}
 			m.Settings = s
 		case "variable":
-			v, ds := decodeVariableBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.variables[v.Name]; ok {
-				diags = append(diags, duplicate(block, "variable", v.Name, prev.DeclRange))
-				continue
-			}
-			m.variables[v.Name] = v
-			m.Variables = append(m.Variables, v)
+			diags = append(diags, register(block, decodeVariableBlock, m.variables, &m.Variables,
+				func(v *Variable) hcl.Range { return v.DeclRange })...)
 		case "locals":
 			ls, ds := decodeLocalsBlock(block)
 			diags = append(diags, ds...)
@@ -154,62 +148,73 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 				m.Locals = append(m.Locals, l)
 			}
 		case "credentials":
-			c, ds := decodeCredentialsBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.credentials[c.Name]; ok {
-				diags = append(diags, duplicate(block, "credentials", c.Name, prev.DeclRange))
-				continue
-			}
-			m.credentials[c.Name] = c
-			m.Credentials = append(m.Credentials, c)
+			diags = append(diags, register(block, decodeCredentialsBlock, m.credentials, &m.Credentials,
+				func(c *CredentialsConfig) hcl.Range { return c.DeclRange })...)
 		case "device":
-			d, ds := decodeDeviceBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.devices[d.Label]; ok {
-				diags = append(diags, duplicate(block, "device", d.Label, prev.DeclRange))
-				continue
-			}
-			m.devices[d.Label] = d
-			m.Devices = append(m.Devices, d)
+			diags = append(diags, register(block, decodeDeviceBlock, m.devices, &m.Devices,
+				func(d *DeviceConfig) hcl.Range { return d.DeclRange })...)
 		case "command":
-			c, ds := decodeCommandBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.commands[c.Name]; ok {
-				diags = append(diags, duplicate(block, "command", c.Name, prev.DeclRange))
-				continue
-			}
-			m.commands[c.Name] = c
-			m.Commands = append(m.Commands, c)
+			diags = append(diags, register(block, decodeCommandBlock, m.commands, &m.Commands,
+				func(c *CommandConfig) hcl.Range { return c.DeclRange })...)
 		case "config":
-			c, ds := decodeDesiredBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.configs[c.Name]; ok {
-				diags = append(diags, duplicate(block, "config", c.Name, prev.DeclRange))
-				continue
-			}
-			m.configs[c.Name] = c
-			m.Configs = append(m.Configs, c)
+			diags = append(diags, register(block, decodeDesiredBlock, m.configs, &m.Configs,
+				func(c *DesiredConfig) hcl.Range { return c.DeclRange })...)
 		case "output":
-			o, ds := decodeOutputBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.outputs[o.Name]; ok {
-				diags = append(diags, duplicate(block, "output", o.Name, prev.DeclRange))
-				continue
-			}
-			m.outputs[o.Name] = o
-			m.Outputs = append(m.Outputs, o)
+			diags = append(diags, register(block, decodeOutputBlock, m.outputs, &m.Outputs,
+				func(o *Output) hcl.Range { return o.DeclRange })...)
 		case "jump_host":
-			j, ds := decodeJumpHostBlock(block)
-			diags = append(diags, ds...)
-			if prev, ok := m.jumpHosts[j.Name]; ok {
-				diags = append(diags, duplicate(block, "jump_host", j.Name, prev.DeclRange))
-				continue
-			}
-			m.jumpHosts[j.Name] = j
-			m.JumpHosts = append(m.JumpHosts, j)
+			diags = append(diags, register(block, decodeJumpHostBlock, m.jumpHosts, &m.JumpHosts,
+				func(j *JumpHostConfig) hcl.Range { return j.DeclRange })...)
 		}
 	}
 	return diags
+}
+
+// register decodes a labelled block and adds it to the module's map and
+// list of its type, or reports it as a duplicate of the one declared first.
+// Every decoder names its block by its label.
+func register[T any](block *hcl.Block, decode func(*hcl.Block) (T, hcl.Diagnostics), byName map[string]T, list *[]T, declRange func(T) hcl.Range) hcl.Diagnostics {
+	v, diags := decode(block)
+	name := block.Labels[0]
+	if prev, ok := byName[name]; ok {
+		return append(diags, duplicate(block, block.Type, name, declRange(prev)))
+	}
+	byName[name] = v
+	*list = append(*list, v)
+	return diags
+}
+
+// declares reports whether the runbook declares what a reference
+// kind.NAME names: kind is var, local, credentials, device, command, config
+// or jump_host. It is the one check of references for being declared.
+func (m *Module) declares(kind, name string) bool {
+	var ok bool
+	switch kind {
+	case "var":
+		_, ok = m.variables[name]
+	case "local":
+		_, ok = m.locals[name]
+	case "credentials":
+		_, ok = m.credentials[name]
+	case "device":
+		_, ok = m.devices[name]
+	case string(KindCommand):
+		_, ok = m.commands[name]
+	case string(KindConfig):
+		_, ok = m.configs[name]
+	case "jump_host":
+		_, ok = m.jumpHosts[name]
+	}
+	return ok
+}
+
+// attributes lists optional attributes for a block's schema.
+func attributes(names ...string) []hcl.AttributeSchema {
+	out := make([]hcl.AttributeSchema, len(names))
+	for i, n := range names {
+		out[i] = hcl.AttributeSchema{Name: n}
+	}
+	return out
 }
 
 func duplicate(block *hcl.Block, typ, name string, prev hcl.Range) *hcl.Diagnostic {

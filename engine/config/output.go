@@ -34,11 +34,7 @@ type Results struct {
 }
 
 var outputSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "value", Required: true},
-		{Name: "sensitive"},
-		{Name: "description"},
-	},
+	Attributes: append([]hcl.AttributeSchema{{Name: "value", Required: true}}, attributes("sensitive", "description")...),
 }
 
 // commandType is the type of command.NAME in output expressions.

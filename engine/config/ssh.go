@@ -24,12 +24,7 @@ type SSHConfig struct {
 }
 
 var sshSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "key_exchanges"},
-		{Name: "ciphers"},
-		{Name: "host_key_algorithms"},
-		{Name: "macs"},
-	},
+	Attributes: attributes("key_exchanges", "ciphers", "host_key_algorithms", "macs"),
 }
 
 func decodeSSHBlock(block *hcl.Block) (*SSHConfig, hcl.Diagnostics) {
@@ -59,12 +54,7 @@ func (e *evaluator) evalSSH(ctx *hcl.EvalContext, s *SSHConfig) (drivers.Algorit
 	var diags hcl.Diagnostics
 	known := e.opts.Algorithms
 	list := func(expr hcl.Expression, attr, what string, known []string) []string {
-		v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
-		diags = append(diags, ds...)
-		if ds.HasErrors() || v.IsNull() {
-			return nil
-		}
-		names, ds := plainStrings(v, expr, attr)
+		names, ds := e.stringList(ctx, expr, attr)
 		diags = append(diags, ds...)
 		for _, n := range names {
 			if ds := checkName(expr, s.DeclRange, what, n, known); ds.HasErrors() {
@@ -214,52 +204,4 @@ func checkHostKey(s string) string {
 		return fmt.Sprintf("%q is neither a public key as in authorized_keys (\"ssh-ed25519 AAAA...\") nor a SHA256 fingerprint (\"SHA256:...\").", s)
 	}
 	return ""
-}
-
-// credentialsRef evaluates a credentials argument, a reference to a
-// credentials block.
-func (e *evaluator) credentialsRef(ctx *hcl.EvalContext, expr hcl.Expression) (string, drivers.Credentials, hcl.Diagnostics) {
-	if expr == nil {
-		return "", drivers.Credentials{}, nil
-	}
-	v, diags := e.eval(ctx, expr, cty.DynamicPseudoType, "credentials")
-	if diags.HasErrors() || v.IsNull() {
-		return "", drivers.Credentials{}, diags
-	}
-	plain, _ := v.UnmarkDeep()
-	if !plain.Type().Equals(credentialsType) {
-		return "", drivers.Credentials{}, append(diags, &hcl.Diagnostic{
-			Severity: hcl.DiagError,
-			Summary:  "Invalid credentials",
-			Detail:   "credentials must refer to a credentials block, such as credentials.lab.",
-			Subject:  expr.Range().Ptr(),
-		})
-	}
-	name := plainString(plain.GetAttr("name"))
-	return name, e.creds[name], diags
-}
-
-// ViaRef is a via argument: the jump host a device or another jump host is
-// reached through, a static reference such as jump_host.dc1.
-type ViaRef struct {
-	Name  string
-	Range hcl.Range
-}
-
-func decodeVia(expr hcl.Expression) (*ViaRef, hcl.Diagnostics) {
-	bad := hcl.Diagnostics{{
-		Severity: hcl.DiagError,
-		Summary:  "Invalid via reference",
-		Detail:   "via refers to a jump_host block, as in via = jump_host.dc1.",
-		Subject:  expr.Range().Ptr(),
-	}}
-	tr, diags := hcl.AbsTraversalForExpr(expr)
-	if diags.HasErrors() || tr.RootName() != "jump_host" || len(tr) != 2 {
-		return nil, bad
-	}
-	attr, ok := tr[1].(hcl.TraverseAttr)
-	if !ok {
-		return nil, bad
-	}
-	return &ViaRef{Name: attr.Name, Range: tr.SourceRange()}, nil
 }

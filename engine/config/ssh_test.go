@@ -1,7 +1,6 @@
 package config_test
 
 import (
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"github.com/google/go-cmp/cmp/cmpopts"
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine/config"
@@ -24,11 +22,7 @@ const (
 func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join("testdata", "ssh")
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatal(diagText(parser, diags))
-	}
+	parser, m := loadModule(t, dir)
 	rb, diags := m.Evaluate(config.Inputs{}, testOptions)
 	if diags.HasErrors() {
 		t.Fatal(diagText(parser, diags))
@@ -36,16 +30,21 @@ func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 
 	bastion := drivers.Credentials{Username: "jump", Password: "b4stion-pass"}
 	wantJumps := []*config.JumpHost{
-		{Name: "dc1", Host: "bastion.dc1.example", Port: 2222, Credentials: bastion, CredentialsName: "bastion",
-			KnownHosts: filepath.Join(dir, "known_hosts"), Timeout: 5 * time.Second},
-		{Name: "inner", Host: "10.1.0.1", Port: 22, Credentials: bastion, CredentialsName: "bastion",
-			HostKeys: []string{testFP}, Algorithms: drivers.Algorithms{Ciphers: []string{"aes128-cbc"}}, Via: "dc1"},
+		{Name: "dc1", Connection: config.Connection{Host: "bastion.dc1.example", Port: 2222, Credentials: bastion, CredentialsName: "bastion",
+			KnownHosts: filepath.Join(dir, "known_hosts"), Timeout: 5 * time.Second}},
+		{Name: "inner", Connection: config.Connection{Host: "10.1.0.1", Port: 22, Credentials: bastion, CredentialsName: "bastion",
+			HostKeys: []string{testFP}, Algorithms: drivers.Algorithms{Ciphers: []string{"aes128-cbc"}}, Via: "dc1"}},
 	}
 	if diff := cmp.Diff(wantJumps, rb.JumpHosts, cmpopts.IgnoreFields(config.JumpHost{}, "DeclRange"), cmpopts.EquateEmpty()); diff != "" {
 		t.Errorf("JumpHosts (-want +got):\n%s", diff)
 	}
 	if j := rb.JumpHost("inner"); j == nil || j.Address() != "jump_host.inner" || j.DeclRange.Start.Line != 25 {
 		t.Errorf("JumpHost(inner) = %+v", j)
+	}
+	wantTarget := drivers.Target{Name: "jump_host.inner", Host: "10.1.0.1", Port: 22, Credentials: bastion,
+		HostKeys: []string{testFP}, Algorithms: drivers.Algorithms{Ciphers: []string{"aes128-cbc"}}}
+	if diff := cmp.Diff(wantTarget, rb.JumpHost("inner").Target("jump_host.inner")); diff != "" {
+		t.Errorf("Target (-want +got):\n%s", diff)
 	}
 
 	type dev struct {
@@ -119,8 +118,7 @@ func TestHostKeysAlgorithmsJumpHosts(t *testing.T) {
 
 func TestLegacyWarningForEach(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	writeFile(t, filepath.Join(dir, "main.hcl"), `
+	dir := writeRunbook(t, `
 device "old" {
   for_each = { a = "aes128-cbc", b = "aes128-cbc", c = "3des-cbc" }
   host     = each.key
@@ -129,12 +127,8 @@ device "old" {
   }
 }
 `)
-	parser := hclparse.NewParser()
-	m, diags := config.Load(parser, dir)
-	if diags.HasErrors() {
-		t.Fatal(diagText(parser, diags))
-	}
-	_, diags = m.Evaluate(config.Inputs{}, testOptions)
+	parser, m := loadModule(t, dir)
+	_, diags := m.Evaluate(config.Inputs{}, testOptions)
 	if diags.HasErrors() {
 		t.Fatal(diagText(parser, diags))
 	}
@@ -148,12 +142,5 @@ device "old" {
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
 		t.Errorf("warnings (-want +got):\n%s", diff)
-	}
-}
-
-func writeFile(t *testing.T, path, content string) {
-	t.Helper()
-	if err := os.WriteFile(path, []byte(content), 0o600); err != nil {
-		t.Fatal(err)
 	}
 }

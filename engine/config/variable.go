@@ -37,12 +37,7 @@ type Variable struct {
 const EnvPrefix = "NETRUN_VAR_"
 
 var variableSchema = &hcl.BodySchema{
-	Attributes: []hcl.AttributeSchema{
-		{Name: "type"},
-		{Name: "default"},
-		{Name: "sensitive"},
-		{Name: "description"},
-	},
+	Attributes: attributes("type", "default", "sensitive", "description"),
 }
 
 func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {

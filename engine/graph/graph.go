@@ -1,8 +1,9 @@
-// Package graph is a small directed acyclic graph of string-named nodes: add
-// nodes, connect them, find cycles with a stable readable description, sort
-// them topologically and render DOT. It knows nothing of devices or
-// commands; the engine builds one graph of command blocks (to report cycles)
-// and one of (command, device) steps (to walk).
+// Package graph is a small directed graph of string-named nodes: add nodes,
+// connect them, find cycles with a stable readable description, sort them
+// topologically and render DOT. It knows nothing of devices or commands and
+// imports nothing of netrun. Config evaluation orders locals, credentials
+// and devices with it (engine/config), and the engine orders command and
+// config blocks with it and reports their cycles (engine/build.go).
 package graph
 
 import (
@@ -68,9 +69,10 @@ func (g *Graph) Upstream(n string) []string { return sortedKeys(g.up[n]) }
 // Downstream returns the nodes that depend on n, sorted.
 func (g *Graph) Downstream(n string) []string { return sortedKeys(g.down[n]) }
 
-// Cycles returns every elementary cycle found by a depth-first search, each
-// rotated to start at its smallest node, and the list sorted, so the
-// message built from it is the same on every run.
+// Cycles returns the cycles a depth-first search closes (one per back edge,
+// so every loop of the graph is reported at least once), each rotated to
+// start at its smallest node, and the list sorted, so the message built from
+// it is the same on every run.
 func (g *Graph) Cycles() [][]string {
 	const (
 		white = iota
@@ -117,12 +119,11 @@ func (g *Graph) Cycles() [][]string {
 }
 
 // Sort returns the nodes in a topological order; among nodes that are ready
-// at the same time, insertion order wins, so the order is stable. It returns
-// an error naming a cycle if there is one.
+// at the same time, insertion order wins, so the order is stable. When there
+// is a cycle, it returns an error naming one and the order leaves out the
+// nodes on a cycle and every node downstream of one: the nodes that remain
+// can still be processed, the others cannot.
 func (g *Graph) Sort() ([]string, error) {
-	if c := g.Cycles(); len(c) > 0 {
-		return nil, fmt.Errorf("cycle: %s", FormatCycle(c[0]))
-	}
 	pos := make(map[string]int, len(g.order))
 	for i, n := range g.order {
 		pos[n] = i
@@ -155,6 +156,9 @@ func (g *Graph) Sort() ([]string, error) {
 			ready = append(ready, next...)
 			sort.Slice(ready, func(i, j int) bool { return pos[ready[i]] < pos[ready[j]] })
 		}
+	}
+	if len(out) < len(g.order) {
+		return out, fmt.Errorf("cycle: %s", FormatCycle(g.Cycles()[0]))
 	}
 	return out, nil
 }

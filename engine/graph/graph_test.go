@@ -15,25 +15,23 @@ func TestSort(t *testing.T) {
 		nodes []string
 		edges [][2]string
 		want  []string
+		cycle string // in Sort's error; "" for none
 	}{
-		{"empty", nil, nil, []string{}},
-		{"insertion order when independent", []string{"c", "a", "b"}, nil, []string{"c", "a", "b"}},
-		{"chain", []string{"c", "b", "a"}, [][2]string{{"a", "b"}, {"b", "c"}}, []string{"a", "b", "c"}},
-		{"diamond", []string{"d", "b", "c", "a"}, [][2]string{{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}}, []string{"a", "b", "c", "d"}},
+		{"empty", nil, nil, []string{}, ""},
+		{"insertion order when independent", []string{"c", "a", "b"}, nil, []string{"c", "a", "b"}, ""},
+		{"chain", []string{"c", "b", "a"}, [][2]string{{"a", "b"}, {"b", "c"}}, []string{"a", "b", "c"}, ""},
+		{"diamond", []string{"d", "b", "c", "a"}, [][2]string{{"a", "b"}, {"a", "c"}, {"b", "d"}, {"c", "d"}}, []string{"a", "b", "c", "d"}, ""},
+		// Nodes on a cycle, and those after one, cannot be ordered; the
+		// others still are.
+		{"cycle", []string{"a", "b", "c", "d", "e"}, [][2]string{{"b", "c"}, {"c", "b"}, {"c", "d"}, {"a", "e"}}, []string{"a", "e"}, "b → c → b"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			t.Parallel()
-			g := graph.New()
-			for _, n := range tt.nodes {
-				g.Add(n)
-			}
-			for _, e := range tt.edges {
-				g.Connect(e[0], e[1])
-			}
+			g := build(tt.nodes, tt.edges...)
 			got, err := g.Sort()
-			if err != nil {
-				t.Fatal(err)
+			if tt.cycle == "" && err != nil || tt.cycle != "" && (err == nil || !strings.Contains(err.Error(), tt.cycle)) {
+				t.Errorf("Sort error = %v, want cycle %q", err, tt.cycle)
 			}
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("Sort (-want +got):\n%s", diff)
@@ -44,13 +42,8 @@ func TestSort(t *testing.T) {
 
 func TestCycles(t *testing.T) {
 	t.Parallel()
-	g := graph.New()
-	g.Connect("b", "c")
-	g.Connect("c", "a")
-	g.Connect("a", "b")
-	g.Connect("x", "y")
-	g.Connect("y", "x")
-	g.Connect("z", "a")
+	g := build(nil, [2]string{"b", "c"}, [2]string{"c", "a"}, [2]string{"a", "b"},
+		[2]string{"x", "y"}, [2]string{"y", "x"}, [2]string{"z", "a"})
 	want := [][]string{{"a", "b", "c"}, {"x", "y"}}
 	if diff := cmp.Diff(want, g.Cycles()); diff != "" {
 		t.Errorf("Cycles (-want +got):\n%s", diff)
@@ -66,9 +59,7 @@ func TestCycles(t *testing.T) {
 
 func TestUpDownDOT(t *testing.T) {
 	t.Parallel()
-	g := graph.New()
-	g.Connect("a", "c")
-	g.Connect("b", "c")
+	g := build(nil, [2]string{"a", "c"}, [2]string{"b", "c"})
 	if diff := cmp.Diff([]string{"a", "b"}, g.Upstream("c")); diff != "" {
 		t.Error(diff)
 	}
@@ -81,4 +72,16 @@ func TestUpDownDOT(t *testing.T) {
 			t.Errorf("DOT lacks %s:\n%s", want, dot)
 		}
 	}
+}
+
+// build makes a graph of nodes, in this order, and edges from → to.
+func build(nodes []string, edges ...[2]string) *graph.Graph {
+	g := graph.New()
+	for _, n := range nodes {
+		g.Add(n)
+	}
+	for _, e := range edges {
+		g.Connect(e[0], e[1])
+	}
+	return g
 }

@@ -1,11 +1,4 @@
-credentials "c" {
-  username = "u"
-  password = "p"
-}
-device "r1" {
-  host        = "h"
-  credentials = credentials.c
-}
+# A load error: evaluation, and so the other configure checks, never runs.
 command "both" {
   commands  = ["show clock"]
   configure = ["ntp server 10.0.0.1"] # ERROR: Both commands and configure

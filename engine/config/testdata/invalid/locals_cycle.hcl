@@ -11,3 +11,8 @@ device "r1" {
 locals {
   self = local.self # ERROR: local.self -> local.self
 }
+locals {
+  # Named from the value declared first, not the smallest name.
+  z = local.y # ERROR: local.z -> local.y -> local.z
+  y = local.z
+}

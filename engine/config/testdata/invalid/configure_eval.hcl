@@ -9,3 +9,6 @@ device "r1" {
 command "empty" {
   configure = [] # ERROR: No configure
 }
+command "c" {
+  configure = [local.nope] # ERROR: Reference to undeclared local value
+}
