@@ -23,6 +23,8 @@ type CommandConfig struct {
 	DeclRange hcl.Range
 }
 
+func (c *CommandConfig) declRange() hcl.Range { return c.DeclRange }
+
 // Command is an evaluated command block.
 type Command struct {
 	Name     string

@@ -18,6 +18,8 @@ type CredentialsConfig struct {
 	DeclRange  hcl.Range
 }
 
+func (c *CredentialsConfig) declRange() hcl.Range { return c.DeclRange }
+
 var credentialsSchema = &hcl.BodySchema{
 	Attributes: append([]hcl.AttributeSchema{{Name: "username", Required: true}}, attributes("password", "enable", "private_key")...),
 }

@@ -24,6 +24,8 @@ type DesiredConfig struct {
 	DeclRange hcl.Range
 }
 
+func (c *DesiredConfig) declRange() hcl.Range { return c.DeclRange }
+
 // Desired is an evaluated config block.
 type Desired struct {
 	Name string

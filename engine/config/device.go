@@ -35,6 +35,8 @@ type DeviceConfig struct {
 	unset []string
 }
 
+func (d *DeviceConfig) declRange() hcl.Range { return d.DeclRange }
+
 // SimConfig is the sim block of a device: how -sim configures the simulated
 // counterpart of the device.
 type SimConfig struct {

@@ -32,6 +32,8 @@ type Variable struct {
 	DeclRange    hcl.Range
 }
 
+func (v *Variable) declRange() hcl.Range { return v.DeclRange }
+
 // EnvPrefix starts the name of an environment variable that sets a runbook
 // variable: NETRUN_VAR_password sets var.password.
 const EnvPrefix = "NETRUN_VAR_"
