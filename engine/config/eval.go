@@ -573,6 +573,23 @@ func plainStrings(v cty.Value, expr hcl.Expression, name string) ([]string, hcl.
 	return out, nil
 }
 
+// setExprs sets each field to the expression of the attribute it is keyed
+// by, or to nil when content does not set that attribute.
+func setExprs(content *hcl.BodyContent, fields map[string]*hcl.Expression) {
+	for name, field := range fields {
+		*field = attrExpr(content, name)
+	}
+}
+
+// decodeExprs reads a block's body with schema and sets fields as setExprs
+// does. The content is returned for the attributes that need more than
+// their expression.
+func decodeExprs(block *hcl.Block, schema *hcl.BodySchema, fields map[string]*hcl.Expression) (*hcl.BodyContent, hcl.Diagnostics) {
+	content, diags := block.Body.Content(schema)
+	setExprs(content, fields)
+	return content, diags
+}
+
 func attrExpr(content *hcl.BodyContent, name string) hcl.Expression {
 	if content == nil {
 		return nil
