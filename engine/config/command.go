@@ -23,6 +23,8 @@ type CommandConfig struct {
 	DeclRange hcl.Range
 }
 
+func (c *CommandConfig) declRange() hcl.Range { return c.DeclRange }
+
 // Command is an evaluated command block.
 type Command struct {
 	Name     string
@@ -57,10 +59,10 @@ func (c *CommandConfig) exprs() []hcl.Expression {
 
 func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 	c := &CommandConfig{Name: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(commandSchema)
-	c.Devices = attrExpr(content, "devices")
-	c.Commands = attrExpr(content, "commands")
-	c.Configure = attrExpr(content, "configure")
+	content, diags := decodeExprs(block, commandSchema, map[string]*hcl.Expression{
+		"devices": &c.Devices, "commands": &c.Commands, "configure": &c.Configure,
+		"timeout": &c.Timeout, "expect": &c.Expect,
+	})
 	switch {
 	case c.Commands == nil && c.Configure == nil && !diags.HasErrors():
 		diags = append(diags, &hcl.Diagnostic{
@@ -77,8 +79,6 @@ func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 			Subject:  c.Configure.Range().Ptr(),
 		})
 	}
-	c.Timeout = attrExpr(content, "timeout")
-	c.Expect = attrExpr(content, "expect")
 	if attr, ok := content.Attributes["depends_on"]; ok {
 		deps, ds := decodeDependsOn(attr.Expr)
 		diags = append(diags, ds...)

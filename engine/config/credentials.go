@@ -18,6 +18,8 @@ type CredentialsConfig struct {
 	DeclRange  hcl.Range
 }
 
+func (c *CredentialsConfig) declRange() hcl.Range { return c.DeclRange }
+
 var credentialsSchema = &hcl.BodySchema{
 	Attributes: append([]hcl.AttributeSchema{{Name: "username", Required: true}}, attributes("password", "enable", "private_key")...),
 }
@@ -34,11 +36,9 @@ var credentialsType = cty.Object(map[string]cty.Type{
 
 func decodeCredentialsBlock(block *hcl.Block) (*CredentialsConfig, hcl.Diagnostics) {
 	c := &CredentialsConfig{Name: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(credentialsSchema)
-	c.Username = attrExpr(content, "username")
-	c.Password = attrExpr(content, "password")
-	c.Enable = attrExpr(content, "enable")
-	c.PrivateKey = attrExpr(content, "private_key")
+	_, diags := decodeExprs(block, credentialsSchema, map[string]*hcl.Expression{
+		"username": &c.Username, "password": &c.Password, "enable": &c.Enable, "private_key": &c.PrivateKey,
+	})
 	return c, diags
 }
 

@@ -24,6 +24,8 @@ type DesiredConfig struct {
 	DeclRange hcl.Range
 }
 
+func (c *DesiredConfig) declRange() hcl.Range { return c.DeclRange }
+
 // Desired is an evaluated config block.
 type Desired struct {
 	Name string
@@ -57,14 +59,10 @@ var desiredSchema = &hcl.BodySchema{
 
 func decodeDesiredBlock(block *hcl.Block) (*DesiredConfig, hcl.Diagnostics) {
 	c := &DesiredConfig{Name: block.Labels[0], DeclRange: block.DefRange}
-	content, diags := block.Body.Content(desiredSchema)
-	c.Devices = attrExpr(content, "devices")
-	c.Text = attrExpr(content, "text")
-	c.Absent = attrExpr(content, "absent")
-	c.Match = attrExpr(content, "match")
-	c.Save = attrExpr(content, "save")
-	c.Rollback = attrExpr(content, "rollback")
-	c.Timeout = attrExpr(content, "timeout")
+	content, diags := decodeExprs(block, desiredSchema, map[string]*hcl.Expression{
+		"devices": &c.Devices, "text": &c.Text, "absent": &c.Absent, "match": &c.Match,
+		"save": &c.Save, "rollback": &c.Rollback, "timeout": &c.Timeout,
+	})
 	if c.Text == nil && c.Absent == nil && !diags.HasErrors() {
 		diags = append(diags, &hcl.Diagnostic{
 			Severity: hcl.DiagError,

@@ -35,6 +35,8 @@ type DeviceConfig struct {
 	unset []string
 }
 
+func (d *DeviceConfig) declRange() hcl.Range { return d.DeclRange }
+
 // SimConfig is the sim block of a device: how -sim configures the simulated
 // counterpart of the device.
 type SimConfig struct {
@@ -123,34 +125,32 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 	conn, ds := decodeConnection(content)
 	diags = append(diags, ds...)
 	d.ConnectionConfig = conn
-	d.ForEach = attrExpr(content, "for_each")
-	d.Platform = attrExpr(content, "platform")
-	d.Driver = attrExpr(content, "driver")
-	d.Tags = attrExpr(content, "tags")
-	d.Prompt = attrExpr(content, "prompt")
+	setExprs(content, map[string]*hcl.Expression{
+		"for_each": &d.ForEach, "platform": &d.Platform, "driver": &d.Driver, "tags": &d.Tags, "prompt": &d.Prompt,
+	})
+	// The ssh blocks are decodeConnection's.
 	for _, b := range content.Blocks {
-		if b.Type != "sim" {
-			continue
-		}
-		if d.Sim != nil {
+		switch {
+		case b.Type != "sim":
+		case d.Sim != nil:
 			diags = append(diags, duplicate(b, "sim", "", d.Sim.DeclRange))
-			continue
+		default:
+			s, ds := decodeSimBlock(b)
+			diags = append(diags, ds...)
+			d.Sim = s
 		}
-		s := &SimConfig{DeclRange: b.DefRange}
-		sc, ds := b.Body.Content(simSchema)
-		diags = append(diags, ds...)
-		s.Password = attrExpr(sc, "password")
-		s.Enable = attrExpr(sc, "enable")
-		s.Latency = attrExpr(sc, "latency")
-		s.BannerDelay = attrExpr(sc, "banner_delay")
-		s.HangOn = attrExpr(sc, "hang_on")
-		s.DropOn = attrExpr(sc, "drop_on")
-		s.PageLength = attrExpr(sc, "page_length")
-		s.Config = attrExpr(sc, "config")
-		s.RejectLines = attrExpr(sc, "reject_lines")
-		d.Sim = s
 	}
 	return d, diags
+}
+
+func decodeSimBlock(block *hcl.Block) (*SimConfig, hcl.Diagnostics) {
+	s := &SimConfig{DeclRange: block.DefRange}
+	_, diags := decodeExprs(block, simSchema, map[string]*hcl.Expression{
+		"password": &s.Password, "enable": &s.Enable, "latency": &s.Latency, "banner_delay": &s.BannerDelay,
+		"hang_on": &s.HangOn, "drop_on": &s.DropOn, "page_length": &s.PageLength,
+		"config": &s.Config, "reject_lines": &s.RejectLines,
+	})
+	return s, diags
 }
 
 // exprs lists the expressions of the block other than for_each, for

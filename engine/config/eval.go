@@ -573,6 +573,23 @@ func plainStrings(v cty.Value, expr hcl.Expression, name string) ([]string, hcl.
 	return out, nil
 }
 
+// setExprs sets each field to the expression of the attribute it is keyed
+// by, or to nil when content does not set that attribute.
+func setExprs(content *hcl.BodyContent, fields map[string]*hcl.Expression) {
+	for name, field := range fields {
+		*field = attrExpr(content, name)
+	}
+}
+
+// decodeExprs reads a block's body with schema and sets fields as setExprs
+// does. The content is returned for the attributes that need more than
+// their expression.
+func decodeExprs(block *hcl.Block, schema *hcl.BodySchema, fields map[string]*hcl.Expression) (*hcl.BodyContent, hcl.Diagnostics) {
+	content, diags := block.Body.Content(schema)
+	setExprs(content, fields)
+	return content, diags
+}
+
 func attrExpr(content *hcl.BodyContent, name string) hcl.Expression {
 	if content == nil {
 		return nil
@@ -596,6 +613,21 @@ func sortedKeys[V any](m map[string]V) []string {
 		out = append(out, k)
 	}
 	sort.Strings(out)
+	return out
+}
+
+func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
+	out := make([]*hcl.Attribute, 0, len(attrs))
+	for _, a := range attrs {
+		out = append(out, a)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		a, b := out[i].Range, out[j].Range
+		if a.Filename != b.Filename {
+			return a.Filename < b.Filename
+		}
+		return a.Start.Byte < b.Start.Byte
+	})
 	return out
 }
 

@@ -3,7 +3,9 @@ package config
 import (
 	"fmt"
 	"os"
+	"path/filepath"
 	"sort"
+	"strings"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -176,4 +178,18 @@ func templateFileFunc(dir string, funcs map[string]function.Function) function.F
 			return s, nil
 		},
 	})
+}
+
+// expandPath resolves a path written in the runbook: "~/" is the home
+// directory and relative paths are relative to the runbook directory.
+func expandPath(dir, p string) string {
+	if p == "~" || strings.HasPrefix(p, "~/") {
+		if home, err := os.UserHomeDir(); err == nil {
+			return filepath.Join(home, p[1:])
+		}
+	}
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(dir, p)
 }

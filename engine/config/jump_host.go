@@ -17,6 +17,8 @@ type JumpHostConfig struct {
 	DeclRange hcl.Range
 }
 
+func (j *JumpHostConfig) declRange() hcl.Range { return j.DeclRange }
+
 // JumpHost is an evaluated jump_host block.
 type JumpHost struct {
 	Connection

@@ -109,6 +109,7 @@ func Load(parser *hclparse.Parser, dir string) (m *Module, diags hcl.Diagnostics
 
 func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 	content, diags := f.Body.Content(rootSchema)
+	labelled := m.labelledBlocks()
 	for _, block := range content.Blocks {
 		if len(block.Labels) > 0 && !hclsyntax.ValidIdentifier(block.Labels[0]) {
 			diags = append(diags, &hcl.Diagnostic{
@@ -128,9 +129,6 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 				continue
 			}
 			m.Settings = s
-		case "variable":
-			diags = append(diags, register(block, decodeVariableBlock, m.variables, &m.Variables,
-				func(v *Variable) hcl.Range { return v.DeclRange })...)
 		case "locals":
 			ls, ds := decodeLocalsBlock(block)
 			diags = append(diags, ds...)
@@ -147,41 +145,47 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 				m.locals[l.Name] = l
 				m.Locals = append(m.Locals, l)
 			}
-		case "credentials":
-			diags = append(diags, register(block, decodeCredentialsBlock, m.credentials, &m.Credentials,
-				func(c *CredentialsConfig) hcl.Range { return c.DeclRange })...)
-		case "device":
-			diags = append(diags, register(block, decodeDeviceBlock, m.devices, &m.Devices,
-				func(d *DeviceConfig) hcl.Range { return d.DeclRange })...)
-		case "command":
-			diags = append(diags, register(block, decodeCommandBlock, m.commands, &m.Commands,
-				func(c *CommandConfig) hcl.Range { return c.DeclRange })...)
-		case "config":
-			diags = append(diags, register(block, decodeDesiredBlock, m.configs, &m.Configs,
-				func(c *DesiredConfig) hcl.Range { return c.DeclRange })...)
-		case "output":
-			diags = append(diags, register(block, decodeOutputBlock, m.outputs, &m.Outputs,
-				func(o *Output) hcl.Range { return o.DeclRange })...)
-		case "jump_host":
-			diags = append(diags, register(block, decodeJumpHostBlock, m.jumpHosts, &m.JumpHosts,
-				func(j *JumpHostConfig) hcl.Range { return j.DeclRange })...)
+		default:
+			diags = append(diags, labelled[block.Type](block)...)
 		}
 	}
 	return diags
 }
 
-// register decodes a labelled block and adds it to the module's map and
-// list of its type, or reports it as a duplicate of the one declared first.
-// Every decoder names its block by its label.
-func register[T any](block *hcl.Block, decode func(*hcl.Block) (T, hcl.Diagnostics), byName map[string]T, list *[]T, declRange func(T) hcl.Range) hcl.Diagnostics {
-	v, diags := decode(block)
-	name := block.Labels[0]
-	if prev, ok := byName[name]; ok {
-		return append(diags, duplicate(block, block.Type, name, declRange(prev)))
+// labelledBlocks maps each labelled block type of rootSchema to the
+// function that decodes a block of that type and registers it in m.
+func (m *Module) labelledBlocks() map[string]func(*hcl.Block) hcl.Diagnostics {
+	return map[string]func(*hcl.Block) hcl.Diagnostics{
+		"variable":    registrar(decodeVariableBlock, m.variables, &m.Variables),
+		"credentials": registrar(decodeCredentialsBlock, m.credentials, &m.Credentials),
+		"device":      registrar(decodeDeviceBlock, m.devices, &m.Devices),
+		"command":     registrar(decodeCommandBlock, m.commands, &m.Commands),
+		"config":      registrar(decodeDesiredBlock, m.configs, &m.Configs),
+		"output":      registrar(decodeOutputBlock, m.outputs, &m.Outputs),
+		"jump_host":   registrar(decodeJumpHostBlock, m.jumpHosts, &m.JumpHosts),
 	}
-	byName[name] = v
-	*list = append(*list, v)
-	return diags
+}
+
+// declared is a decoded block that knows where it is declared, for
+// diagnostics about a second block of the same name.
+type declared interface {
+	declRange() hcl.Range
+}
+
+// registrar returns the function that decodes a labelled block and adds it
+// to the module's map and list of its type, or reports it as a duplicate
+// of the one declared first. Every decoder names its block by its label.
+func registrar[T declared](decode func(*hcl.Block) (T, hcl.Diagnostics), byName map[string]T, list *[]T) func(*hcl.Block) hcl.Diagnostics {
+	return func(block *hcl.Block) hcl.Diagnostics {
+		v, diags := decode(block)
+		name := block.Labels[0]
+		if prev, ok := byName[name]; ok {
+			return append(diags, duplicate(block, block.Type, name, prev.declRange()))
+		}
+		byName[name] = v
+		*list = append(*list, v)
+		return diags
+	}
 }
 
 // declares reports whether the runbook declares what a reference

@@ -19,6 +19,8 @@ type Output struct {
 	DeclRange   hcl.Range
 }
 
+func (o *Output) declRange() hcl.Range { return o.DeclRange }
+
 // OutputValue is an evaluated output. Value carries no marks.
 type OutputValue struct {
 	Value     cty.Value

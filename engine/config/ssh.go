@@ -29,11 +29,10 @@ var sshSchema = &hcl.BodySchema{
 
 func decodeSSHBlock(block *hcl.Block) (*SSHConfig, hcl.Diagnostics) {
 	s := &SSHConfig{DeclRange: block.DefRange}
-	content, diags := block.Body.Content(sshSchema)
-	s.KeyExchanges = attrExpr(content, "key_exchanges")
-	s.Ciphers = attrExpr(content, "ciphers")
-	s.HostKeyAlgorithms = attrExpr(content, "host_key_algorithms")
-	s.MACs = attrExpr(content, "macs")
+	_, diags := decodeExprs(block, sshSchema, map[string]*hcl.Expression{
+		"key_exchanges": &s.KeyExchanges, "ciphers": &s.Ciphers,
+		"host_key_algorithms": &s.HostKeyAlgorithms, "macs": &s.MACs,
+	})
 	return s, diags
 }
 

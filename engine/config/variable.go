@@ -2,9 +2,7 @@ package config
 
 import (
 	"fmt"
-	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -31,6 +29,8 @@ type Variable struct {
 	Sensitive    bool
 	DeclRange    hcl.Range
 }
+
+func (v *Variable) declRange() hcl.Range { return v.DeclRange }
 
 // EnvPrefix starts the name of an environment variable that sets a runbook
 // variable: NETRUN_VAR_password sets var.password.
@@ -290,33 +290,4 @@ func stringLeaves(v cty.Value) []string {
 		return true, nil
 	})
 	return out
-}
-
-func sortedAttributes(attrs hcl.Attributes) []*hcl.Attribute {
-	out := make([]*hcl.Attribute, 0, len(attrs))
-	for _, a := range attrs {
-		out = append(out, a)
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i].Range, out[j].Range
-		if a.Filename != b.Filename {
-			return a.Filename < b.Filename
-		}
-		return a.Start.Byte < b.Start.Byte
-	})
-	return out
-}
-
-// expandPath resolves a path written in the runbook: "~/" is the home
-// directory and relative paths are relative to the runbook directory.
-func expandPath(dir, p string) string {
-	if p == "~" || strings.HasPrefix(p, "~/") {
-		if home, err := os.UserHomeDir(); err == nil {
-			return filepath.Join(home, p[1:])
-		}
-	}
-	if filepath.IsAbs(p) {
-		return p
-	}
-	return filepath.Join(dir, p)
 }

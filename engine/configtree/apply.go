@@ -63,15 +63,7 @@ func (t *Tree) Apply(lines []string, d Dialect) error {
 		})
 		n := findLine(cur.Children, l)
 		if n == nil {
-			if k := r.singleKey(l); k != "" {
-				for _, c := range cur.Children {
-					if r.singleKey(c.Line) == k {
-						c.Line = l
-						n = c
-						break
-					}
-				}
-			}
+			n = r.replaceSingle(cur.Children, l)
 		}
 		if n == nil {
 			if r.isDefaultOn(l) {
@@ -106,18 +98,25 @@ func (t *Tree) applySet(lines []string, r *rules) error {
 		if findLine(t.Children, l) != nil {
 			continue
 		}
-		replaced := false
-		if k := r.singleKey(l); k != "" {
-			for _, c := range t.Children {
-				if r.singleKey(c.Line) == k {
-					c.Line = l
-					replaced = true
-					break
-				}
-			}
-		}
-		if !replaced {
+		if r.replaceSingle(t.Children, l) == nil {
 			t.Children = append(t.Children, &Node{Line: l})
+		}
+	}
+	return nil
+}
+
+// replaceSingle gives l to the node among nodes that holds the same
+// single-valued setting, and returns that node: nil when l is not
+// single-valued or no node holds its setting.
+func (r *rules) replaceSingle(nodes []*Node, l string) *Node {
+	k := r.singleKey(l)
+	if k == "" {
+		return nil
+	}
+	for _, n := range nodes {
+		if r.singleKey(n.Line) == k {
+			n.Line = l
+			return n
 		}
 	}
 	return nil

@@ -448,28 +448,55 @@ func TestConvergeRandom(t *testing.T) {
 	}
 }
 
+// draw is a random running config and desired state being written, for
+// TestConvergeRandom. Desired lines use even numbers, absent lines odd ones,
+// so that the desired state does not contradict itself.
+type draw struct {
+	rng               *rand.Rand
+	run, text, absent strings.Builder
+}
+
+func (w *draw) pick(p float64) bool { return w.rng.Float64() < p }
+
+// hostnameAndNTP draws what the configs of every platform begin with: a
+// host name (desired to be one, maybe another) and ntp servers. Each format
+// takes one number.
+func (w *draw) hostnameAndNTP(hostname, ntp, absentNTP string) {
+	fmt.Fprintf(&w.run, hostname, w.rng.IntN(3))
+	if w.pick(0.5) {
+		fmt.Fprintf(&w.text, hostname, w.rng.IntN(3))
+	}
+	for n := range 6 {
+		if w.pick(0.5) {
+			fmt.Fprintf(&w.run, ntp, n)
+		}
+		if n%2 == 0 && w.pick(0.4) {
+			fmt.Fprintf(&w.text, ntp, n)
+		}
+		if n%2 == 1 && w.pick(0.4) {
+			fmt.Fprintf(&w.absent, absentNTP, n)
+		}
+	}
+}
+
+// done draws the match mode and returns the running config and the desired
+// state.
+func (w *draw) done() (string, configtree.Desired) {
+	m := configtree.Merge
+	if w.pick(0.5) {
+		m = configtree.Exact
+	}
+	return w.run.String(), configtree.Desired{Text: w.text.String(), Absent: w.absent.String(), Match: m}
+}
+
 // randomIOS draws a running config consistent with how IOS shows one (one
 // value per single-valued setting, "no ip address" on interfaces without
 // one) and a desired state that does not contradict itself: desired lines
 // use even numbers, absent lines odd ones.
 func randomIOS(rng *rand.Rand) (string, configtree.Desired) {
-	var run, text, absent strings.Builder
-	pick := func(p float64) bool { return rng.Float64() < p }
-	fmt.Fprintf(&run, "hostname r%d\n", rng.IntN(3))
-	if pick(0.5) {
-		fmt.Fprintf(&text, "hostname r%d\n", rng.IntN(3))
-	}
-	for n := range 6 {
-		if pick(0.5) {
-			fmt.Fprintf(&run, "ntp server 10.0.0.%d\n", n)
-		}
-		if n%2 == 0 && pick(0.4) {
-			fmt.Fprintf(&text, "ntp server 10.0.0.%d\n", n)
-		}
-		if n%2 == 1 && pick(0.4) {
-			fmt.Fprintf(&absent, "ntp server 10.0.0.%d\n", n)
-		}
-	}
+	w := &draw{rng: rng}
+	run, text, absent, pick := &w.run, &w.text, &w.absent, w.pick
+	w.hostnameAndNTP("hostname r%d\n", "ntp server 10.0.0.%d\n", "ntp server 10.0.0.%d\n")
 	if pick(0.3) {
 		run.WriteString("no ip http server\n")
 	}
@@ -484,12 +511,12 @@ func randomIOS(rng *rand.Rand) (string, configtree.Desired) {
 		if pick(0.8) {
 			run.WriteString(name + "\n")
 			if pick(0.6) {
-				fmt.Fprintf(&run, " description old%d\n", rng.IntN(2))
+				fmt.Fprintf(run, " description old%d\n", rng.IntN(2))
 			}
 			if pick(0.6) {
-				fmt.Fprintf(&run, " ip address 10.%d.0.1 255.255.255.0\n", rng.IntN(2))
+				fmt.Fprintf(run, " ip address 10.%d.0.1 255.255.255.0\n", rng.IntN(2))
 				if pick(0.3) {
-					fmt.Fprintf(&run, " ip address 10.%d.9.1 255.255.255.0 secondary\n", rng.IntN(2))
+					fmt.Fprintf(run, " ip address 10.%d.9.1 255.255.255.0 secondary\n", rng.IntN(2))
 				}
 			} else {
 				run.WriteString(" no ip address\n")
@@ -498,14 +525,14 @@ func randomIOS(rng *rand.Rand) (string, configtree.Desired) {
 				run.WriteString(" shutdown\n")
 			}
 			if pick(0.5) {
-				fmt.Fprintf(&run, " ip helper-address 10.1.1.%d\n", rng.IntN(3))
+				fmt.Fprintf(run, " ip helper-address 10.1.1.%d\n", rng.IntN(3))
 			}
 		}
 		if pick(0.6) {
 			text.WriteString(fmt.Sprintf("interface Gi%d\n", i))
-			fmt.Fprintf(&text, " description old%d\n", rng.IntN(2))
+			fmt.Fprintf(text, " description old%d\n", rng.IntN(2))
 			if pick(0.5) {
-				fmt.Fprintf(&text, " ip address 10.%d.0.1 255.255.255.0\n", rng.IntN(2))
+				fmt.Fprintf(text, " ip address 10.%d.0.1 255.255.255.0\n", rng.IntN(2))
 			}
 			switch rng.IntN(3) {
 			case 0:
@@ -514,14 +541,14 @@ func randomIOS(rng *rand.Rand) (string, configtree.Desired) {
 				text.WriteString(" no shutdown\n")
 			}
 		} else if pick(0.3) {
-			fmt.Fprintf(&absent, "%s\n ip helper-address 10.1.1.%d\n", name, rng.IntN(3))
+			fmt.Fprintf(absent, "%s\n ip helper-address 10.1.1.%d\n", name, rng.IntN(3))
 		}
 	}
 	if pick(0.6) {
 		run.WriteString("router ospf 1\n")
 		for n := range 3 {
 			if pick(0.5) {
-				fmt.Fprintf(&run, " network 10.%d.0.0 0.0.0.255 area 0\n", n)
+				fmt.Fprintf(run, " network 10.%d.0.0 0.0.0.255 area 0\n", n)
 			}
 		}
 		if pick(0.5) {
@@ -530,7 +557,7 @@ func randomIOS(rng *rand.Rand) (string, configtree.Desired) {
 	}
 	if pick(0.5) {
 		text.WriteString("router ospf 1\n")
-		fmt.Fprintf(&text, " network 10.%d.0.0 0.0.0.255 area 0\n", rng.IntN(3))
+		fmt.Fprintf(text, " network 10.%d.0.0 0.0.0.255 area 0\n", rng.IntN(3))
 	} else if pick(0.2) {
 		absent.WriteString("router ospf 1\n")
 	}
@@ -538,57 +565,35 @@ func randomIOS(rng *rand.Rand) (string, configtree.Desired) {
 		run.WriteString("banner motd ^C\nHello\n^C\n")
 	}
 	if pick(0.3) {
-		fmt.Fprintf(&text, "banner motd #\nHello %d\n#\n", rng.IntN(2))
+		fmt.Fprintf(text, "banner motd #\nHello %d\n#\n", rng.IntN(2))
 	}
-	m := configtree.Merge
-	if pick(0.5) {
-		m = configtree.Exact
-	}
-	return run.String(), configtree.Desired{Text: text.String(), Absent: absent.String(), Match: m}
+	return w.done()
 }
 
 func randomJunos(rng *rand.Rand) (string, configtree.Desired) {
-	var run, text, absent strings.Builder
-	pick := func(p float64) bool { return rng.Float64() < p }
-	fmt.Fprintf(&run, "set system host-name j%d\n", rng.IntN(3))
-	if pick(0.5) {
-		fmt.Fprintf(&text, "set system host-name j%d\n", rng.IntN(3))
-	}
-	for n := range 6 {
-		if pick(0.5) {
-			fmt.Fprintf(&run, "set system ntp server 10.0.0.%d\n", n)
-		}
-		if n%2 == 0 && pick(0.4) {
-			fmt.Fprintf(&text, "set system ntp server 10.0.0.%d\n", n)
-		}
-		if n%2 == 1 && pick(0.4) {
-			fmt.Fprintf(&absent, "delete system ntp server 10.0.0.%d\n", n)
-		}
-	}
+	w := &draw{rng: rng}
+	run, text, absent, pick := &w.run, &w.text, &w.absent, w.pick
+	w.hostnameAndNTP("set system host-name j%d\n", "set system ntp server 10.0.0.%d\n", "delete system ntp server 10.0.0.%d\n")
 	for i := range 4 {
 		ifc := fmt.Sprintf("interfaces ge-0/0/%d", i)
 		if pick(0.7) {
 			if pick(0.6) {
-				fmt.Fprintf(&run, "set %s description d%d\n", ifc, rng.IntN(2))
+				fmt.Fprintf(run, "set %s description d%d\n", ifc, rng.IntN(2))
 			}
 			if pick(0.5) {
-				fmt.Fprintf(&run, "set %s disable\n", ifc)
+				fmt.Fprintf(run, "set %s disable\n", ifc)
 			}
-			fmt.Fprintf(&run, "set %s unit 0 family inet address 10.%d.0.1/24\n", ifc, rng.IntN(2))
+			fmt.Fprintf(run, "set %s unit 0 family inet address 10.%d.0.1/24\n", ifc, rng.IntN(2))
 		}
 		switch rng.IntN(4) {
 		case 0:
-			fmt.Fprintf(&text, "set %s description d%d\n", ifc, rng.IntN(2))
-			fmt.Fprintf(&text, "set %s unit 0 family inet address 10.%d.0.1/24\n", ifc, rng.IntN(2))
+			fmt.Fprintf(text, "set %s description d%d\n", ifc, rng.IntN(2))
+			fmt.Fprintf(text, "set %s unit 0 family inet address 10.%d.0.1/24\n", ifc, rng.IntN(2))
 		case 1:
-			fmt.Fprintf(&text, "delete %s disable\n", ifc)
+			fmt.Fprintf(text, "delete %s disable\n", ifc)
 		case 2:
-			fmt.Fprintf(&absent, "set %s\n", ifc)
+			fmt.Fprintf(absent, "set %s\n", ifc)
 		}
 	}
-	m := configtree.Merge
-	if pick(0.5) {
-		m = configtree.Exact
-	}
-	return run.String(), configtree.Desired{Text: text.String(), Absent: absent.String(), Match: m}
+	return w.done()
 }

@@ -60,63 +60,22 @@ func TestDialectFor(t *testing.T) {
 	}
 }
 
+// parseCase is text in a platform's dialect and what parsing it gives:
+// canonical text, or the start of an error.
+type parseCase struct{ name, platform, text, want string }
+
 func TestParse(t *testing.T) {
-	tests := []struct {
-		name     string
-		platform string
-		text     string
-		want     string
-	}{
-		{
-			name: "tolerant whitespace", platform: "cisco_iosxe",
-			text: "hostname r1  \r\n\r\ninterface Gi1\r\n\tdescription x \r\n\tshutdown\r\n\n",
-			want: "hostname r1\ninterface Gi1\n description x\n shutdown\n",
-		},
-		{
-			name: "headers and comments dropped", platform: "cisco_iosxe",
-			text: "Building configuration...\n\nCurrent configuration : 120 bytes\n!\n! Last configuration change at 08:35:50 UTC Fri Jul 26 2019\nversion 17.3\nntp clock-period 17179865\nhostname r1\nrouter rip\n version 2\n !\nend\n",
-			want: "hostname r1\nrouter rip\n version 2\n",
-		},
-		{
-			name: "NX-OS two spaces", platform: "cisco_nxos",
-			text: "interface Ethernet1/1\n  description a\n  no shutdown\nrouter bgp 1\n  neighbor 10.0.0.1\n    remote-as 2\n  log-neighbor-changes\n",
-			want: "interface Ethernet1/1\n description a\n no shutdown\nrouter bgp 1\n neighbor 10.0.0.1\n  remote-as 2\n log-neighbor-changes\n",
-		},
-		{
-			name: "EOS three spaces", platform: "arista_eos",
-			text: "interface Ethernet1\n   description a\n   no switchport\n!\nend\n",
-			want: "interface Ethernet1\n description a\n no switchport\n",
-		},
-		{
-			name: "between levels joins the shallower", platform: "cisco_iosxe",
-			text: "a\n   b\n  c\n",
-			want: "a\n b\n c\n",
-		},
-		{
-			name: "indented as a whole", platform: "cisco_iosxe",
-			text: "    interface Gi1\n      description x\n    ntp server 1.1.1.1\n",
-			want: "interface Gi1\n description x\nntp server 1.1.1.1\n",
-		},
-		{
-			name: "banner block with caret C", platform: "cisco_iosxe",
-			text: "banner motd ^C\nHello !\n  end\n^C\n!\nntp server 1.1.1.1\n",
-			want: "banner motd ^C\nHello !\n  end\n^C\nntp server 1.1.1.1\n",
-		},
-		{
-			name: "banner with another delimiter is canonical", platform: "cisco_iosxe",
-			text: "banner login #\nHello\n#\nbanner exec %one line%\n",
-			want: "banner login ^C\nHello\n^C\nbanner exec ^Cone line^C\n",
-		},
-		{
-			name: "EOS banner ends with EOF", platform: "arista_eos",
-			text: "banner motd\nHello\n!\nEOF\nhostname e1\n",
-			want: "banner motd\nHello\n!\nEOF\nhostname e1\n",
-		},
-		{
-			name: "junos set lines", platform: "juniper_junos",
-			text: "## Last commit: 2019-07-26 08:35:50 UTC by admin\r\nset version 20.4R3.8\nset system host-name j1  \n\nset system ntp server 10.0.0.9\n",
-			want: "set system host-name j1\nset system ntp server 10.0.0.9\n",
-		},
+	tests := []parseCase{
+		{"tolerant whitespace", "cisco_iosxe", "hostname r1  \r\n\r\ninterface Gi1\r\n\tdescription x \r\n\tshutdown\r\n\n", "hostname r1\ninterface Gi1\n description x\n shutdown\n"},
+		{"headers and comments dropped", "cisco_iosxe", "Building configuration...\n\nCurrent configuration : 120 bytes\n!\n! Last configuration change at 08:35:50 UTC Fri Jul 26 2019\nversion 17.3\nntp clock-period 17179865\nhostname r1\nrouter rip\n version 2\n !\nend\n", "hostname r1\nrouter rip\n version 2\n"},
+		{"NX-OS two spaces", "cisco_nxos", "interface Ethernet1/1\n  description a\n  no shutdown\nrouter bgp 1\n  neighbor 10.0.0.1\n    remote-as 2\n  log-neighbor-changes\n", "interface Ethernet1/1\n description a\n no shutdown\nrouter bgp 1\n neighbor 10.0.0.1\n  remote-as 2\n log-neighbor-changes\n"},
+		{"EOS three spaces", "arista_eos", "interface Ethernet1\n   description a\n   no switchport\n!\nend\n", "interface Ethernet1\n description a\n no switchport\n"},
+		{"between levels joins the shallower", "cisco_iosxe", "a\n   b\n  c\n", "a\n b\n c\n"},
+		{"indented as a whole", "cisco_iosxe", "    interface Gi1\n      description x\n    ntp server 1.1.1.1\n", "interface Gi1\n description x\nntp server 1.1.1.1\n"},
+		{"banner block with caret C", "cisco_iosxe", "banner motd ^C\nHello !\n  end\n^C\n!\nntp server 1.1.1.1\n", "banner motd ^C\nHello !\n  end\n^C\nntp server 1.1.1.1\n"},
+		{"banner with another delimiter is canonical", "cisco_iosxe", "banner login #\nHello\n#\nbanner exec %one line%\n", "banner login ^C\nHello\n^C\nbanner exec ^Cone line^C\n"},
+		{"EOS banner ends with EOF", "arista_eos", "banner motd\nHello\n!\nEOF\nhostname e1\n", "banner motd\nHello\n!\nEOF\nhostname e1\n"},
+		{"junos set lines", "juniper_junos", "## Last commit: 2019-07-26 08:35:50 UTC by admin\r\nset version 20.4R3.8\nset system host-name j1  \n\nset system ntp server 10.0.0.9\n", "set system host-name j1\nset system ntp server 10.0.0.9\n"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -188,12 +147,7 @@ func TestParseGoldenStructure(t *testing.T) {
 }
 
 func TestParseDesiredErrors(t *testing.T) {
-	tests := []struct {
-		name     string
-		platform string
-		text     string
-		want     string
-	}{
+	tests := []parseCase{
 		{"inconsistent indentation", "cisco_iosxe", "ntp server 1.1.1.1\ninterface Gi1\n   description a\n  shutdown\n", "line 4: "},
 		{"junos line without set", "juniper_junos", "set system host-name j1\nsystem ntp server 1.1.1.1\n", "line 2: "},
 		{"banner not closed", "cisco_iosxe", "banner motd ^C\nHello\n", "line 1: banner is not closed"},
