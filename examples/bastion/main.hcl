@@ -29,13 +29,18 @@ credentials "netops" {
 
 jump_host "edge" {
   host        = "bastion.example.net"
+  port        = 2222 # internet-facing: kept off port 22 and its scanners
   credentials = credentials.jump
 }
 
+# The data centre's host keys, its bastion's and its switches', are kept in
+# a known_hosts file of their own beside this runbook; edge's are checked
+# against ~/.ssh/known_hosts.
 jump_host "dc1" {
   host        = "jump.dc1.internal"
   credentials = credentials.jump
   via         = jump_host.edge
+  known_hosts = "dc1_known_hosts"
 }
 
 device "dc1" {
@@ -43,6 +48,7 @@ device "dc1" {
   host        = "${each.key}.dc1.internal"
   credentials = credentials.netops
   via         = jump_host.dc1
+  known_hosts = "dc1_known_hosts"
 }
 
 command "version" {

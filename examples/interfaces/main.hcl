@@ -5,21 +5,21 @@
 #
 #   netrun apply -sim -auto-approve examples/interfaces
 
-variable "base_port" {
-  type    = number
-  default = 12022
-}
-
 credentials "lab" {
   username = "cisco"
   password = "cisco"
   enable   = "cisco"
 }
 
+locals {
+  # An inventory in YAML: switch name => where it is reached.
+  switches = yamldecode(file("switches.yaml"))
+}
+
 device "sw" {
-  for_each    = { for i in range(2) : "sw${i + 1}" => i }
-  host        = "127.0.0.1"
-  port        = var.base_port + each.value
+  for_each    = local.switches
+  host        = each.value.host
+  port        = each.value.port
   credentials = credentials.lab
   known_hosts = "sim_known_hosts"
 

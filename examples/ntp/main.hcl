@@ -16,10 +16,18 @@ variable "password" {
   sensitive = true
 }
 
+# Changing configuration needs the privileged mode: its secret is a variable
+# of its own, as on most routers it is not the login password.
+variable "enable_secret" {
+  type      = string
+  default   = "cisco"
+  sensitive = true
+}
+
 credentials "lab" {
   username = "cisco"
   password = var.password
-  enable   = var.password
+  enable   = var.enable_secret
 }
 
 device "r" {

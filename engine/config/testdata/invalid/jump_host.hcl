@@ -1,7 +1,4 @@
-credentials "c" {
-  username = "u"
-  password = "p"
-}
+credentials "c" { username = "u" }
 jump_host "a" {
   host        = "a.example"
   credentials = credentials.c
@@ -10,12 +7,12 @@ jump_host "a" {
 jump_host "b" {
   host        = "b.example"
   credentials = credentials.c
-  via         = jump_host.c
+  via         = jump_host.c # the cycle goes on,
 }
 jump_host "c" {
   host        = "c.example"
   credentials = credentials.c
-  via         = jump_host.a
+  via         = jump_host.a # and closes: reported once, at a
 }
 jump_host "self" {
   host        = "self.example"
@@ -25,7 +22,7 @@ jump_host "self" {
 jump_host "behind_cycle" {
   host        = "d.example"
   credentials = credentials.c
-  via         = jump_host.a
+  via         = jump_host.a # reaches the cycle, is not in it: no error here
 }
 jump_host "missing" {
   host        = "m.example"
