@@ -8,6 +8,12 @@ netrun {
   parallelism = 2
 }
 
+variable "password" {
+  type      = string
+  default   = "cisco"
+  sensitive = true
+}
+
 variable "r2_password" {
   type        = string
   description = "The password r2's simulator expects; -var r2_password=cisco lets us in."
@@ -17,8 +23,8 @@ variable "r2_password" {
 
 credentials "lab" {
   username = "cisco"
-  password = "cisco"
-  enable   = "cisco"
+  password = var.password
+  enable   = var.password
 }
 
 device "r" {
