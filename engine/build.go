@@ -84,25 +84,17 @@ func taskOrder(rb *config.Runbook) ([]*task, hcl.Diagnostics) {
 		g.Add(t.addr)
 	}
 	for _, t := range tasks {
+		// engine/config reports a depends_on naming an undeclared block, so
+		// an evaluated runbook has none; one built otherwise loses the edge
+		// rather than the plan.
+		var deps []string
 		for _, dep := range t.dependsOn {
-			if _, ok := byAddr[dep]; !ok {
-				rng := t.declRange
-				if r, ok := t.depRanges[dep]; ok {
-					rng = r
-				}
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Reference to undeclared block",
-					Detail:   fmt.Sprintf("%s depends on %s, which is not declared.", t.addr, dep),
-					Subject:  rng.Ptr(),
-				})
-				continue
+			if _, ok := byAddr[dep]; ok {
+				deps = append(deps, dep)
+				g.Connect(dep, t.addr)
 			}
-			g.Connect(dep, t.addr)
 		}
-	}
-	if diags.HasErrors() {
-		return nil, diags
+		t.dependsOn = deps
 	}
 	for _, cycle := range g.Cycles() {
 		// An edge a→b means b depends on a, so the first block of the cycle
