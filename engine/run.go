@@ -54,8 +54,11 @@ type RunResult struct {
 // OK says the run did everything the plan asked: every step succeeded,
 // every output was computed, and nothing interrupted it.
 func (r *RunResult) OK() bool {
+	if r.Cancelled {
+		return false
+	}
 	_, failed, other := r.Report.Counts()
-	return !r.Cancelled && !r.Interrupted && failed == 0 && other == 0 && !r.OutputDiags.HasErrors()
+	return !r.Interrupted && failed == 0 && other == 0 && !r.OutputDiags.HasErrors()
 }
 
 // Run is apply: it takes the runbook's lock in opts.Store, refreshes a
