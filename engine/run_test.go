@@ -13,11 +13,7 @@ import (
 
 func TestRun(t *testing.T) {
 	t.Parallel()
-	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+`
-command "clock" {
-  commands = ["show clock"]
-}
-`, 1)
+	f := newFixture(t, header+labDevice("r1", "192.0.2.1")+block("command", "clock", `commands = ["show clock"]`), 1)
 	store := state.NewLocal(f.rb.Dir, true)
 	opts := engine.RunOptions{Options: f.opts}
 	opts.Store, opts.Simulated = store, true
