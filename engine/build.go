@@ -1,7 +1,10 @@
 // Package engine turns an evaluated runbook into a plan and applies it: it
-// builds the DAG of (command, device) steps, walks it with a bound on
-// concurrent device sessions, collects results, and writes state. It does
-// not parse HCL (engine/config does) nor speak SSH (drivers do).
+// builds the DAG of (command, device) steps (build.go), walks it with a
+// bound on concurrent device sessions (walk.go), collects results, and
+// writes state; Run (run.go) is a whole apply, from the lock to the final
+// state, with hooks where the caller shows the plan and asks to go ahead.
+// It does not parse HCL (engine/config does), speak SSH (drivers do), nor
+// talk to the user (cmd/netrun does).
 package engine
 
 import (
