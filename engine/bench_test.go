@@ -2,12 +2,8 @@ package engine_test
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
-	"io"
 	"os"
-	"os/exec"
-	"path/filepath"
 	"runtime"
 	"runtime/metrics"
 	"strconv"
@@ -19,8 +15,8 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/engine"
-	"github.com/netrun/netrun/sim"
 )
 
 // fleetRunbook declares n devices and one command on all of them.
@@ -87,85 +83,21 @@ func peakMemory() (stop func() memory) {
 	}
 }
 
-// simChild serves a fleet for the benchmarks from a second process, so the
-// benchmark's memory figures are netrun's own, not the simulators'. It is
-// this test binary re-run with NETRUN_BENCH_SIM=N: it prints one JSON line
-// (ports and host key) and serves until its stdin closes.
-func simChild(n int) {
-	dev := sim.Device{Username: "cisco", Password: benchPassword, Enable: benchPassword}
-	if path := os.Getenv("NETRUN_BENCH_SIM_CONFIG"); path != "" {
-		data, err := os.ReadFile(path)
-		if err != nil {
-			fmt.Fprintln(os.Stderr, err)
-			os.Exit(1)
-		}
-		dev.Config = string(data)
-	}
-	fleet, err := sim.StartFleet("127.0.0.1:0", n, "r", dev, nil)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	out := struct {
-		Ports   []int  `json:"ports"`
-		HostKey string `json:"host_key"`
-	}{HostKey: string(ssh.MarshalAuthorizedKey(fleet.Servers[0].HostKey()))}
-	for _, s := range fleet.Servers {
-		out.Ports = append(out.Ports, s.Port())
-	}
-	_ = json.NewEncoder(os.Stdout).Encode(out)
-	_, _ = io.Copy(io.Discard, os.Stdin)
-	fleet.Close()
-}
-
 const benchPassword = "s3cr3t-Pa55" // the header's default
 
 func TestMain(m *testing.M) {
-	if n, err := strconv.Atoi(os.Getenv("NETRUN_BENCH_SIM")); err == nil {
-		simChild(n)
+	if drivertest.ServeFleet() {
 		return
 	}
 	os.Exit(m.Run())
 }
 
-// startSimChild starts the simulator process and returns endpoints for
-// devices r1..rN.
-func startSimChild(b *testing.B, n int, env ...string) map[string]drivers.Endpoint {
+// startSimChild serves devices r1..rN from a second process and returns
+// their endpoints; cfg is their running configuration ("" for the
+// simulator's default).
+func startSimChild(b *testing.B, n int, cfg string) map[string]drivers.Endpoint {
 	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n)), env...)
-	cmd.Stderr = os.Stderr
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		b.Fatal(err)
-	}
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() {
-		stdin.Close() // the child serves until its stdin closes
-		_ = cmd.Wait()
-	})
-	var info struct {
-		Ports   []int  `json:"ports"`
-		HostKey string `json:"host_key"`
-	}
-	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
-		b.Fatalf("simulator process: %v", err)
-	}
-	key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(info.HostKey))
-	if err != nil {
-		b.Fatal(err)
-	}
-	eps := make(map[string]drivers.Endpoint, n)
-	for i, port := range info.Ports {
-		eps["r"+strconv.Itoa(i+1)] = drivers.Endpoint{Host: "127.0.0.1", Port: port, HostKey: key}
-	}
-	return eps
+	return drivertest.StartFleet(b, drivertest.Fleet{N: n, Username: "cisco", Password: benchPassword, Config: cfg})
 }
 
 // BenchmarkApply runs one command on every device of a simulated fleet
@@ -191,7 +123,7 @@ func BenchmarkApply(b *testing.B) {
 			opts := engine.Options{
 				Parallelism: c.parallelism,
 				Drivers:     reg,
-				Endpoints:   startSimChild(b, c.devices),
+				Endpoints:   startSimChild(b, c.devices, ""),
 				Secrets:     rb.Secrets(),
 			}
 			runtime.GC()
@@ -269,7 +201,7 @@ func firstError(rep *engine.Report) string {
 func BenchmarkOpenSessions(b *testing.B) {
 	const n = 1000
 	reg := registry(b)
-	eps := startSimChild(b, n)
+	eps := startSimChild(b, n, "")
 	for b.Loop() {
 		runtime.GC()
 		base := readMemory()
@@ -338,10 +270,6 @@ func config300() string {
 func BenchmarkRefresh500(b *testing.B) {
 	const n = 500
 	cfg := config300()
-	path := filepath.Join(b.TempDir(), "r.cfg")
-	if err := os.WriteFile(path, []byte(cfg), 0o644); err != nil {
-		b.Fatal(err)
-	}
 	reg := registry(b)
 	src := fleetRunbook(n, 0) + `
 config "ntp" {
@@ -358,7 +286,7 @@ config "ports" {
 		b.Fatal(diags.Error())
 	}
 	opts := engine.Options{Parallelism: 100, Drivers: reg, Secrets: rb.Secrets(),
-		Endpoints: startSimChild(b, n, "NETRUN_BENCH_SIM_CONFIG="+path)}
+		Endpoints: startSimChild(b, n, cfg)}
 	lines := strings.Count(cfg, "\n")
 	// Parse and diff times measured inside a plan are inflated by the 100
 	// sessions sharing the cores; netrun's own CPU per device is what

@@ -1,7 +1,10 @@
 // Package engine turns an evaluated runbook into a plan and applies it: it
-// builds the DAG of (command, device) steps, walks it with a bound on
-// concurrent device sessions, collects results, and writes state. It does
-// not parse HCL (engine/config does) nor speak SSH (drivers do).
+// builds the DAG of (command, device) steps (build.go), walks it with a
+// bound on concurrent device sessions (walk.go), collects results, and
+// writes state; Run (run.go) is a whole apply, from the lock to the final
+// state, with hooks where the caller shows the plan and asks to go ahead.
+// It does not parse HCL (engine/config does), speak SSH (drivers do), nor
+// talk to the user (cmd/netrun does).
 package engine
 
 import (
@@ -84,25 +87,17 @@ func taskOrder(rb *config.Runbook) ([]*task, hcl.Diagnostics) {
 		g.Add(t.addr)
 	}
 	for _, t := range tasks {
+		// engine/config reports a depends_on naming an undeclared block, so
+		// an evaluated runbook has none; one built otherwise loses the edge
+		// rather than the plan.
+		var deps []string
 		for _, dep := range t.dependsOn {
-			if _, ok := byAddr[dep]; !ok {
-				rng := t.declRange
-				if r, ok := t.depRanges[dep]; ok {
-					rng = r
-				}
-				diags = append(diags, &hcl.Diagnostic{
-					Severity: hcl.DiagError,
-					Summary:  "Reference to undeclared block",
-					Detail:   fmt.Sprintf("%s depends on %s, which is not declared.", t.addr, dep),
-					Subject:  rng.Ptr(),
-				})
-				continue
+			if _, ok := byAddr[dep]; ok {
+				deps = append(deps, dep)
+				g.Connect(dep, t.addr)
 			}
-			g.Connect(dep, t.addr)
 		}
-	}
-	if diags.HasErrors() {
-		return nil, diags
+		t.dependsOn = deps
 	}
 	for _, cycle := range g.Cycles() {
 		// An edge a→b means b depends on a, so the first block of the cycle

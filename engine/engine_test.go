@@ -15,6 +15,7 @@ import (
 	"github.com/hashicorp/hcl/v2/hclparse"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/drivers/scrapli"
 	"github.com/netrun/netrun/drivers/sshraw"
 	"github.com/netrun/netrun/engine"
@@ -313,7 +314,7 @@ command "later" {
 	go func() { done <- f.apply(ctx) }()
 	// Cancel once the hanging command has been sent: wait on the
 	// simulator's record of it, not on a fixed sleep.
-	waitFor(t, func() bool { return slices.Contains(f.fleet.Servers["hangs"].Commands(), "show tech-support") })
+	drivertest.WaitFor(t, 10*time.Second, func() bool { return slices.Contains(f.fleet.Servers["hangs"].Commands(), "show tech-support") })
 	cancel()
 	var rep *engine.Report
 	select {
@@ -437,17 +438,6 @@ func writeState(t *testing.T, rep *engine.Report, outs map[string]config.OutputV
 		t.Fatal(err)
 	}
 	return dir
-}
-
-func waitFor(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(10 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 10s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func TestApplyCommandTimeout(t *testing.T) {

@@ -9,12 +9,12 @@ import (
 	"github.com/netrun/netrun/engine/state"
 )
 
-// Recorder writes the state as devices finish: one writer goroutine
+// recorder writes the state as devices finish: one writer goroutine
 // rewrites it (atomically) whenever devices finished since its last write,
 // so a run killed half way loses at most what finished during the write in
 // progress, and device goroutines never wait on the store longer than that.
-// Its Record is an Options.OnDevice.
-type Recorder struct {
+// Run records with its record as the walk's Options.OnDevice.
+type recorder struct {
 	mu     sync.Mutex
 	store  state.Store
 	st     *state.State
@@ -23,10 +23,10 @@ type Recorder struct {
 	stderr io.Writer
 }
 
-// NewRecorder starts recording on top of the previous state (nil for
+// newRecorder starts recording on top of the previous state (nil for
 // none). Write errors while devices run are reported on stderr and do not
-// stop the run; Final's is returned.
-func NewRecorder(store state.Store, prev *state.State, simulated bool, stderr io.Writer) *Recorder {
+// stop the run; final's is returned.
+func newRecorder(store state.Store, prev *state.State, simulated bool, stderr io.Writer) *recorder {
 	st := &state.State{Version: state.Version, Devices: map[string]state.DeviceState{}, Outputs: map[string]state.OutputState{}}
 	if prev != nil {
 		*st = *prev
@@ -34,15 +34,15 @@ func NewRecorder(store state.Store, prev *state.State, simulated bool, stderr io
 		st.Outputs = maps.Clone(prev.Outputs)
 	}
 	st.Simulated = simulated
-	r := &Recorder{store: store, st: st, kick: make(chan struct{}, 1), done: make(chan struct{}), stderr: stderr}
+	r := &recorder{store: store, st: st, kick: make(chan struct{}, 1), done: make(chan struct{}), stderr: stderr}
 	go r.write()
 	return r
 }
 
-// Record merges a finished device into the state and has it written.
-func (r *Recorder) Record(d DeviceResult) {
+// record merges a finished device into the state and has it written.
+func (r *recorder) record(d DeviceResult) {
 	r.mu.Lock()
-	record(r.st, d)
+	mergeDevice(r.st, d)
 	r.mu.Unlock()
 	select {
 	case r.kick <- struct{}{}:
@@ -50,7 +50,7 @@ func (r *Recorder) Record(d DeviceResult) {
 	}
 }
 
-func (r *Recorder) write() {
+func (r *recorder) write() {
 	defer close(r.done)
 	for range r.kick {
 		r.mu.Lock()
@@ -62,8 +62,8 @@ func (r *Recorder) write() {
 	}
 }
 
-// Final stops the writer and writes the run's complete state.
-func (r *Recorder) Final(st *state.State) error {
+// final stops the writer and writes the run's complete state.
+func (r *recorder) final(st *state.State) error {
 	close(r.kick)
 	<-r.done
 	return r.store.WriteState(st)

@@ -64,9 +64,9 @@ func deviceState(d DeviceResult, digest string, simulated bool) state.DeviceStat
 	return ds
 }
 
-// record merges one finished device into the state, for writing state as
+// mergeDevice merges one finished device into the state, for writing state as
 // devices finish: a run killed half way keeps what it recorded.
-func record(st *state.State, d DeviceResult) {
+func mergeDevice(st *state.State, d DeviceResult) {
 	if st.Devices == nil {
 		st.Devices = map[string]state.DeviceState{}
 	}

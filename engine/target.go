@@ -29,23 +29,14 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 	if !ok {
 		return drivers.Target{}, nil, fmt.Errorf("device %s: unknown driver %q (known: %v)", d.Name, d.Driver, w.opts.Drivers.Names())
 	}
-	t := drivers.Target{
-		Name:                d.Name,
-		Host:                d.Host,
-		Port:                d.Port,
-		Platform:            d.Platform,
-		Credentials:         d.Credentials,
-		Prompt:              d.Prompt,
-		Timeout:             d.Timeout,
-		KnownHosts:          cmp.Or(d.KnownHosts, w.knownHosts),
-		InsecureSkipHostKey: d.InsecureSkipHostKey,
-		HostKeys:            d.HostKeys,
-		AcceptNewHostKeys:   w.opts.AcceptNewHostKeys,
-		Algorithms:          d.Algorithms,
-		Settings:            d.Settings,
-		Dial:                w.opts.Jumps.Dialer(d),
-		Logger:              w.opts.Logger,
-	}
+	t := d.Target(d.Name)
+	t.Platform = d.Platform
+	t.Prompt = d.Prompt
+	t.Settings = d.Settings
+	t.KnownHosts = cmp.Or(t.KnownHosts, w.knownHosts)
+	t.AcceptNewHostKeys = w.opts.AcceptNewHostKeys
+	t.Dial = w.opts.Jumps.Dialer(d)
+	t.Logger = w.opts.Logger
 	if ep, ok := w.opts.Endpoints[d.Name]; ok {
 		t.Host, t.Port = ep.Host, ep.Port
 		if ep.HostKey != nil {
@@ -116,19 +107,10 @@ func NewJumps(rb *config.Runbook, opts JumpOptions) *Jumps {
 
 // jumpTarget is the jump host as sshconn sees it.
 func jumpTarget(h *config.JumpHost, opts JumpOptions) drivers.Target {
-	t := drivers.Target{
-		Name:                h.Address(),
-		Host:                h.Host,
-		Port:                h.Port,
-		Credentials:         h.Credentials,
-		Timeout:             h.Timeout,
-		KnownHosts:          cmp.Or(h.KnownHosts, opts.KnownHosts),
-		InsecureSkipHostKey: h.InsecureSkipHostKey,
-		HostKeys:            h.HostKeys,
-		AcceptNewHostKeys:   opts.AcceptNewHostKeys,
-		Algorithms:          h.Algorithms,
-		Logger:              opts.Logger,
-	}
+	t := h.Target(h.Address())
+	t.KnownHosts = cmp.Or(t.KnownHosts, opts.KnownHosts)
+	t.AcceptNewHostKeys = opts.AcceptNewHostKeys
+	t.Logger = opts.Logger
 	if ep, ok := opts.Endpoints[h.Name]; ok {
 		t.Host, t.Port = ep.Host, ep.Port
 		if ep.HostKey != nil {

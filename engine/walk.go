@@ -51,7 +51,12 @@ type Options struct {
 	AcceptNewHostKeys bool
 }
 
-// stepRun is a step while the walk runs.
+// stepRun is a step while the walk runs. Its deps are the steps its plan
+// step depends on, found by ID; done is closed once its result is final.
+// The order was checked (cycles included) when the plan was built with
+// engine/graph; the walk needs no graph of its own: each device's goroutine
+// runs its steps in plan order and waits on its deps' done channels, which
+// is how cross-device dependencies hold without a central scheduler.
 type stepRun struct {
 	id     string
 	step   plan.Step

@@ -2,18 +2,14 @@ package main
 
 import (
 	"bufio"
-	"errors"
 	"fmt"
 	"io"
-	"io/fs"
 	"os"
 	"strings"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
-	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
-	"github.com/netrun/netrun/engine/state"
 )
 
 func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer) int {
@@ -34,35 +30,54 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	// worker and plugin process is stopped, also after Ctrl-C.
 	defer c.end()
 	rb, p := c.rb, c.plan
-	store := state.NewLocal(rb.Dir, a.Sim)
-	lock, err := store.Lock(c.ctx, "apply", a.LockTimeout)
-	if err != nil {
-		return errorf(stderr, "%v", err)
-	}
-	defer lock.Unlock()
-
 	opts, cleanup, err := runOptions(rb, p, c.set.reg, a.Sim, a.AcceptNewKeys, stderr)
 	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
 	defer cleanup()
-	opts.Store = store
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
-	if saved == nil && p.Converges() {
-		if st := engine.Refresh(c.ctx, rb, p, opts); st.Failed > 0 {
-			// Devices that could not be read fail at apply with their
-			// reason; the others go on.
-			fmt.Fprintf(stderr, "netrun: %d devices could not be read; their config steps will fail.\n", st.Failed)
+	res, err := engine.Run(c.ctx, rb, p, engine.RunOptions{
+		Options:     opts,
+		LockTimeout: a.LockTimeout,
+		Refresh:     saved == nil,
+		Approve: func(p *plan.Plan, refreshed *engine.RefreshStats) bool {
+			if refreshed != nil && refreshed.Failed > 0 {
+				fmt.Fprintf(stderr, "netrun: %d devices could not be read; their config steps will fail.\n", refreshed.Failed)
+			}
+			v.Plan(p, a.Sim)
+			return a.AutoApprove || approved(v, stdin)
+		},
+		Applying: v.Applying,
+		Stderr:   stderr,
+	})
+	// Back to the default signal handling: a second Ctrl-C while the
+	// results are shown ends netrun.
+	c.stop()
+	if res != nil {
+		for _, d := range res.OutputDiags {
+			fmt.Fprintf(stderr, "netrun: output: %s: %s\n", d.Summary, d.Detail)
 		}
 	}
-	v.Plan(p, a.Sim)
-	if !a.AutoApprove && !approved(v, stdin) {
+	switch {
+	case err != nil:
+		return errorf(stderr, "%v", err)
+	case res.Cancelled:
 		v.Cancelled()
 		return 1
 	}
-	return applyPlan(c, rb, p, opts, a.Sim, v)
+	if err := v.Result(res.Report, res.State.Outputs); err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if res.Interrupted {
+		fmt.Fprintln(stderr, "netrun: interrupted; results of what finished were saved.")
+		return 1
+	}
+	if !res.OK() {
+		return 1
+	}
+	return 0
 }
 
 // readSavedPlan reads the plan of apply PLANFILE, which runs a saved plan
@@ -90,49 +105,4 @@ func approved(v views.Apply, stdin io.Reader) bool {
 	v.AskApproval()
 	line, _ := bufio.NewReader(stdin).ReadString('\n')
 	return strings.TrimSpace(line) == "yes"
-}
-
-// applyPlan runs the plan, records state, shows the results and returns
-// the exit status.
-func applyPlan(c *runbookCmd, rb *config.Runbook, p *plan.Plan, opts engine.Options, simulated bool, v views.Apply) int {
-	// State is written as devices finish, so a run killed half way keeps
-	// what it recorded; and once more at the end, with the outputs.
-	prev, err := opts.Store.ReadState()
-	if err != nil && !errors.Is(err, fs.ErrNotExist) {
-		return errorf(c.stderr, "%v", err)
-	}
-	recorder := engine.NewRecorder(opts.Store, prev, simulated, c.stderr)
-	opts.OnDevice = recorder.Record
-	v.Applying(p)
-	rep := engine.Apply(c.ctx, rb, p, opts)
-	interrupted := c.ctx.Err() != nil
-	c.stop()
-
-	outputs, diags := rb.EvalOutputs(rep.Results())
-	if diags.HasErrors() {
-		// The runbook was valid; an output that cannot be computed from the
-		// results (say a device failed) is reported, not fatal to state.
-		for _, d := range diags {
-			fmt.Fprintf(c.stderr, "netrun: output: %s: %s\n", d.Summary, d.Detail)
-		}
-	}
-	st, err := engine.NewState(prev, rep, outputs)
-	if err != nil {
-		return errorf(c.stderr, "state: %v", err)
-	}
-	if err := recorder.Final(st); err != nil {
-		return errorf(c.stderr, "writing state: %v", err)
-	}
-	if err := v.Result(rep, st.Outputs); err != nil {
-		return errorf(c.stderr, "%v", err)
-	}
-	_, failed, other := rep.Counts()
-	if interrupted {
-		fmt.Fprintln(c.stderr, "netrun: interrupted; results of what finished were saved.")
-		return 1
-	}
-	if failed > 0 || other > 0 || diags.HasErrors() {
-		return 1
-	}
-	return 0
 }

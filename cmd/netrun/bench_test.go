@@ -2,75 +2,18 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"os"
-	"os/exec"
 	"strconv"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"golang.org/x/crypto/ssh"
-
-	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/engine"
-	"github.com/netrun/netrun/sim"
 )
-
-// benchSim serves n simulated routers from a second process, so the
-// measured process tree is netrun's (and its workers'), not the
-// simulators'. It is this test binary re-run with NETRUN_BENCH_SIM=n.
-func benchSim() {
-	n, _ := strconv.Atoi(os.Getenv("NETRUN_BENCH_SIM"))
-	fleet, err := sim.StartFleet("127.0.0.1:0", n, "r", sim.Device{Username: "cisco", Password: "cisco", Enable: "cisco"}, nil)
-	if err != nil {
-		fmt.Fprintln(os.Stderr, err)
-		os.Exit(1)
-	}
-	out := struct {
-		Ports   []int
-		HostKey string
-	}{HostKey: string(ssh.MarshalAuthorizedKey(fleet.Servers[0].HostKey()))}
-	for _, s := range fleet.Servers {
-		out.Ports = append(out.Ports, s.Port())
-	}
-	_ = json.NewEncoder(os.Stdout).Encode(out)
-	_, _ = io.Copy(io.Discard, os.Stdin)
-	fleet.Close()
-	os.Exit(0)
-}
-
-func startBenchSim(b *testing.B, n int) map[string]drivers.Endpoint {
-	b.Helper()
-	cmd := exec.Command(os.Args[0], "-test.run=^$")
-	cmd.Env = append(os.Environ(), "NETRUN_BENCH_SIM="+strconv.Itoa(n), "NETRUN_TEST_AS_MAIN=")
-	stdin, _ := cmd.StdinPipe()
-	stdout, _ := cmd.StdoutPipe()
-	cmd.Stderr = os.Stderr
-	if err := cmd.Start(); err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { stdin.Close(); _ = cmd.Wait() })
-	var info struct {
-		Ports   []int
-		HostKey string
-	}
-	if err := json.NewDecoder(stdout).Decode(&info); err != nil {
-		b.Fatal(err)
-	}
-	key, _, _, _, err := ssh.ParseAuthorizedKey([]byte(info.HostKey))
-	if err != nil {
-		b.Fatal(err)
-	}
-	eps := map[string]drivers.Endpoint{}
-	for i, p := range info.Ports {
-		eps["r"+strconv.Itoa(i+1)] = drivers.Endpoint{Host: "127.0.0.1", Port: p, HostKey: key}
-	}
-	return eps
-}
 
 // treeRSS is the resident memory of this process and its worker
 // processes, from /proc.
@@ -105,7 +48,7 @@ func rssOf(pid int) int64 {
 //	go test -run '^$' -bench Modes -benchtime 3x ./cmd/netrun/
 func BenchmarkModes(b *testing.B) {
 	const n = 200
-	eps := startBenchSim(b, n)
+	eps := drivertest.StartFleet(b, drivertest.Fleet{N: n, Username: "cisco", Password: "cisco"})
 	dir := b.TempDir()
 	src := labCredentials + `
 device "r" {

@@ -11,6 +11,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/netrun/netrun/drivers/drivertest"
 )
 
 // TestConfigWorkflow is the Terraform workflow on config blocks over real
@@ -134,7 +136,7 @@ command "tech" {
 	// records it, then kill without warning.
 	scanUntil(bufio.NewScanner(stderr), "Connection: 192.0.2.2")
 	statePath := filepath.Join(dir, "netrun.state.json")
-	waitUntil(t, func() bool { return strings.Contains(readIfExists(statePath), `"fast"`) })
+	drivertest.WaitFor(t, 20*time.Second, func() bool { return strings.Contains(readIfExists(statePath), `"fast"`) })
 	if err := cmd.Process.Kill(); err != nil {
 		t.Fatal(err)
 	}
@@ -199,7 +201,7 @@ command "clock" {
 		code, _, _ := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
 		first <- code
 	}()
-	waitUntil(t, func() bool { return readIfExists(filepath.Join(dir, ".netrun.lock")) != "" })
+	drivertest.WaitFor(t, 20*time.Second, func() bool { return readIfExists(filepath.Join(dir, ".netrun.lock")) != "" })
 	code, _, errOut := netrun(t, "", "apply", "-sim", "-auto-approve", dir)
 	if code != 1 || !strings.Contains(errOut, "runbook is locked: apply by") || !strings.Contains(errOut, "still running") {
 		t.Errorf("second apply: exit %d, want the holder named\n%s", code, errOut)

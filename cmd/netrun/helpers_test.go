@@ -15,7 +15,6 @@ import (
 	"slices"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/sim"
@@ -204,17 +203,6 @@ func readFile(t *testing.T, path string) string {
 func readIfExists(path string) string {
 	data, _ := os.ReadFile(path)
 	return string(data)
-}
-
-func waitUntil(t *testing.T, cond func() bool) {
-	t.Helper()
-	deadline := time.Now().Add(20 * time.Second)
-	for !cond() {
-		if time.Now().After(deadline) {
-			t.Fatal("condition not met in 20s")
-		}
-		time.Sleep(5 * time.Millisecond)
-	}
 }
 
 func sortedKeys[V any](m map[string]V) []string {

@@ -17,12 +17,13 @@ import (
 	"time"
 
 	"github.com/google/go-cmp/cmp"
+	"github.com/netrun/netrun/drivers/drivertest"
 )
 
 // TestMain lets a test run this binary as netrun itself (for signals).
 func TestMain(m *testing.M) {
-	if os.Getenv("NETRUN_BENCH_SIM") != "" {
-		benchSim()
+	if drivertest.ServeFleet() {
+		return // served BenchmarkModes' simulators
 	}
 	if os.Getenv("NETRUN_TEST_AS_MAIN") == "1" {
 		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))

@@ -17,6 +17,7 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/sim"
 )
@@ -219,7 +220,7 @@ command "tech" {
 			seen++
 		}
 	}
-	waitUntil(t, func() bool { return len(markedPIDs(t, mark)) >= 4 }) // netrun and 3 workers
+	drivertest.WaitFor(t, 20*time.Second, func() bool { return len(markedPIDs(t, mark)) >= 4 }) // netrun and 3 workers
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -230,7 +231,7 @@ command "tech" {
 	if err := cmd.Wait(); err == nil {
 		t.Error("interrupted apply exited 0")
 	}
-	waitUntil(t, func() bool { return len(markedPIDs(t, mark)) == 0 })
+	drivertest.WaitFor(t, 20*time.Second, func() bool { return len(markedPIDs(t, mark)) == 0 })
 }
 
 // TestSubprocessIsolation: a worker killed with SIGKILL mid-command fails
@@ -271,7 +272,7 @@ command "clock" {
 	go func() {
 		done <- engine.Apply(ctx, rb, p, engine.Options{Parallelism: 1, Drivers: set.reg, Endpoints: fleet.Endpoints})
 	}()
-	waitUntil(t, func() bool { return slices.Contains(fleet.Servers["a_victim"].Commands(), "show tech-support") })
+	drivertest.WaitFor(t, 20*time.Second, func() bool { return slices.Contains(fleet.Servers["a_victim"].Commands(), "show tech-support") })
 	workers := childWorkers(t)
 	if len(workers) != 1 {
 		t.Fatalf("%d workers, want 1 at parallelism 1: %v", len(workers), workers)
@@ -293,7 +294,7 @@ command "clock" {
 		t.Errorf("b_next: %s %q, want ok on a new worker", next.Status, next.Error)
 	}
 	set.Close()
-	waitUntil(t, func() bool { return len(childWorkers(t)) == 0 })
+	drivertest.WaitFor(t, 20*time.Second, func() bool { return len(childWorkers(t)) == 0 })
 }
 
 // TestPluginPanicFailsOnlyItsDevice: a plugin that panics on one device's

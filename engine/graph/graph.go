@@ -2,8 +2,12 @@
 // connect them, find cycles with a stable readable description, sort them
 // topologically and render DOT. It knows nothing of devices or commands and
 // imports nothing of netrun. Config evaluation orders locals, credentials
-// and devices with it (engine/config), and the engine orders command and
-// config blocks with it and reports their cycles (engine/build.go).
+// and devices with it and finds loops of jump hosts' via (engine/config);
+// the engine orders command and config blocks with it and reports their
+// cycles (engine/build.go). The apply walk (engine/walk.go) walks no Graph:
+// the plan's steps already carry their resolved dependencies, and each
+// device's goroutine waits on per-step done channels, so no central
+// scheduler is needed.
 package graph
 
 import (
