@@ -26,7 +26,7 @@ type Options struct {
 	Simulated bool
 	// Store keeps device backups and applied configurations, and drift
 	// reads state from it; nil is the runbook directory
-	// (state.NewLocal(rb.Dir, Simulated)).
+	// (state.Open(rb.Dir, Simulated)).
 	Store state.Store
 	// OnDevice, when set, is called as each device finishes (from the
 	// device's goroutine), so callers can record results as they come.

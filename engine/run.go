@@ -69,7 +69,7 @@ func (r *RunResult) OK() bool {
 // the walk, the result still holds the report and the output diagnostics.
 func Run(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts RunOptions) (*RunResult, error) {
 	if opts.Store == nil {
-		opts.Store = state.NewLocal(rb.Dir, opts.Simulated)
+		opts.Store = state.Open(rb.Dir, opts.Simulated)
 	}
 	if opts.Stderr == nil {
 		opts.Stderr = io.Discard

@@ -89,7 +89,7 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 		opts.Logger = slog.New(slog.DiscardHandler)
 	}
 	if opts.Store == nil {
-		opts.Store = state.NewLocal(rb.Dir, opts.Simulated)
+		opts.Store = state.Open(rb.Dir, opts.Simulated)
 	}
 	limit := opts.Parallelism
 	if limit <= 0 {

@@ -8,7 +8,7 @@ import (
 )
 
 func runForceUnlock(wd string, a forceUnlockArgs, _ io.Reader, stdout, stderr io.Writer) int {
-	if err := state.NewLocal(within(wd, a.Dir), false).ForceUnlock(a.ID); err != nil {
+	if err := state.Open(within(wd, a.Dir), false).ForceUnlock(a.ID); err != nil {
 		return errorf(stderr, "force-unlock: %v", err)
 	}
 	views.ForceUnlock{View: &views.View{Stdout: stdout, Stderr: stderr}}.Unlocked(a.ID)

@@ -15,7 +15,7 @@ import (
 
 func runOutput(wd string, a outputArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	v := views.NewOutput(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
-	st, err := state.NewLocal(wd, false).ReadState()
+	st, err := state.Open(wd, false).ReadState()
 	if err == nil && st.Simulated {
 		fmt.Fprintln(stderr, "netrun: these outputs are from an apply -sim: simulators answered, not devices.")
 	}

@@ -147,7 +147,7 @@ func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, simulate
 		Logger:            newLogger(stderr),
 		Secrets:           rb.Secrets(),
 		AcceptNewHostKeys: acceptNew,
-		Store:             state.NewLocal(rb.Dir, simulated),
+		Store:             state.Open(rb.Dir, simulated),
 	}
 	jopts := engine.JumpOptions{
 		AcceptNewHostKeys: acceptNew,

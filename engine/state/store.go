@@ -48,3 +48,10 @@ const (
 	// plan -refresh-only compares the device against it for drift.
 	Applied ConfigKind = "applied"
 )
+
+// Open returns the store of the runbook in dir: the one place a backend is
+// chosen, so a second backend is one file beside Local and a case here.
+// Today every runbook keeps its state in its own directory.
+func Open(dir string, simulated bool) Store {
+	return NewLocal(dir, simulated)
+}
