@@ -2,7 +2,8 @@
 // (Run) that every driver — sshraw, scrapli, the plugin pool — runs against
 // simulated devices over real SSH on loopback, and the helpers those tests
 // and the drivers' own tests use (start a simulator, a Target that trusts
-// it, open a session, run a command, a goroutine-safe buffer, secret checks).
+// it, open a session, run a command, secret checks); tests collect logs and
+// transcripts in a drivers.SyncWriter.
 //
 // It is for tests only: no production code imports it. It does not test the
 // simulator (sim/ tests itself) or SSH connection policy in depth
@@ -10,7 +11,6 @@
 package drivertest
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -182,23 +182,4 @@ func PrivateKey(t testing.TB) (string, ssh.PublicKey) {
 // form Target.HostKeys pins.
 func AuthorizedKey(k ssh.PublicKey) string {
 	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
-}
-
-// SyncBuffer is a bytes.Buffer safe for concurrent writers, as a session's
-// goroutines write logs and transcripts while the test reads them.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *SyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *SyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

@@ -251,7 +251,7 @@ func testHostKey(t *testing.T, st *suite) {
 					t.Fatal(err)
 				}
 			}
-			var logs SyncBuffer
+			var logs drivers.SyncWriter
 			tg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			sess, err := st.newDriver(t).Open(context.Background(), tg)
 			if !errors.Is(err, tc.wantErr) {
@@ -598,7 +598,7 @@ func testBannerDelay(t *testing.T, st *suite) {
 func testTranscript(t *testing.T, st *suite) {
 	// The device echoes a configured secret back in the running config.
 	s := StartSim(t, sim.Device{})
-	var buf SyncBuffer
+	var buf drivers.SyncWriter
 	tg := Target(s)
 	tg.Transcript = &buf
 	sess := MustOpen(t, st.newDriver(t), tg)

@@ -21,7 +21,6 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
-	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/drivers/plugin"
 )
 
@@ -454,7 +453,7 @@ func TestCrashFailsOnlyItsSession(t *testing.T) {
 }
 
 func TestStderrCopied(t *testing.T) {
-	var buf drivertest.SyncBuffer
+	var buf drivers.SyncWriter
 	p := newPool(t, 1, plugin.WithStderr(&buf))
 	s := open(t, p, "r1")
 	pid := pidOf(t, s)
@@ -570,7 +569,7 @@ func TestCloseLeavesNoProcess(t *testing.T) {
 
 func TestTranscriptAndLogger(t *testing.T) {
 	p := newPool(t, 1)
-	var transcript, logs drivertest.SyncBuffer
+	var transcript, logs drivers.SyncWriter
 	s, err := p.Open(context.Background(), drivers.Target{
 		Name:       "r1",
 		Transcript: &transcript,

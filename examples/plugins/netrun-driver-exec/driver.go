@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -253,7 +252,9 @@ func (s *session) exec(ctx context.Context, command, cmdline, stdin string) (res
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
-	var out outputBuffer
+	// stdout and stderr, which x/crypto copies from two goroutines; read
+	// when a command times out.
+	var out drivers.SyncWriter
 	var ch *ssh.Session
 	var chMu sync.Mutex // ch is set by the goroutine, closed by this one
 	done := make(chan error, 1)
@@ -322,7 +323,7 @@ func (s *session) exec(ctx context.Context, command, cmdline, stdin string) (res
 // received records a command's output in the transcript and returns it
 // with "\n" line ends, as Linux gives it, also from servers that answer
 // with a terminal's "\r\n" (network OSes).
-func (s *session) received(out *outputBuffer) string {
+func (s *session) received(out *drivers.SyncWriter) string {
 	text := out.String()
 	s.transcript.Received([]byte(text))
 	s.transcript.Flush()
@@ -339,23 +340,4 @@ func (s *session) Close() error {
 	s.closed = true
 	s.transcript.Flush()
 	return s.client.Close()
-}
-
-// outputBuffer collects stdout and stderr, which x/crypto copies from two
-// goroutines, and is read when a command times out.
-type outputBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *outputBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *outputBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }
