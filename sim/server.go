@@ -20,7 +20,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
@@ -97,11 +96,7 @@ func newServer(d Device, hostKey ssh.Signer) (*Server, error) {
 func (s *Server) Addr() string { return s.svc.addr() }
 
 // Port is the listening TCP port (on a Network, the virtual address's).
-func (s *Server) Port() int {
-	_, p, _ := net.SplitHostPort(s.Addr())
-	n, _ := strconv.Atoi(p)
-	return n
-}
+func (s *Server) Port() int { return s.svc.port() }
 
 // HostKey is the public host key clients should trust.
 func (s *Server) HostKey() ssh.PublicKey { return s.hostKey.PublicKey() }
@@ -195,19 +190,11 @@ func (s *Server) serveConn(nc net.Conn) {
 	// connDone ends waits (latency, banner delay) of this connection's
 	// sessions once the connection is gone.
 	connDone := make(chan struct{})
-	for nch := range chans {
-		if nch.ChannelType() != "session" {
-			nch.Reject(ssh.UnknownChannelType, "only session channels")
-			continue
-		}
-		ch, creqs, err := nch.Accept()
-		if err != nil {
-			continue
-		}
+	s.svc.sessions(chans, func(ch ssh.Channel, creqs <-chan *ssh.Request) {
 		s.sessions.Add(1)
 		s.svc.wg.Add(1)
 		go s.serveSession(sc, ch, creqs, connDone)
-	}
+	})
 	close(connDone)
 	sc.Close()
 }

@@ -1,9 +1,9 @@
 // Package drivertest is what the drivers' tests share: one conformance suite
 // (Run) that every driver — sshraw, scrapli, the plugin pool — runs against
 // simulated devices over real SSH on loopback, and the helpers those tests
-// and the drivers' own tests use (start a simulator, a Target that trusts
-// it, open a session, run a command, secret checks); tests collect logs and
-// transcripts in a drivers.SyncWriter.
+// and the drivers' own tests use (start a simulator or a bare SSH server,
+// a Target that trusts it, open a session, run a command, secret checks).
+// Tests collect logs and transcripts in a drivers.SyncWriter.
 //
 // It is for tests only: no production code imports it. It does not test the
 // simulator (sim/ tests itself) or SSH connection policy in depth
@@ -69,6 +69,17 @@ var HostKey = sync.OnceValue(func() ssh.Signer {
 	return k
 })
 
+// NewHostKey is a fresh ed25519 key, for a test that needs a key other
+// than HostKey.
+func NewHostKey(t testing.TB) ssh.Signer {
+	t.Helper()
+	k, err := sim.NewHostKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 // StartSim serves dev on loopback with HostKey until the test ends.
 // Hostname, user and secrets default to "r1" and the constants above (no
 // password when dev has AuthorizedKeys).
@@ -90,6 +101,19 @@ func StartSim(t testing.TB, dev sim.Device) *sim.Server {
 		dev.Enable = ""
 	}
 	s, err := sim.Start("127.0.0.1:0", dev, HostKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// ServeSSH serves cfg on loopback until the test ends, each session
+// channel passed to session (see sim.ServeSSH): the server for what the
+// simulator does not do.
+func ServeSSH(t testing.TB, cfg *ssh.ServerConfig, session func(ch ssh.Channel, reqs <-chan *ssh.Request)) *sim.SSHServer {
+	t.Helper()
+	s, err := sim.ServeSSH("127.0.0.1:0", cfg, session)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -72,10 +71,7 @@ func wantErr(t *testing.T, err error, sentinel error, parts ...string) {
 func TestPins(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
-	other, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := drivertest.NewHostKey(t)
 	fp, otherFP := ssh.FingerprintSHA256(s.HostKey()), ssh.FingerprintSHA256(other.PublicKey())
 	for _, tt := range []struct {
 		name  string
@@ -163,10 +159,7 @@ func TestTrustOnFirstUse(t *testing.T) {
 func TestChangedKeyRefused(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
-	old, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := drivertest.NewHostKey(t)
 	path := filepath.Join(t.TempDir(), "known_hosts")
 	// No trailing newline: a recorded line must still start on its own.
 	content := "# lab\n" + knownhosts.Line([]string{s.Addr()}, old.PublicKey())
@@ -388,7 +381,7 @@ func TestCheck(t *testing.T) {
 
 // legacyServer is an SSH server that offers only old algorithms, as a 2010
 // IOS image does, and accepts user/password.
-func legacyServer(t *testing.T) (string, ssh.PublicKey) {
+func legacyServer(t *testing.T) (port int, key ssh.PublicKey) {
 	t.Helper()
 	rk, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -416,37 +409,20 @@ func legacyServer(t *testing.T) (string, ssh.PublicKey) {
 		},
 	}
 	cfg.AddHostKey(sha1Only)
-	ln := serve(t, func(nc net.Conn) {
-		defer nc.Close()
-		sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-		if err != nil {
-			return
-		}
-		go ssh.DiscardRequests(reqs)
-		for nc := range chans {
-			nc.Reject(ssh.Prohibited, "test server")
-		}
-		sc.Close()
-	})
-	return ln.Addr().String(), signer.PublicKey()
+	srv := drivertest.ServeSSH(t, cfg, func(ch ssh.Channel, _ <-chan *ssh.Request) { ch.Close() })
+	return srv.Port(), signer.PublicKey()
 }
 
 func TestLegacyAlgorithms(t *testing.T) {
 	t.Parallel()
-	addr, key := legacyServer(t)
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	port, key := legacyServer(t)
 	base := drivers.Target{
 		Name:        "old-ios",
-		Host:        host,
+		Host:        "127.0.0.1",
+		Port:        port,
 		Credentials: drivers.Credentials{Username: user, Password: password},
 		HostKeys:    []string{drivertest.AuthorizedKey(key)},
 		Timeout:     10 * time.Second,
-	}
-	if base.Port, err = strconv.Atoi(port); err != nil {
-		t.Fatal(err)
 	}
 
 	wantErr(t, dial(t, base), drivers.ErrConnect, "old-ios: ", "no common algorithm")
@@ -485,12 +461,7 @@ func TestLegacyAlgorithms(t *testing.T) {
 // IOS image does needs the opt-in, and works with it.
 func TestLegacySimDevice(t *testing.T) {
 	t.Parallel()
-	legacy := drivers.Algorithms{
-		KeyExchanges:      []string{"diffie-hellman-group1-sha1"},
-		Ciphers:           []string{"aes128-cbc"},
-		HostKeyAlgorithms: []string{"ssh-rsa"},
-		MACs:              []string{"hmac-sha1"},
-	}
+	legacy := sim.LegacyAlgorithms
 	s, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "old", Username: user, Password: password, Algorithms: legacy}, nil)
 	if err != nil {
 		t.Fatal(err)
