@@ -9,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -197,8 +198,7 @@ type session struct {
 	log        *slog.Logger
 	transcript *drivers.Transcript
 
-	mu     sync.Mutex
-	closed bool
+	closed atomic.Bool
 }
 
 // closeGrace is how long a channel closed on timeout may take to end
@@ -241,10 +241,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 func (s *session) exec(ctx context.Context, command, cmdline, stdin string) (res drivers.Result, err error) {
 	res = drivers.Result{Command: command, Started: time.Now()}
 	defer func() { res.Finished = time.Now() }()
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
+	if s.closed.Load() {
 		return res, fmt.Errorf("%s: %w", s.name, drivers.ErrClosed)
 	}
 
@@ -332,12 +329,9 @@ func (s *session) received(out *drivers.SyncWriter) string {
 
 // Close closes the connection; a Run in progress returns an error.
 func (s *session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Swap(true) {
 		return nil
 	}
-	s.closed = true
 	s.transcript.Flush()
 	return s.client.Close()
 }
