@@ -173,6 +173,17 @@ func MustRun(t testing.TB, sess drivers.Session, cmd string, opts ...drivers.Run
 	return res
 }
 
+// RunCancelled runs command on sess with a context cancelled after 100ms,
+// as Ctrl-C cancels a run, and returns how long Run took and its error.
+func RunCancelled(sess drivers.Session, command string) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := sess.Run(ctx, command)
+	return time.Since(start), err
+}
+
 // AssertNoSecrets fails the test if text (an error message, a transcript)
 // shows Password or Secret.
 func AssertNoSecrets(t testing.TB, text string) {

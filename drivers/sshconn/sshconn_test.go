@@ -44,6 +44,14 @@ func target(s *sim.Server) drivers.Target {
 	}
 }
 
+// insecureTarget is target(s) without host key checks, for tests of
+// something else.
+func insecureTarget(s *sim.Server) drivers.Target {
+	tg := target(s)
+	tg.InsecureSkipHostKey = true
+	return tg
+}
+
 func dial(t *testing.T, tg drivers.Target) error {
 	t.Helper()
 	c, err := sshconn.Dial(context.Background(), tg)
@@ -258,8 +266,7 @@ func TestInsecureSkipHostKeyWarns(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
 	var logs bytes.Buffer
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	tg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	if err := dial(t, tg); err != nil {
 		t.Fatal(err)
@@ -272,8 +279,7 @@ func TestInsecureSkipHostKeyWarns(t *testing.T) {
 func TestAuthFailure(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	tg.Credentials.Password = "wrong-password"
 	err := dial(t, tg)
 	wantErr(t, err, drivers.ErrAuth, "r1: ", `user "cisco"`, s.Addr())
@@ -288,8 +294,7 @@ func TestDialerAndTimeout(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
 	var dialled atomic.Int32
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	tg.Host, tg.Port = "r1.dc1.sim", 22 // only the dialer knows where that is
 	tg.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		dialled.Add(1)
@@ -307,8 +312,7 @@ func TestDialerAndTimeout(t *testing.T) {
 	}
 
 	ln := muteListener(t)
-	tg = target(s)
-	tg.InsecureSkipHostKey = true
+	tg = insecureTarget(s)
 	tg.Port = ln.Addr().(*net.TCPAddr).Port
 	tg.Timeout = 200 * time.Millisecond
 	start := time.Now()
@@ -467,8 +471,7 @@ func TestLegacySimDevice(t *testing.T) {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	wantErr(t, dial(t, tg), drivers.ErrConnect, "no common algorithm")
 	tg.Algorithms = legacy
 	if err := dial(t, tg); err != nil {

@@ -407,9 +407,7 @@ func TestContext(t *testing.T) {
 		t.Parallel()
 		srv := startExecServer(t, replies)
 		sess := open(t, srv.target(nil))
-		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(100*time.Millisecond, cancel)
-		if _, err := sess.Run(ctx, "tail -f /var/log/syslog"); !errors.Is(err, context.Canceled) {
+		if _, err := drivertest.RunCancelled(sess, "tail -f /var/log/syslog"); !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run: %v, want context.Canceled", err)
 		}
 	})
