@@ -158,9 +158,6 @@ func (n *Network) ServeBastion(addr string, b Bastion, hostKey ssh.Signer) (*Bas
 // Addr is the listening address, or the virtual one on the network.
 func (b *BastionServer) Addr() string { return b.svc.addr() }
 
-// Port is the listening TCP port (on a Network, the virtual address's).
-func (b *BastionServer) Port() int { return b.svc.port() }
-
 // HostKey is the public host key clients should trust.
 func (b *BastionServer) HostKey() ssh.PublicKey { return b.hostKey.PublicKey() }
 

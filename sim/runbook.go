@@ -126,11 +126,13 @@ func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
 // host: its loopback listener, or, behind a jump host (via), the address the
 // runbook gives, which s serves on the Network.
 func endpoint(via, host string, port int, s interface {
-	Port() int
+	Addr() string
 	HostKey() ssh.PublicKey
 }) drivers.Endpoint {
 	if via == "" {
-		return drivers.Endpoint{Host: "127.0.0.1", Port: s.Port(), HostKey: s.HostKey()}
+		h, p, _ := net.SplitHostPort(s.Addr())
+		host = h
+		port, _ = strconv.Atoi(p)
 	}
 	return drivers.Endpoint{Host: host, Port: port, HostKey: s.HostKey()}
 }

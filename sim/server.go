@@ -5,7 +5,8 @@
 // fleets on consecutive loopback ports, and the simulators that stand in
 // for a runbook's devices (ServeRunbook, for `netrun apply -sim`). Drivers
 // are tested against it and benchmarks run fleets of it; scrapligo's own
-// platform definitions work against it unmodified.
+// platform definitions work against it unmodified. ServeSSH is the same
+// SSH service without a device, for tests of what no device simulates.
 //
 // It is not the device model: prompts, commands and configurations are
 // sim/device's, which knows nothing of SSH. It is not a driver either; see
