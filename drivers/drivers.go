@@ -3,8 +3,10 @@
 // on it. Drivers hide their SSH or library details behind this interface; the
 // engine never sees a socket. The package also holds the registry of drivers
 // by name and the per-platform data (prompts, pager, failure strings) that
-// drivers share, and Prepare, the defaults and platform lookup every
-// driver's Open starts with.
+// drivers share, Prepare, the defaults and platform lookup every driver's
+// Open starts with, Configure and Terminal for the drivers' functional
+// options, and SyncWriter, the goroutine-safe writer sessions and the CLI
+// write through.
 //
 // It is not a driver itself: see drivers/sshraw, and sim/ for the
 // simulated devices drivers are tested against.
@@ -15,7 +17,9 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"maps"
 	"net"
+	"slices"
 	"sort"
 	"strconv"
 	"time"
@@ -215,11 +219,4 @@ type Describer interface {
 type Registry map[string]Driver
 
 // Names returns the registered driver names, sorted.
-func (r Registry) Names() []string {
-	names := make([]string, 0, len(r))
-	for n := range r {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func (r Registry) Names() []string { return slices.Sorted(maps.Keys(r)) }

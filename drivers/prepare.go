@@ -8,13 +8,17 @@ import (
 )
 
 // Prepare is how a driver's Open starts: t with its defaults filled in (see
-// WithDefaults) and its platform's data. The error names the device and
-// wraps ErrPlatform.
+// WithDefaults) and its platform's data, with t.Prompt, when set, in place
+// of the platform's prompt pattern. The error names the device and wraps
+// ErrPlatform.
 func Prepare(t Target) (Target, platform.Platform, error) {
 	t = t.WithDefaults()
 	plat, err := platform.Lookup(t.Platform)
 	if err != nil {
 		return t, platform.Platform{}, fmt.Errorf("%s: %w", t.Name, err)
+	}
+	if t.Prompt != "" {
+		plat.PromptPattern = t.Prompt
 	}
 	return t, plat, nil
 }

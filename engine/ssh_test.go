@@ -11,7 +11,6 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/ssh"
 
-	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/sim"
@@ -165,7 +164,7 @@ func TestHostKeyPinning(t *testing.T) {
 // drivers; the opt-in is a warning at load.
 func TestLegacyAlgorithms(t *testing.T) {
 	t.Parallel()
-	legacy := drivertest.LegacyAlgorithms()
+	legacy := sim.LegacyAlgorithms
 	s := startDevice(t, "127.0.0.1:0", sim.Device{Hostname: "r1", Algorithms: legacy}, nil)
 	optIn := `insecure_skip_host_key = true
   ssh {

@@ -12,6 +12,16 @@ import (
 	"github.com/netrun/netrun/drivers"
 )
 
+// LegacyAlgorithms are what a 2010 IOS image offers, and all it offers: a
+// Device with these needs a client that opts in to each. Tests share the
+// value; none may change it.
+var LegacyAlgorithms = drivers.Algorithms{
+	KeyExchanges:      []string{"diffie-hellman-group1-sha1"},
+	Ciphers:           []string{"aes128-cbc"},
+	HostKeyAlgorithms: []string{"ssh-rsa"},
+	MACs:              []string{"hmac-sha1"},
+}
+
 var rsaAlgorithms = []string{ssh.KeyAlgoRSASHA512, ssh.KeyAlgoRSASHA256, ssh.KeyAlgoRSA}
 
 var (

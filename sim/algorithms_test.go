@@ -11,12 +11,7 @@ import (
 
 func TestLegacyAlgorithms(t *testing.T) {
 	t.Parallel()
-	legacy := drivers.Algorithms{
-		KeyExchanges:      []string{"diffie-hellman-group1-sha1"},
-		Ciphers:           []string{"aes128-cbc"},
-		HostKeyAlgorithms: []string{"ssh-rsa"},
-		MACs:              []string{"hmac-sha1"},
-	}
+	legacy := sim.LegacyAlgorithms
 	d := labDevice()
 	d.Algorithms = legacy
 	d.StartPrivileged = true

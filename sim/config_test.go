@@ -535,12 +535,7 @@ func TestDeviceConfigRoundTrip(t *testing.T) {
 			tm := cfgSession(t, s1, cp)
 			shown := strings.ReplaceAll(tm.run(cp.show, cp.exec), "\r\n", "\n")
 			d.Config = shown
-			s2, err := sim.Start("127.0.0.1:0", d, hostKey(t))
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer s2.Close()
-			if second := s2.RunningConfig(); second != first {
+			if second := start(t, d).RunningConfig(); second != first {
 				t.Errorf("round trip differs:\n--- first\n%s\n--- second\n%s", first, second)
 			}
 			if s1.StartupConfig() != first {
@@ -550,12 +545,7 @@ func TestDeviceConfigRoundTrip(t *testing.T) {
 				// The set form reads back to the same configuration too.
 				set := strings.ReplaceAll(tm.run("show configuration | display set", cp.exec), "\r\n", "\n")
 				d.Config = set
-				s3, err := sim.Start("127.0.0.1:0", d, hostKey(t))
-				if err != nil {
-					t.Fatal(err)
-				}
-				defer s3.Close()
-				if third := s3.RunningConfig(); third != first {
+				if third := start(t, d).RunningConfig(); third != first {
 					t.Errorf("set-form round trip differs:\n--- first\n%s\n--- third\n%s", first, third)
 				}
 			}

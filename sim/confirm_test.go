@@ -3,6 +3,8 @@ package sim_test
 import (
 	"strings"
 	"testing"
+
+	"github.com/netrun/netrun/sim"
 )
 
 func TestConfirmations(t *testing.T) {
@@ -50,80 +52,86 @@ func TestConfirmations(t *testing.T) {
 // question.
 func TestCandidateConfig(t *testing.T) {
 	t.Parallel()
-	t.Run("iosxr", func(t *testing.T) {
-		t.Parallel()
-		d := labDevice()
-		d.Platform = "cisco_iosxr"
-		const p, cp = "RP/0/RP0/CPU0:r1#", "RP/0/RP0/CPU0:r1(config)#"
-		s, tm := login(t, d, p+`$`)
-		tm.cmd("configure", cp)
-		tm.cmd("ntp server 10.1.1.1", cp)
-		tm.send("end\n")
-		tm.expect(`Uncommitted changes found, commit them before exiting\(yes/no/cancel\)\? \[cancel\]:$`)
-		tm.send("\n") // cancel: stay
-		tm.expect(`^\r\n` + `RP/0/RP0/CPU0:r1\(config\)#$`)
-		tm.send("end\n")
-		tm.expect(`\[cancel\]:$`)
-		tm.send("no\n")
-		tm.expect(`^no\r\nRP/0/RP0/CPU0:r1#$`)
-		if strings.Contains(s.RunningConfig(), "10.1.1.1") {
-			t.Error("discarded change is running")
-		}
-		tm.cmd("configure", cp)
-		tm.cmd("ntp server 10.2.2.2", cp)
-		tm.cmd("abort", p)
-		tm.cmd("configure", cp)
-		if got := tm.cmd("commit", cp); got != "% No configuration changes to commit.\r\n" {
-			t.Errorf("empty commit: %q", got)
-		}
-		tm.cmd("ntp server 10.3.3.3", cp)
-		tm.send("exit\n")
-		tm.expect(`\[cancel\]:$`)
-		tm.send("yes\n")
-		tm.expect(`RP/0/RP0/CPU0:r1#$`)
-		cfg := s.RunningConfig()
-		if strings.Contains(cfg, "10.2.2.2") || !strings.Contains(cfg, "ntp\n server 10.3.3.3\n!") {
-			t.Errorf("running config:\n%s", cfg)
-		}
-	})
-	t.Run("junos", func(t *testing.T) {
-		t.Parallel()
-		d := labDevice()
-		d.Platform = "juniper_junos"
-		const p, cp = "cisco@r1> ", "\r\n[edit]\r\ncisco@r1# "
-		_, tm := login(t, d, p+`$`)
-		tm.cmd("configure", cp)
-		tm.cmd("set system ntp server 10.1.1.1", cp)
-		if got := tm.cmd("show | display set | match ntp", cp); got != "set system ntp server 10.1.1.1\r\n" {
-			t.Errorf("candidate: %q", got)
-		}
-		if got := tm.cmd("rollback 0", cp); got != "load complete\r\n" {
-			t.Errorf("rollback: %q", got)
-		}
-		if got := tm.cmd("set system foo", cp); got != "                     ^\r\nsyntax error.\r\n" {
-			t.Errorf("bad statement: %q", got)
-		}
-		tm.cmd("set interfaces ge-0/0/3 disable", cp)
-		tm.cmd("delete interfaces ge-0/0/2 disable", cp)
-		tm.send("exit\n")
-		tm.expect(`Exit with uncommitted changes\? \[yes,no\] \(yes\) $`)
-		tm.send("no\n")
-		tm.expect(`cisco@r1# $`)
-		tm.cmd("commit", cp)
-		tm.cmd("exit", p)
-		set := tm.cmd("show configuration | display set | no-more", p)
-		if !strings.Contains(set, "set interfaces ge-0/0/3 disable\r\n") || strings.Contains(set, "ge-0/0/2 disable") ||
-			!strings.Contains(set, "set interfaces ge-0/0/0 description \"uplink to core\"\r\n") {
-			t.Errorf("display set:\n%s", set)
-		}
-		if got := tm.cmd("frobnicate", p); got != "          ^\r\nunknown command.\r\n" {
-			t.Errorf("unknown command: %q", got)
-		}
-		if got := tm.cmd("show interfaces terse | match lo0", p); !strings.Contains(got, "lo0.0                   up    up   inet     10.255.255.1/32") {
-			t.Errorf("terse: %q", got)
-		}
-		if got := tm.cmd("show system uptime | count", p); got != "Count: 5 lines\r\n" {
-			t.Errorf("count: %q", got)
-		}
-	})
+	for _, tc := range []struct {
+		platform string
+		p, cp    string // the exec and configuration prompts
+		// session goes on from configuration mode.
+		session func(t *testing.T, s *sim.Server, tm *term, p, cp string)
+	}{
+		{"cisco_iosxr", "RP/0/RP0/CPU0:r1#", "RP/0/RP0/CPU0:r1(config)#", func(t *testing.T, s *sim.Server, tm *term, p, cp string) {
+			tm.cmd("ntp server 10.1.1.1", cp)
+			tm.send("end\n")
+			tm.expect(`Uncommitted changes found, commit them before exiting\(yes/no/cancel\)\? \[cancel\]:$`)
+			tm.send("\n") // cancel: stay
+			tm.expect(`^\r\n` + `RP/0/RP0/CPU0:r1\(config\)#$`)
+			tm.send("end\n")
+			tm.expect(`\[cancel\]:$`)
+			tm.send("no\n")
+			tm.expect(`^no\r\nRP/0/RP0/CPU0:r1#$`)
+			if strings.Contains(s.RunningConfig(), "10.1.1.1") {
+				t.Error("discarded change is running")
+			}
+			tm.cmd("configure", cp)
+			tm.cmd("ntp server 10.2.2.2", cp)
+			tm.cmd("abort", p)
+			tm.cmd("configure", cp)
+			if got := tm.cmd("commit", cp); got != "% No configuration changes to commit.\r\n" {
+				t.Errorf("empty commit: %q", got)
+			}
+			tm.cmd("ntp server 10.3.3.3", cp)
+			tm.send("exit\n")
+			tm.expect(`\[cancel\]:$`)
+			tm.send("yes\n")
+			tm.expect(`RP/0/RP0/CPU0:r1#$`)
+			cfg := s.RunningConfig()
+			if strings.Contains(cfg, "10.2.2.2") || !strings.Contains(cfg, "ntp\n server 10.3.3.3\n!") {
+				t.Errorf("running config:\n%s", cfg)
+			}
+
+		}},
+		{"juniper_junos", "cisco@r1> ", "\r\n[edit]\r\ncisco@r1# ", func(t *testing.T, _ *sim.Server, tm *term, p, cp string) {
+			tm.cmd("set system ntp server 10.1.1.1", cp)
+			if got := tm.cmd("show | display set | match ntp", cp); got != "set system ntp server 10.1.1.1\r\n" {
+				t.Errorf("candidate: %q", got)
+			}
+			if got := tm.cmd("rollback 0", cp); got != "load complete\r\n" {
+				t.Errorf("rollback: %q", got)
+			}
+			if got := tm.cmd("set system foo", cp); got != "                     ^\r\nsyntax error.\r\n" {
+				t.Errorf("bad statement: %q", got)
+			}
+			tm.cmd("set interfaces ge-0/0/3 disable", cp)
+			tm.cmd("delete interfaces ge-0/0/2 disable", cp)
+			tm.send("exit\n")
+			tm.expect(`Exit with uncommitted changes\? \[yes,no\] \(yes\) $`)
+			tm.send("no\n")
+			tm.expect(`cisco@r1# $`)
+			tm.cmd("commit", cp)
+			tm.cmd("exit", p)
+			set := tm.cmd("show configuration | display set | no-more", p)
+			if !strings.Contains(set, "set interfaces ge-0/0/3 disable\r\n") || strings.Contains(set, "ge-0/0/2 disable") ||
+				!strings.Contains(set, "set interfaces ge-0/0/0 description \"uplink to core\"\r\n") {
+				t.Errorf("display set:\n%s", set)
+			}
+			if got := tm.cmd("frobnicate", p); got != "          ^\r\nunknown command.\r\n" {
+				t.Errorf("unknown command: %q", got)
+			}
+			if got := tm.cmd("show interfaces terse | match lo0", p); !strings.Contains(got, "lo0.0                   up    up   inet     10.255.255.1/32") {
+				t.Errorf("terse: %q", got)
+			}
+			if got := tm.cmd("show system uptime | count", p); got != "Count: 5 lines\r\n" {
+				t.Errorf("count: %q", got)
+			}
+
+		}},
+	} {
+		t.Run(tc.platform, func(t *testing.T) {
+			t.Parallel()
+			d := labDevice()
+			d.Platform = tc.platform
+			s, tm := login(t, d, tc.p+`$`)
+			tm.cmd("configure", tc.cp)
+			tc.session(t, s, tm, tc.p, tc.cp)
+		})
+	}
 }

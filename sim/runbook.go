@@ -78,13 +78,7 @@ func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
 		}
 		f.bastions = append(f.bastions, bs)
 		f.Bastions[h.Name] = bs
-		ep := drivers.Endpoint{Host: h.Host, Port: h.Port, HostKey: bs.HostKey()}
-		if h.Via == "" {
-			host, port, _ := net.SplitHostPort(bs.Addr())
-			ep.Host = host
-			ep.Port, _ = strconv.Atoi(port)
-		}
-		f.JumpEndpoints[h.Name] = ep
+		f.JumpEndpoints[h.Name] = endpoint(h.Via, h.Host, h.Port, bs)
 	}
 	for _, d := range rb.Devices {
 		sd := Device{
@@ -123,13 +117,24 @@ func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
 		}
 		f.servers = append(f.servers, s)
 		f.Servers[d.Name] = s
-		if d.Via == "" {
-			f.Endpoints[d.Name] = drivers.Endpoint{Host: "127.0.0.1", Port: s.Port(), HostKey: s.HostKey()}
-		} else {
-			f.Endpoints[d.Name] = drivers.Endpoint{Host: d.Host, Port: d.Port, HostKey: s.HostKey()}
-		}
+		f.Endpoints[d.Name] = endpoint(d.Via, d.Host, d.Port, s)
 	}
 	return f, nil
+}
+
+// endpoint is where a driver reaches the simulator s of a device or jump
+// host: its loopback listener, or, behind a jump host (via), the address the
+// runbook gives, which s serves on the Network.
+func endpoint(via, host string, port int, s interface {
+	Addr() string
+	HostKey() ssh.PublicKey
+}) drivers.Endpoint {
+	if via == "" {
+		h, p, _ := net.SplitHostPort(s.Addr())
+		host = h
+		port, _ = strconv.Atoi(p)
+	}
+	return drivers.Endpoint{Host: host, Port: port, HostKey: s.HostKey()}
 }
 
 // jumpOrder lists jump hosts so each comes after the one it goes via.

@@ -5,7 +5,8 @@
 // fleets on consecutive loopback ports, and the simulators that stand in
 // for a runbook's devices (ServeRunbook, for `netrun apply -sim`). Drivers
 // are tested against it and benchmarks run fleets of it; scrapligo's own
-// platform definitions work against it unmodified.
+// platform definitions work against it unmodified. ServeSSH is the same
+// SSH service without a device, for tests of what no device simulates.
 //
 // It is not the device model: prompts, commands and configurations are
 // sim/device's, which knows nothing of SSH. It is not a driver either; see
@@ -20,7 +21,6 @@ import (
 	"errors"
 	"fmt"
 	"net"
-	"strconv"
 	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
@@ -97,11 +97,7 @@ func newServer(d Device, hostKey ssh.Signer) (*Server, error) {
 func (s *Server) Addr() string { return s.svc.addr() }
 
 // Port is the listening TCP port (on a Network, the virtual address's).
-func (s *Server) Port() int {
-	_, p, _ := net.SplitHostPort(s.Addr())
-	n, _ := strconv.Atoi(p)
-	return n
-}
+func (s *Server) Port() int { return s.svc.port() }
 
 // HostKey is the public host key clients should trust.
 func (s *Server) HostKey() ssh.PublicKey { return s.hostKey.PublicKey() }
@@ -195,19 +191,11 @@ func (s *Server) serveConn(nc net.Conn) {
 	// connDone ends waits (latency, banner delay) of this connection's
 	// sessions once the connection is gone.
 	connDone := make(chan struct{})
-	for nch := range chans {
-		if nch.ChannelType() != "session" {
-			nch.Reject(ssh.UnknownChannelType, "only session channels")
-			continue
-		}
-		ch, creqs, err := nch.Accept()
-		if err != nil {
-			continue
-		}
+	s.svc.sessions(chans, func(ch ssh.Channel, creqs <-chan *ssh.Request) {
 		s.sessions.Add(1)
 		s.svc.wg.Add(1)
 		go s.serveSession(sc, ch, creqs, connDone)
-	}
+	})
 	close(connDone)
 	sc.Close()
 }

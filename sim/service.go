@@ -4,6 +4,7 @@ import (
 	"errors"
 	"io"
 	"net"
+	"strconv"
 	"sync"
 	"time"
 
@@ -65,6 +66,13 @@ func (sv *service) addr() string {
 		return sv.vaddr
 	}
 	return sv.ln.Addr().String()
+}
+
+// port is addr's TCP port.
+func (sv *service) port() int {
+	_, p, _ := net.SplitHostPort(sv.addr())
+	n, _ := strconv.Atoi(p)
+	return n
 }
 
 // stop unregisters self from the network, stops listening, closes every
@@ -168,4 +176,69 @@ func (sv *service) handshake(nc net.Conn, cfg *ssh.ServerConfig) (*ssh.ServerCon
 		ssh.DiscardRequests(reqs)
 	}()
 	return sc, chans, true
+}
+
+// sessions accepts the session channels of a connection, each passed to
+// serve (which must not block the loop), and refuses the other channel
+// types, until the connection is gone.
+func (sv *service) sessions(chans <-chan ssh.NewChannel, serve func(ch ssh.Channel, reqs <-chan *ssh.Request)) {
+	for nch := range chans {
+		if nch.ChannelType() != "session" {
+			nch.Reject(ssh.UnknownChannelType, "only session channels")
+			continue
+		}
+		ch, creqs, err := nch.Accept()
+		if err != nil {
+			continue
+		}
+		serve(ch, creqs)
+	}
+}
+
+// SSHServer is a bare SSH server on loopback, for tests of what a simulated
+// device does not do (other login methods, exec channels with chosen exit
+// statuses, old algorithms): a Server's listener, handshake and shutdown,
+// with the session channels left to the caller.
+type SSHServer struct {
+	svc     service
+	cfg     *ssh.ServerConfig
+	session func(ch ssh.Channel, reqs <-chan *ssh.Request)
+}
+
+// ServeSSH serves SSH with cfg at addr until Close. Each session channel is
+// passed to session in a goroutine of its own; Close closes the
+// connections, which ends the channels' requests, and waits for session to
+// return. Other channel types are refused.
+func ServeSSH(addr string, cfg *ssh.ServerConfig, session func(ch ssh.Channel, reqs <-chan *ssh.Request)) (*SSHServer, error) {
+	s := &SSHServer{cfg: cfg, session: session}
+	s.svc.init()
+	if err := s.svc.listen(addr, s.serveConn); err != nil {
+		return nil, err
+	}
+	return s, nil
+}
+
+// Addr is the listening address.
+func (s *SSHServer) Addr() string { return s.svc.addr() }
+
+// Port is the listening TCP port.
+func (s *SSHServer) Port() int { return s.svc.port() }
+
+// Close stops listening, closes every connection and waits for the
+// sessions.
+func (s *SSHServer) Close() error { return s.svc.stop(nil) }
+
+func (s *SSHServer) serveConn(nc net.Conn) {
+	sc, chans, ok := s.svc.handshake(nc, s.cfg)
+	if !ok {
+		return
+	}
+	s.svc.sessions(chans, func(ch ssh.Channel, reqs <-chan *ssh.Request) {
+		s.svc.wg.Add(1)
+		go func() {
+			defer s.svc.wg.Done()
+			s.session(ch, reqs)
+		}()
+	})
+	sc.Close()
 }

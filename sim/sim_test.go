@@ -578,12 +578,18 @@ func TestFaults(t *testing.T) {
 	d.HangOn = []string{"show version"}
 	d.DropOn = []string{"sh run"}
 	s := start(t, d)
-
-	t.Run("hang", func(t *testing.T) {
-		t.Parallel()
+	// open logs in with paging off, as drivers do.
+	open := func(t *testing.T) *term {
+		t.Helper()
 		tm := openTerm(t, s)
 		tm.expect(`r1#$`)
 		tm.cmd("term len 0", "r1#")
+		return tm
+	}
+
+	t.Run("hang", func(t *testing.T) {
+		t.Parallel()
+		tm := open(t)
 		tm.send("sh ver\n")
 		tm.expect(`sh ver\r\nCisco IOS XE`)
 		tm.send("show clock\n")
@@ -607,9 +613,7 @@ func TestFaults(t *testing.T) {
 	})
 	t.Run("drop", func(t *testing.T) {
 		t.Parallel()
-		tm := openTerm(t, s)
-		tm.expect(`r1#$`)
-		tm.cmd("term len 0", "r1#")
+		tm := open(t)
 		tm.send("show running-config\n")
 		got := tm.waitEOF()
 		if !strings.Contains(got, "Building configuration") || strings.Contains(got, "\r\nend\r\n") {

@@ -16,7 +16,8 @@ import (
 	"io"
 	"os"
 	"strings"
-	"sync"
+
+	"github.com/netrun/netrun/drivers"
 )
 
 func main() {
@@ -37,22 +38,11 @@ Commands:
 Run "netrun <command> -help" for a command's options.
 `
 
-// syncWriter serialises writes to one stream: progress lines, the run's
-// output and plugins' stderr come from many goroutines.
-type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
-}
-
-func (s *syncWriter) Write(p []byte) (int, error) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	return s.w.Write(p)
-}
-
 // run is netrun's whole command line; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	stdout, stderr = &syncWriter{w: stdout}, &syncWriter{w: stderr}
+	// One writer a stream: progress lines, the run's output and plugins'
+	// stderr come from many goroutines.
+	stdout, stderr = drivers.NewSyncWriter(stdout), drivers.NewSyncWriter(stderr)
 	defer func() {
 		// A bug must not show a user a goroutine dump; say what happened.
 		if r := recover(); r != nil {

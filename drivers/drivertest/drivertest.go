@@ -1,8 +1,9 @@
 // Package drivertest is what the drivers' tests share: one conformance suite
 // (Run) that every driver — sshraw, scrapli, the plugin pool — runs against
 // simulated devices over real SSH on loopback, and the helpers those tests
-// and the drivers' own tests use (start a simulator, a Target that trusts
-// it, open a session, run a command, a goroutine-safe buffer, secret checks).
+// and the drivers' own tests use (start a simulator or a bare SSH server,
+// a Target that trusts it, open a session, run a command, secret checks).
+// Tests collect logs and transcripts in a drivers.SyncWriter.
 //
 // It is for tests only: no production code imports it. It does not test the
 // simulator (sim/ tests itself) or SSH connection policy in depth
@@ -10,7 +11,6 @@
 package drivertest
 
 import (
-	"bytes"
 	"context"
 	"crypto/ed25519"
 	"crypto/rand"
@@ -69,6 +69,17 @@ var HostKey = sync.OnceValue(func() ssh.Signer {
 	return k
 })
 
+// NewHostKey is a fresh ed25519 key, for a test that needs a key other
+// than HostKey.
+func NewHostKey(t testing.TB) ssh.Signer {
+	t.Helper()
+	k, err := sim.NewHostKey()
+	if err != nil {
+		t.Fatal(err)
+	}
+	return k
+}
+
 // StartSim serves dev on loopback with HostKey until the test ends.
 // Hostname, user and secrets default to "r1" and the constants above (no
 // password when dev has AuthorizedKeys).
@@ -90,6 +101,19 @@ func StartSim(t testing.TB, dev sim.Device) *sim.Server {
 		dev.Enable = ""
 	}
 	s, err := sim.Start("127.0.0.1:0", dev, HostKey())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { s.Close() })
+	return s
+}
+
+// ServeSSH serves cfg on loopback until the test ends, each session
+// channel passed to session (see sim.ServeSSH): the server for what the
+// simulator does not do.
+func ServeSSH(t testing.TB, cfg *ssh.ServerConfig, session func(ch ssh.Channel, reqs <-chan *ssh.Request)) *sim.SSHServer {
+	t.Helper()
+	s, err := sim.ServeSSH("127.0.0.1:0", cfg, session)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -149,6 +173,17 @@ func MustRun(t testing.TB, sess drivers.Session, cmd string, opts ...drivers.Run
 	return res
 }
 
+// RunCancelled runs command on sess with a context cancelled after 100ms,
+// as Ctrl-C cancels a run, and returns how long Run took and its error.
+func RunCancelled(sess drivers.Session, command string) (time.Duration, error) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	time.AfterFunc(100*time.Millisecond, cancel)
+	start := time.Now()
+	_, err := sess.Run(ctx, command)
+	return time.Since(start), err
+}
+
 // AssertNoSecrets fails the test if text (an error message, a transcript)
 // shows Password or Secret.
 func AssertNoSecrets(t testing.TB, text string) {
@@ -182,23 +217,4 @@ func PrivateKey(t testing.TB) (string, ssh.PublicKey) {
 // form Target.HostKeys pins.
 func AuthorizedKey(k ssh.PublicKey) string {
 	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
-}
-
-// SyncBuffer is a bytes.Buffer safe for concurrent writers, as a session's
-// goroutines write logs and transcripts while the test reads them.
-type SyncBuffer struct {
-	mu sync.Mutex
-	b  bytes.Buffer
-}
-
-func (b *SyncBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.Write(p)
-}
-
-func (b *SyncBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.b.String()
 }

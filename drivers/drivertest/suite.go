@@ -107,16 +107,8 @@ func testAuth(t *testing.T, st *suite) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st.skipIfAsked(t)
-			s := StartSim(t, tc.dev)
-			tg := Target(s)
-			tg.Credentials = tc.creds
-			sess, err := st.newDriver(t).Open(context.Background(), tg)
-			if !errors.Is(err, tc.wantErr) {
-				t.Fatalf("Open: got error %v, want %v", err, tc.wantErr)
-			}
+			sess, err := st.openWant(t, tc.dev, func(tg *drivers.Target) { tg.Credentials = tc.creds }, tc.wantErr)
 			if err != nil {
-				checkOpenError(t, err)
 				if strings.Contains(err.Error(), "PRIVATE KEY") {
 					t.Errorf("error reveals the key: %v", err)
 				}
@@ -131,6 +123,25 @@ func testAuth(t *testing.T, st *suite) {
 			}
 		})
 	}
+}
+
+// openWant opens a session to a simulator of dev with Target changed by
+// edit, unless the test asked to skip (see skipIfAsked), and fails the test
+// unless Open's error is wantErr; a failed login is also checked by
+// checkOpenError.
+func (st *suite) openWant(t *testing.T, dev sim.Device, edit func(*drivers.Target), wantErr error) (drivers.Session, error) {
+	t.Helper()
+	st.skipIfAsked(t)
+	tg := Target(StartSim(t, dev))
+	edit(&tg)
+	sess, err := st.newDriver(t).Open(context.Background(), tg)
+	if !errors.Is(err, wantErr) {
+		t.Fatalf("Open: got error %v, want %v", err, wantErr)
+	}
+	if err != nil {
+		checkOpenError(t, err)
+	}
+	return sess, err
 }
 
 // checkOpenError checks what every failed login says: the device's name
@@ -251,7 +262,7 @@ func testHostKey(t *testing.T, st *suite) {
 					t.Fatal(err)
 				}
 			}
-			var logs SyncBuffer
+			var logs drivers.SyncWriter
 			tg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 			sess, err := st.newDriver(t).Open(context.Background(), tg)
 			if !errors.Is(err, tc.wantErr) {
@@ -316,17 +327,11 @@ func testEnable(t *testing.T, st *suite) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			st.skipIfAsked(t)
-			s := StartSim(t, tc.dev)
-			tg := Target(s)
-			tg.Credentials.Enable = tc.enable
-			tg.Timeout = time.Second
-			sess, err := st.newDriver(t).Open(context.Background(), tg)
-			if !errors.Is(err, tc.wantErr) {
-				t.Fatalf("Open: got error %v, want %v", err, tc.wantErr)
-			}
+			sess, err := st.openWant(t, tc.dev, func(tg *drivers.Target) {
+				tg.Credentials.Enable = tc.enable
+				tg.Timeout = time.Second
+			}, tc.wantErr)
 			if err != nil {
-				checkOpenError(t, err)
 				if strings.Contains(err.Error(), tc.enable) && tc.enable != "" {
 					t.Errorf("error reveals the given secret: %v", err)
 				}
@@ -516,14 +521,11 @@ func testCancel(t *testing.T, st *suite) {
 	tg.Timeout = time.Minute
 	sess := MustOpen(t, st.newDriver(t), tg)
 
-	ctx, cancel := context.WithCancel(context.Background())
-	time.AfterFunc(100*time.Millisecond, cancel)
-	start := time.Now()
-	_, err := sess.Run(ctx, "show version")
+	d, err := RunCancelled(sess, "show version")
 	if !errors.Is(err, context.Canceled) {
 		t.Fatalf("got %v, want context.Canceled", err)
 	}
-	if d := time.Since(start); d > 5*time.Second {
+	if d > 5*time.Second {
 		t.Errorf("cancel took %s", d)
 	}
 	if _, err := sess.Run(context.Background(), "show clock"); !errors.Is(err, drivers.ErrClosed) {
@@ -532,7 +534,7 @@ func testCancel(t *testing.T, st *suite) {
 
 	// A caller's deadline shorter than the device timeout is a timeout too.
 	sess = MustOpen(t, st.newDriver(t), tg)
-	ctx, cancel = context.WithTimeout(context.Background(), 200*time.Millisecond)
+	ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
 	defer cancel()
 	_, err = sess.Run(ctx, "show version")
 	if !errors.Is(err, drivers.ErrTimeout) || !errors.Is(err, context.DeadlineExceeded) {
@@ -598,7 +600,7 @@ func testBannerDelay(t *testing.T, st *suite) {
 func testTranscript(t *testing.T, st *suite) {
 	// The device echoes a configured secret back in the running config.
 	s := StartSim(t, sim.Device{})
-	var buf SyncBuffer
+	var buf drivers.SyncWriter
 	tg := Target(s)
 	tg.Transcript = &buf
 	sess := MustOpen(t, st.newDriver(t), tg)

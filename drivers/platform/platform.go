@@ -14,8 +14,9 @@ package platform
 import (
 	"errors"
 	"fmt"
+	"maps"
 	"regexp"
-	"sort"
+	"slices"
 	"strings"
 	"sync"
 )
@@ -156,14 +157,7 @@ func Lookup(name string) (Platform, error) {
 }
 
 // Names returns the known platform names, sorted.
-func Names() []string {
-	names := make([]string, 0, len(Platforms))
-	for n := range Platforms {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
-}
+func Names() []string { return slices.Sorted(maps.Keys(Platforms)) }
 
 // Patterns are a platform's regular expressions, compiled. Drivers match
 // them against the tail of a device's output; both drivers take them from

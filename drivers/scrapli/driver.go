@@ -33,8 +33,8 @@ import (
 // Driver opens scrapligo sessions. The zero value is not usable; call New. A
 // Driver is safe for concurrent use by many goroutines.
 type Driver struct {
-	cols, rows int
-	readDelay  time.Duration
+	term      drivers.Terminal
+	readDelay time.Duration
 }
 
 // Option configures a Driver.
@@ -44,13 +44,7 @@ type Option func(*Driver) error
 // 511x24, as the ssh driver asks). Wide lines keep the device from wrapping
 // long output and echoed commands.
 func WithTerminalSize(cols, rows int) Option {
-	return func(d *Driver) error {
-		if cols <= 0 || rows <= 0 {
-			return fmt.Errorf("scrapli: terminal size %dx%d must be positive", cols, rows)
-		}
-		d.cols, d.rows = cols, rows
-		return nil
-	}
+	return func(d *Driver) error { return d.term.Resize("scrapli", cols, rows) }
 }
 
 // WithReadDelay sets scrapligo's pause between polls of its read queue
@@ -68,13 +62,7 @@ func WithReadDelay(delay time.Duration) Option {
 
 // New returns a Driver configured by opts.
 func New(opts ...Option) (*Driver, error) {
-	d := &Driver{cols: 511, rows: 24}
-	for _, o := range opts {
-		if err := o(d); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return drivers.Configure(&Driver{term: drivers.DefaultTerminal}, opts)
 }
 
 var _ drivers.Driver = (*Driver)(nil)
@@ -90,16 +78,13 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 		return nil, err
 	}
 	name, port, timeout, log := t.Name, t.Port, t.Timeout, t.Logger
-	if t.Prompt != "" {
-		plat.PromptPattern = t.Prompt
-	}
 	pat, err := compile(plat)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
 
 	sh := &shell{
-		ctx: ctx, target: t, cols: d.cols, rows: d.rows,
+		ctx: ctx, target: t, cols: d.term.Cols, rows: d.term.Rows,
 		pager: pat.pager, password: pat.password,
 		tr: drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
 	}

@@ -71,53 +71,60 @@ var platformCases = []platformCase{
 		[]string{`set interfaces ge-0/0/1 description "via netrun"`, "set system ntp server 10.0.0.7"}, `description "via netrun";`},
 }
 
-func TestPlatforms(t *testing.T) {
+// eachPlatform runs f in a parallel subtest for each of platformCases, on a
+// simulator of that platform that pages after pageLength lines.
+func eachPlatform(t *testing.T, pageLength int, f func(t *testing.T, tc platformCase, s *sim.Server)) {
 	t.Parallel()
 	for _, tc := range platformCases {
 		t.Run(tc.platform, func(t *testing.T) {
 			t.Parallel()
-			s := drivertest.StartSim(t, sim.Device{Platform: tc.platform, PageLength: 8})
-			sess := drivertest.MustOpen(t, newDriver(t), target(s, tc.platform))
-
-			for _, cmd := range []string{"show version", tc.long} {
-				res := drivertest.MustRun(t, sess, cmd)
-				if res.Failed || res.Output == "" {
-					t.Errorf("%s: %+v", cmd, res)
-				}
-				if strings.HasPrefix(res.Output, cmd) {
-					t.Errorf("%s: output starts with the echo:\n%s", cmd, res.Output)
-				}
-				for _, bad := range []string{tc.prompt, "\r", "\x1b", "--More--", "---(more"} {
-					if strings.Contains(res.Output, bad) {
-						t.Errorf("%s: output contains %q:\n%s", cmd, bad, res.Output)
-					}
-				}
-				if res.Output != strings.Trim(res.Output, "\n") {
-					t.Errorf("%s: output not trimmed: %q", cmd, res.Output)
-				}
-				if res.Command != cmd || res.Started.IsZero() || res.Finished.Before(res.Started) {
-					t.Errorf("%s: bad result metadata %+v", cmd, res)
-				}
-			}
-
-			if res := drivertest.MustRun(t, sess, tc.bad); !res.Failed || res.Output == "" {
-				t.Errorf("%s: want a failed result with the device's text, got %+v", tc.bad, res)
-			}
-
-			res, err := sess.Configure(context.Background(), tc.config)
-			if err != nil {
-				t.Fatalf("Configure: %v", err)
-			}
-			if res.Failed {
-				t.Errorf("Configure failed: %q", res.Output)
-			}
-			// Back at the default privilege level, with the change running
-			// (committed on IOS-XR and Junos).
-			if after := drivertest.MustRun(t, sess, tc.long); !strings.Contains(after.Output, tc.want) {
-				t.Errorf("%s after Configure lacks %q:\n%s", tc.long, tc.want, after.Output)
-			}
+			f(t, tc, drivertest.StartSim(t, sim.Device{Platform: tc.platform, PageLength: pageLength}))
 		})
 	}
+}
+
+func TestPlatforms(t *testing.T) {
+	eachPlatform(t, 8, func(t *testing.T, tc platformCase, s *sim.Server) {
+		sess := drivertest.MustOpen(t, newDriver(t), target(s, tc.platform))
+
+		for _, cmd := range []string{"show version", tc.long} {
+			res := drivertest.MustRun(t, sess, cmd)
+			if res.Failed || res.Output == "" {
+				t.Errorf("%s: %+v", cmd, res)
+			}
+			if strings.HasPrefix(res.Output, cmd) {
+				t.Errorf("%s: output starts with the echo:\n%s", cmd, res.Output)
+			}
+			for _, bad := range []string{tc.prompt, "\r", "\x1b", "--More--", "---(more"} {
+				if strings.Contains(res.Output, bad) {
+					t.Errorf("%s: output contains %q:\n%s", cmd, bad, res.Output)
+				}
+			}
+			if res.Output != strings.Trim(res.Output, "\n") {
+				t.Errorf("%s: output not trimmed: %q", cmd, res.Output)
+			}
+			if res.Command != cmd || res.Started.IsZero() || res.Finished.Before(res.Started) {
+				t.Errorf("%s: bad result metadata %+v", cmd, res)
+			}
+		}
+
+		if res := drivertest.MustRun(t, sess, tc.bad); !res.Failed || res.Output == "" {
+			t.Errorf("%s: want a failed result with the device's text, got %+v", tc.bad, res)
+		}
+
+		res, err := sess.Configure(context.Background(), tc.config)
+		if err != nil {
+			t.Fatalf("Configure: %v", err)
+		}
+		if res.Failed {
+			t.Errorf("Configure failed: %q", res.Output)
+		}
+		// Back at the default privilege level, with the change running
+		// (committed on IOS-XR and Junos).
+		if after := drivertest.MustRun(t, sess, tc.long); !strings.Contains(after.Output, tc.want) {
+			t.Errorf("%s after Configure lacks %q:\n%s", tc.long, tc.want, after.Output)
+		}
+	})
 }
 
 // TestEquivalence runs the same commands and configuration with the ssh and
@@ -158,18 +165,13 @@ func TestEquivalence(t *testing.T) {
 // TestPagingPlatforms answers each platform's pager: with paging left on,
 // the long show reads as with paging off.
 func TestPagingPlatforms(t *testing.T) {
-	t.Parallel()
-	for _, tc := range platformCases {
-		t.Run(tc.platform, func(t *testing.T) {
-			t.Parallel()
-			s := drivertest.StartSim(t, sim.Device{Platform: tc.platform, PageLength: 6})
-			paged := drivertest.MustRun(t, drivertest.MustOpen(t, newDriver(t), target(s, tc.platform+pagedSuffix)), tc.long)
-			unpaged := drivertest.MustRun(t, drivertest.MustOpen(t, newDriver(t), target(s, tc.platform)), tc.long)
-			if paged.Output != unpaged.Output {
-				t.Errorf("paged and unpaged output differ:\n  paged: %q\nunpaged: %q", paged.Output, unpaged.Output)
-			}
-		})
-	}
+	eachPlatform(t, 6, func(t *testing.T, tc platformCase, s *sim.Server) {
+		paged := drivertest.MustRun(t, drivertest.MustOpen(t, newDriver(t), target(s, tc.platform+pagedSuffix)), tc.long)
+		unpaged := drivertest.MustRun(t, drivertest.MustOpen(t, newDriver(t), target(s, tc.platform)), tc.long)
+		if paged.Output != unpaged.Output {
+			t.Errorf("paged and unpaged output differ:\n  paged: %q\nunpaged: %q", paged.Output, unpaged.Output)
+		}
+	})
 }
 
 func TestConfigureStopsAtBadLine(t *testing.T) {

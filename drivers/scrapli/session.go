@@ -204,27 +204,30 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 	}
 	// Commit and abort are sent in configuration mode: the generic driver's
 	// SendCommand does not change privilege level first.
-	if !res.Failed && s.plat.CommitCommand != "" {
-		s.what = fmt.Sprintf("command %q", s.plat.CommitCommand)
+	send := func(command string) (*response.Response, error) {
+		s.what = fmt.Sprintf("command %q", command)
 		s.sh.mark()
-		r, err := s.drv.Driver.SendCommand(s.plat.CommitCommand)
+		r, err := s.drv.Driver.SendCommand(command)
 		if err != nil {
-			return res, s.fail(s.opErr(ctx, err))
+			return nil, s.fail(s.opErr(ctx, err))
 		}
 		add(r)
+		return r, nil
+	}
+	if !res.Failed && s.plat.CommitCommand != "" {
+		r, err := send(s.plat.CommitCommand)
+		if err != nil {
+			return res, err
+		}
 		res.Failed = r.Failed != nil || util.StringContainsAnySubStrs(r.Result, s.plat.CommitFailedWhenContains) != ""
 		if res.Failed {
 			res.Rejected = s.plat.CommitCommand
 		}
 	}
 	if res.Failed && s.plat.AbortConfigCommand != "" {
-		s.what = fmt.Sprintf("command %q", s.plat.AbortConfigCommand)
-		s.sh.mark()
-		r, err := s.drv.Driver.SendCommand(s.plat.AbortConfigCommand)
-		if err != nil {
-			return res, s.fail(s.opErr(ctx, err))
+		if _, err := send(s.plat.AbortConfigCommand); err != nil {
+			return res, err
 		}
-		add(r)
 	}
 	s.what = fmt.Sprintf("leaving configuration mode with %q", s.plat.ExitConfigCommand)
 	s.sh.mark()

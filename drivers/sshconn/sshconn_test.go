@@ -11,7 +11,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -45,6 +44,14 @@ func target(s *sim.Server) drivers.Target {
 	}
 }
 
+// insecureTarget is target(s) without host key checks, for tests of
+// something else.
+func insecureTarget(s *sim.Server) drivers.Target {
+	tg := target(s)
+	tg.InsecureSkipHostKey = true
+	return tg
+}
+
 func dial(t *testing.T, tg drivers.Target) error {
 	t.Helper()
 	c, err := sshconn.Dial(context.Background(), tg)
@@ -72,10 +79,7 @@ func wantErr(t *testing.T, err error, sentinel error, parts ...string) {
 func TestPins(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
-	other, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	other := drivertest.NewHostKey(t)
 	fp, otherFP := ssh.FingerprintSHA256(s.HostKey()), ssh.FingerprintSHA256(other.PublicKey())
 	for _, tt := range []struct {
 		name  string
@@ -163,10 +167,7 @@ func TestTrustOnFirstUse(t *testing.T) {
 func TestChangedKeyRefused(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
-	old, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
+	old := drivertest.NewHostKey(t)
 	path := filepath.Join(t.TempDir(), "known_hosts")
 	// No trailing newline: a recorded line must still start on its own.
 	content := "# lab\n" + knownhosts.Line([]string{s.Addr()}, old.PublicKey())
@@ -265,8 +266,7 @@ func TestInsecureSkipHostKeyWarns(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
 	var logs bytes.Buffer
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	tg.Logger = slog.New(slog.NewTextHandler(&logs, nil))
 	if err := dial(t, tg); err != nil {
 		t.Fatal(err)
@@ -279,8 +279,7 @@ func TestInsecureSkipHostKeyWarns(t *testing.T) {
 func TestAuthFailure(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	tg.Credentials.Password = "wrong-password"
 	err := dial(t, tg)
 	wantErr(t, err, drivers.ErrAuth, "r1: ", `user "cisco"`, s.Addr())
@@ -295,8 +294,7 @@ func TestDialerAndTimeout(t *testing.T) {
 	t.Parallel()
 	s := startSim(t)
 	var dialled atomic.Int32
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	tg.Host, tg.Port = "r1.dc1.sim", 22 // only the dialer knows where that is
 	tg.Dial = func(ctx context.Context, network, addr string) (net.Conn, error) {
 		dialled.Add(1)
@@ -314,8 +312,7 @@ func TestDialerAndTimeout(t *testing.T) {
 	}
 
 	ln := muteListener(t)
-	tg = target(s)
-	tg.InsecureSkipHostKey = true
+	tg = insecureTarget(s)
 	tg.Port = ln.Addr().(*net.TCPAddr).Port
 	tg.Timeout = 200 * time.Millisecond
 	start := time.Now()
@@ -388,7 +385,7 @@ func TestCheck(t *testing.T) {
 
 // legacyServer is an SSH server that offers only old algorithms, as a 2010
 // IOS image does, and accepts user/password.
-func legacyServer(t *testing.T) (string, ssh.PublicKey) {
+func legacyServer(t *testing.T) (port int, key ssh.PublicKey) {
 	t.Helper()
 	rk, err := rsa.GenerateKey(rand.Reader, 2048)
 	if err != nil {
@@ -416,37 +413,20 @@ func legacyServer(t *testing.T) (string, ssh.PublicKey) {
 		},
 	}
 	cfg.AddHostKey(sha1Only)
-	ln := serve(t, func(nc net.Conn) {
-		defer nc.Close()
-		sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-		if err != nil {
-			return
-		}
-		go ssh.DiscardRequests(reqs)
-		for nc := range chans {
-			nc.Reject(ssh.Prohibited, "test server")
-		}
-		sc.Close()
-	})
-	return ln.Addr().String(), signer.PublicKey()
+	srv := drivertest.ServeSSH(t, cfg, func(ch ssh.Channel, _ <-chan *ssh.Request) { ch.Close() })
+	return srv.Port(), signer.PublicKey()
 }
 
 func TestLegacyAlgorithms(t *testing.T) {
 	t.Parallel()
-	addr, key := legacyServer(t)
-	host, port, err := net.SplitHostPort(addr)
-	if err != nil {
-		t.Fatal(err)
-	}
+	port, key := legacyServer(t)
 	base := drivers.Target{
 		Name:        "old-ios",
-		Host:        host,
+		Host:        "127.0.0.1",
+		Port:        port,
 		Credentials: drivers.Credentials{Username: user, Password: password},
 		HostKeys:    []string{drivertest.AuthorizedKey(key)},
 		Timeout:     10 * time.Second,
-	}
-	if base.Port, err = strconv.Atoi(port); err != nil {
-		t.Fatal(err)
 	}
 
 	wantErr(t, dial(t, base), drivers.ErrConnect, "old-ios: ", "no common algorithm")
@@ -485,19 +465,13 @@ func TestLegacyAlgorithms(t *testing.T) {
 // IOS image does needs the opt-in, and works with it.
 func TestLegacySimDevice(t *testing.T) {
 	t.Parallel()
-	legacy := drivers.Algorithms{
-		KeyExchanges:      []string{"diffie-hellman-group1-sha1"},
-		Ciphers:           []string{"aes128-cbc"},
-		HostKeyAlgorithms: []string{"ssh-rsa"},
-		MACs:              []string{"hmac-sha1"},
-	}
+	legacy := sim.LegacyAlgorithms
 	s, err := sim.Start("127.0.0.1:0", sim.Device{Hostname: "old", Username: user, Password: password, Algorithms: legacy}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	tg := target(s)
-	tg.InsecureSkipHostKey = true
+	tg := insecureTarget(s)
 	wantErr(t, dial(t, tg), drivers.ErrConnect, "no common algorithm")
 	tg.Algorithms = legacy
 	if err := dial(t, tg); err != nil {

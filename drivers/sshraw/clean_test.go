@@ -78,7 +78,7 @@ func TestLastLine(t *testing.T) {
 }
 
 func TestPlatformPatterns(t *testing.T) {
-	p, err := compilePlatform(platform.Platforms["cisco_iosxe"], "")
+	p, err := compilePlatform(platform.Platforms["cisco_iosxe"])
 	if err != nil {
 		t.Fatal(err)
 	}

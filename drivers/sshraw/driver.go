@@ -24,23 +24,18 @@ import (
 // Driver opens raw SSH sessions. The zero value is not usable; call New. A
 // Driver is safe for concurrent use by many goroutines.
 type Driver struct {
-	cols, rows int
-	chunk      int
+	term  drivers.Terminal
+	chunk int
 }
 
 // Option configures a Driver.
 type Option func(*Driver) error
 
-// WithTerminalSize sets the PTY size requested from the device. Wide lines
-// keep the device from wrapping long output and echoed commands.
+// WithTerminalSize sets the PTY size requested from the device (default
+// drivers.DefaultTerminal, 511x24). Wide lines keep the device from
+// wrapping long output and echoed commands.
 func WithTerminalSize(cols, rows int) Option {
-	return func(d *Driver) error {
-		if cols <= 0 || rows <= 0 {
-			return fmt.Errorf("sshraw: terminal size %dx%d must be positive", cols, rows)
-		}
-		d.cols, d.rows = cols, rows
-		return nil
-	}
+	return func(d *Driver) error { return d.term.Resize("sshraw", cols, rows) }
 }
 
 // WithReadChunk sets the size of each of the two buffers the session reader
@@ -57,13 +52,7 @@ func WithReadChunk(n int) Option {
 
 // New returns a Driver configured by opts.
 func New(opts ...Option) (*Driver, error) {
-	d := &Driver{cols: 511, rows: 24, chunk: 2048}
-	for _, o := range opts {
-		if err := o(d); err != nil {
-			return nil, err
-		}
-	}
-	return d, nil
+	return drivers.Configure(&Driver{term: drivers.DefaultTerminal, chunk: 2048}, opts)
 }
 
 var _ drivers.Driver = (*Driver)(nil)
@@ -78,7 +67,7 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 		return nil, err
 	}
 	name, addr, timeout, log := t.Name, t.Addr(), t.Timeout, t.Logger
-	pat, err := compilePlatform(plat, t.Prompt)
+	pat, err := compilePlatform(plat)
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", name, err)
 	}
@@ -120,7 +109,7 @@ func (d *Driver) startShell(ctx context.Context, sc ssh.Conn, chans <-chan ssh.N
 	}
 	go serve(chans, reqs, creqs)
 
-	pty := ssh.Marshal(&ptyRequest{Term: "vt100", Columns: uint32(d.cols), Rows: uint32(d.rows), Modes: "\x00"})
+	pty := ssh.Marshal(&ptyRequest{Term: "vt100", Columns: uint32(d.term.Cols), Rows: uint32(d.term.Rows), Modes: "\x00"})
 	if err := request(ch, "pty-req", pty); err != nil {
 		return nil, fmt.Errorf("requesting a PTY: %w", err)
 	}
@@ -166,21 +155,21 @@ func serve(chans <-chan ssh.NewChannel, reqs, creqs <-chan *ssh.Request) {
 			}
 			nc.Reject(ssh.Prohibited, "netrun accepts no channels")
 		case r, ok := <-reqs:
-			if !ok {
-				reqs = nil
-				continue
-			}
-			if r.WantReply {
-				r.Reply(false, nil)
-			}
+			reqs = refuse(reqs, r, ok)
 		case r, ok := <-creqs:
-			if !ok {
-				creqs = nil
-				continue
-			}
-			if r.WantReply {
-				r.Reply(false, nil)
-			}
+			creqs = refuse(creqs, r, ok)
 		}
 	}
+}
+
+// refuse answers no to r, received from c with ok, and returns c, or nil
+// once c is closed so that serve stops selecting on it.
+func refuse(c <-chan *ssh.Request, r *ssh.Request, ok bool) <-chan *ssh.Request {
+	if !ok {
+		return nil
+	}
+	if r.WantReply {
+		r.Reply(false, nil)
+	}
+	return c
 }

@@ -15,10 +15,7 @@ type patterns struct {
 	prompt, exec, priv, config, password, pager *regexp.Regexp
 }
 
-func compilePlatform(p platform.Platform, prompt string) (*patterns, error) {
-	if prompt != "" {
-		p.PromptPattern = prompt
-	}
+func compilePlatform(p platform.Platform) (*patterns, error) {
 	re, err := p.Patterns()
 	if err != nil {
 		return nil, err

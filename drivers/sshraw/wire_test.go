@@ -4,22 +4,20 @@ import (
 	"bufio"
 	"context"
 	"errors"
-	"net"
-	"strconv"
-	"sync"
 	"testing"
 
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/drivertest"
+	"github.com/netrun/netrun/sim"
 )
 
 // wireServer is a minimal SSH server for what the simulator does not do:
 // keyboard-interactive as the only auth method, and prompts wrapped in ANSI
 // colour codes. Its CLI starts privileged and echoes each line, then prints
 // "ok" and the prompt.
-func wireServer(t *testing.T, prompt string) (addr string, key ssh.PublicKey) {
+func wireServer(t *testing.T, prompt string) *sim.SSHServer {
 	t.Helper()
 	cfg := &ssh.ServerConfig{
 		KeyboardInteractiveCallback: func(c ssh.ConnMetadata, ask ssh.KeyboardInteractiveChallenge) (*ssh.Permissions, error) {
@@ -34,37 +32,7 @@ func wireServer(t *testing.T, prompt string) (addr string, key ssh.PublicKey) {
 		},
 	}
 	cfg.AddHostKey(drivertest.HostKey())
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	t.Cleanup(func() { ln.Close(); wg.Wait() })
-	wg.Go(func() {
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			wg.Go(func() { serveWire(nc, cfg, prompt) })
-		}
-	})
-	return ln.Addr().String(), drivertest.HostKey().PublicKey()
-}
-
-func serveWire(nc net.Conn, cfg *ssh.ServerConfig, prompt string) {
-	defer nc.Close()
-	sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-	if err != nil {
-		return
-	}
-	defer sc.Close()
-	go ssh.DiscardRequests(reqs)
-	for nch := range chans {
-		ch, creqs, err := nch.Accept()
-		if err != nil {
-			return
-		}
+	return drivertest.ServeSSH(t, cfg, func(ch ssh.Channel, creqs <-chan *ssh.Request) {
 		go func() {
 			for r := range creqs {
 				r.Reply(r.Type == "pty-req" || r.Type == "shell", nil)
@@ -78,7 +46,7 @@ func serveWire(nc net.Conn, cfg *ssh.ServerConfig, prompt string) {
 			}
 		}
 		ch.Close()
-	}
+	})
 }
 
 func TestKeyboardInteractiveAndANSI(t *testing.T) {
@@ -93,12 +61,11 @@ func TestKeyboardInteractiveAndANSI(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			addr, key := wireServer(t, "\x1b[1;32mr1\x1b[0m#\x1b[K ")
-			host, port, _ := net.SplitHostPort(addr)
+			srv := wireServer(t, "\x1b[1;32mr1\x1b[0m#\x1b[K ")
 			tg := drivers.Target{
-				Name: "r1", Host: host, Port: mustAtoi(t, port),
+				Name: "r1", Host: "127.0.0.1", Port: srv.Port(),
 				Credentials:     drivers.Credentials{Username: drivertest.User, Password: tc.password},
-				HostKeyCallback: ssh.FixedHostKey(key),
+				HostKeyCallback: ssh.FixedHostKey(drivertest.HostKey().PublicKey()),
 			}
 			sess, err := newDriver(t).Open(context.Background(), tg)
 			if !errors.Is(err, tc.wantErr) {
@@ -115,13 +82,4 @@ func TestKeyboardInteractiveAndANSI(t *testing.T) {
 			}
 		})
 	}
-}
-
-func mustAtoi(t *testing.T, s string) int {
-	t.Helper()
-	n, err := strconv.Atoi(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return n
 }

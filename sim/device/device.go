@@ -17,6 +17,7 @@ package device
 
 import (
 	"io"
+	"maps"
 	"slices"
 	"strings"
 	"sync"
@@ -184,11 +185,4 @@ func (in *Instance) Exec(s Session, command string) (status uint32, ok bool) {
 
 // Platforms lists, sorted, the platform names a Device may ask for: those
 // with a simulator persona.
-func Platforms() []string {
-	names := make([]string, 0, len(platforms))
-	for n := range platforms {
-		names = append(names, n)
-	}
-	slices.Sort(names)
-	return names
-}
+func Platforms() []string { return slices.Sorted(maps.Keys(platforms)) }

@@ -48,6 +48,21 @@ type platform struct {
 
 var platforms = map[string]*platform{}
 
+// registerIOSFamily registers p, a platform of the IOS family other than
+// IOS itself (NX-OS, EOS), with what they share: exec's tree built from
+// exec (show running-config printing the model when exec sets none), the
+// configuration modes of iosTrees over p's interface types, and IOS's
+// output filters.
+func registerIOSFamily(p *platform, exec execCmds) {
+	if exec.showRun == nil {
+		exec.showRun = kw("running-config").does(showRunPlain)
+	}
+	p.exec = exec.tree()
+	p.modes = iosTrees(p.name, ifArg(p.ifTypes))
+	p.filters = filterTree
+	register(p)
+}
+
 func register(p *platform) {
 	if p.more == "" {
 		p.more, p.moreErase = morePrompt, moreErase

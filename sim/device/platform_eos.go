@@ -13,30 +13,16 @@ import (
 var eosIfTypes = []string{"Ethernet", "Loopback", "Management", "Port-Channel", "Vlan"}
 
 func init() {
-	ifn := ifArg(eosIfTypes)
-	exec := execCmds{
+	registerIOSFamily(&platform{
+		name: "arista_eos", version: "4.28.3M", showVerFmt: showVersionEOS,
+		ifPrefix: "Ethernet", ifNumbers: []string{"1", "2", "3", "4"}, ifTypes: eosIfTypes,
+		loopback: "Loopback0", mgmt: "Management1",
+		loginPriv: iosLoginPriv, prompt: eosPrompt, errText: eosErrText, render: renderEOS,
+	}, execCmds{
 		termLength: number(0, 32767), termWidth: number(10, 32767), logout: true,
 		clock: showClockEOS, ipBrief: showIPIntBriefEOS,
-		showRun: kw("running-config").does(showRunPlain),
-		confT:   cmdConfigQuiet, configure: cmdConfigQuiet,
+		confT: cmdConfigQuiet, configure: cmdConfigQuiet,
 		copyRunStart: eosCopy, writeMem: eosCopy,
-	}.tree()
-	register(&platform{
-		name:       "arista_eos",
-		version:    "4.28.3M",
-		ifPrefix:   "Ethernet",
-		ifNumbers:  []string{"1", "2", "3", "4"},
-		loopback:   "Loopback0",
-		mgmt:       "Management1",
-		ifTypes:    eosIfTypes,
-		showVerFmt: showVersionEOS,
-		exec:       exec,
-		modes:      iosTrees("arista_eos", ifn),
-		filters:    filterTree,
-		loginPriv:  iosLoginPriv,
-		prompt:     eosPrompt,
-		errText:    eosErrText,
-		render:     renderEOS,
 	})
 }
 

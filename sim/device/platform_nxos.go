@@ -13,36 +13,25 @@ import (
 var nxosIfTypes = []string{"Ethernet", "loopback", "mgmt", "port-channel", "Vlan"}
 
 func init() {
-	ifn := ifArg(nxosIfTypes)
-	exec := execCmds{
+	registerIOSFamily(&platform{
+		name: "cisco_nxos", version: "9.3(8)", showVerFmt: showVersionNXOS,
+		ifPrefix: "Ethernet", ifNumbers: []string{"1/1", "1/2", "1/3", "1/4"}, ifTypes: nxosIfTypes,
+		loopback: "loopback0", mgmt: "mgmt0",
+		loginPriv: nxosLoginPriv, prompt: nxosPrompt, errText: nxosErrText, render: renderNXOS,
+	}, execCmds{
 		termLength: number(0, 511), termWidth: number(24, 511),
 		clock: showClockNXOS, ipBrief: showIPIntBriefNXOS,
-		showRun: kw("running-config").does(showRunPlain),
-		confT:   nxosConfT, configure: nxosConfT,
+		confT: nxosConfT, configure: nxosConfT,
 		copyRunStart: nxosCopyRunStart,
-	}.tree()
-	register(&platform{
-		name:       "cisco_nxos",
-		version:    "9.3(8)",
-		ifPrefix:   "Ethernet",
-		ifNumbers:  []string{"1/1", "1/2", "1/3", "1/4"},
-		loopback:   "loopback0",
-		mgmt:       "mgmt0",
-		ifTypes:    nxosIfTypes,
-		showVerFmt: showVersionNXOS,
-		exec:       exec,
-		modes:      iosTrees("cisco_nxos", ifn),
-		filters:    filterTree,
-		loginPriv: func(d Device) int {
-			if d.Enable != "" && !d.StartPrivileged {
-				return 1
-			}
-			return 15
-		},
-		prompt:  nxosPrompt,
-		errText: nxosErrText,
-		render:  renderNXOS,
 	})
+}
+
+// nxosLoginPriv: straight to privileged exec unless an enable secret is set.
+func nxosLoginPriv(d Device) int {
+	if d.Enable != "" && !d.StartPrivileged {
+		return 1
+	}
+	return 15
 }
 
 func nxosPrompt(c *cli) string { return modePrompt(c, c.inst.model.host(), " ", nil) }

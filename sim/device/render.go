@@ -62,47 +62,45 @@ func topRank(p *platform, text string) int {
 		}
 	}
 	switch {
-	case w[0] == "service", w[0] == "feature":
-		return rankService
 	case strings.HasPrefix(w[0], "boot"):
 		return rankBoot
 	case w[0] == "logging" && len(w) > 1 && (w[1] == "host" || w[1] == "server" || w[1] == "trap" || w[1] == "source-interface" || net4(w[1])):
 		return rankLogging
-	case w[0] == "logging":
-		return rankLogLocal
-	case w[0] == "aaa":
-		return rankAAA
-	case w[0] == "clock":
-		return rankClock
-	case two == "ip domain", two == "ip domain-name", two == "ip name-server", two == "ip domain-lookup", two == "ip dhcp":
-		return rankDNS
-	case w[0] == "username":
-		return rankUsername
-	case w[0] == "spanning-tree":
-		return rankSTP
-	case w[0] == "vlan":
-		return rankVlan
-	case w[0] == "router":
-		return rankRouter
-	case two == "ip forward-protocol", two == "ip http", two == "ip classless", two == "ip ssh", two == "ip routing":
-		return rankIPMisc
-	case two == "ip route":
-		return rankIPRoute
-	case two == "ip access-list", two == "ipv6 access-list":
-		return rankACL
-	case w[0] == "access-list":
-		return rankACLNum
-	case w[0] == "snmp-server", w[0] == "snmp":
-		return rankSNMP
-	case w[0] == "control-plane":
-		return rankSNMP + 1
-	case w[0] == "line":
-		return rankLine
-	case w[0] == "ntp":
-		return rankNTP
+	}
+	if r, ok := rankByTwo[two]; ok {
+		return r
+	}
+	if r, ok := rankByWord[w[0]]; ok {
+		return r
 	}
 	return rankDefault
 }
+
+// The ranks of top-level lines by their first two words (all "ip" or
+// "ipv6" ones, so no line is in both tables), and by their first word.
+var (
+	rankByTwo = map[string]int{
+		"ip domain": rankDNS, "ip domain-name": rankDNS, "ip name-server": rankDNS, "ip domain-lookup": rankDNS, "ip dhcp": rankDNS,
+		"ip forward-protocol": rankIPMisc, "ip http": rankIPMisc, "ip classless": rankIPMisc, "ip ssh": rankIPMisc, "ip routing": rankIPMisc,
+		"ip route":       rankIPRoute,
+		"ip access-list": rankACL, "ipv6 access-list": rankACL,
+	}
+	rankByWord = map[string]int{
+		"service": rankService, "feature": rankService,
+		"logging":       rankLogLocal,
+		"aaa":           rankAAA,
+		"clock":         rankClock,
+		"username":      rankUsername,
+		"spanning-tree": rankSTP,
+		"vlan":          rankVlan,
+		"router":        rankRouter,
+		"access-list":   rankACLNum,
+		"snmp-server":   rankSNMP, "snmp": rankSNMP,
+		"control-plane": rankSNMP + 1,
+		"line":          rankLine,
+		"ntp":           rankNTP,
+	}
+)
 
 func net4(s string) bool {
 	_, _, ok := ipv4([]token{{s: s}})

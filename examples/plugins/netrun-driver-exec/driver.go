@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"context"
 	"errors"
 	"fmt"
@@ -10,6 +9,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"golang.org/x/crypto/ssh"
@@ -198,8 +198,7 @@ type session struct {
 	log        *slog.Logger
 	transcript *drivers.Transcript
 
-	mu     sync.Mutex
-	closed bool
+	closed atomic.Bool
 }
 
 // closeGrace is how long a channel closed on timeout may take to end
@@ -242,10 +241,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 func (s *session) exec(ctx context.Context, command, cmdline, stdin string) (res drivers.Result, err error) {
 	res = drivers.Result{Command: command, Started: time.Now()}
 	defer func() { res.Finished = time.Now() }()
-	s.mu.Lock()
-	closed := s.closed
-	s.mu.Unlock()
-	if closed {
+	if s.closed.Load() {
 		return res, fmt.Errorf("%s: %w", s.name, drivers.ErrClosed)
 	}
 
@@ -253,7 +249,9 @@ func (s *session) exec(ctx context.Context, command, cmdline, stdin string) (res
 	ctx, cancel := context.WithTimeout(ctx, s.timeout)
 	defer cancel()
 
-	var out outputBuffer
+	// stdout and stderr, which x/crypto copies from two goroutines; read
+	// when a command times out.
+	var out drivers.SyncWriter
 	var ch *ssh.Session
 	var chMu sync.Mutex // ch is set by the goroutine, closed by this one
 	done := make(chan error, 1)
@@ -322,7 +320,7 @@ func (s *session) exec(ctx context.Context, command, cmdline, stdin string) (res
 // received records a command's output in the transcript and returns it
 // with "\n" line ends, as Linux gives it, also from servers that answer
 // with a terminal's "\r\n" (network OSes).
-func (s *session) received(out *outputBuffer) string {
+func (s *session) received(out *drivers.SyncWriter) string {
 	text := out.String()
 	s.transcript.Received([]byte(text))
 	s.transcript.Flush()
@@ -331,31 +329,9 @@ func (s *session) received(out *outputBuffer) string {
 
 // Close closes the connection; a Run in progress returns an error.
 func (s *session) Close() error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	if s.closed {
+	if s.closed.Swap(true) {
 		return nil
 	}
-	s.closed = true
 	s.transcript.Flush()
 	return s.client.Close()
-}
-
-// outputBuffer collects stdout and stderr, which x/crypto copies from two
-// goroutines, and is read when a command times out.
-type outputBuffer struct {
-	mu  sync.Mutex
-	buf bytes.Buffer
-}
-
-func (b *outputBuffer) Write(p []byte) (int, error) {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.Write(p)
-}
-
-func (b *outputBuffer) String() string {
-	b.mu.Lock()
-	defer b.mu.Unlock()
-	return b.buf.String()
 }

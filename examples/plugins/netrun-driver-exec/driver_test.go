@@ -2,13 +2,9 @@ package main
 
 import (
 	"context"
-	"crypto/ed25519"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
-	"fmt"
 	"io"
-	"net"
 	"strings"
 	"sync"
 	"testing"
@@ -48,36 +44,17 @@ type execRequest struct {
 
 // execServer is an SSH server on 127.0.0.1 with no shell behind it.
 type execServer struct {
-	t       *testing.T
-	ln      net.Listener
+	srv     *sim.SSHServer
 	key     ssh.Signer
 	replies map[string]reply // by exact command line; others get status 127
 
 	mu       sync.Mutex
 	received []execRequest
-	wg       sync.WaitGroup
-}
-
-func newSigner(t *testing.T) ssh.Signer {
-	t.Helper()
-	_, priv, err := ed25519.GenerateKey(rand.Reader)
-	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := ssh.NewSignerFromKey(priv)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }
 
 func startExecServer(t *testing.T, replies map[string]reply) *execServer {
 	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		t.Fatal(err)
-	}
-	s := &execServer{t: t, ln: ln, key: newSigner(t), replies: replies}
+	s := &execServer{key: drivertest.NewHostKey(t), replies: replies}
 	cfg := &ssh.ServerConfig{
 		PasswordCallback: func(c ssh.ConnMetadata, pw []byte) (*ssh.Permissions, error) {
 			if c.User() == testUser && string(pw) == testPassword {
@@ -87,53 +64,8 @@ func startExecServer(t *testing.T, replies map[string]reply) *execServer {
 		},
 	}
 	cfg.AddHostKey(s.key)
-	s.wg.Add(1)
-	go func() {
-		defer s.wg.Done()
-		for {
-			nc, err := ln.Accept()
-			if err != nil {
-				return
-			}
-			s.wg.Add(1)
-			go func() {
-				defer s.wg.Done()
-				s.serveConn(nc, cfg)
-			}()
-		}
-	}()
-	t.Cleanup(func() {
-		ln.Close()
-		s.wg.Wait()
-	})
+	s.srv = drivertest.ServeSSH(t, cfg, s.serveSession)
 	return s
-}
-
-func (s *execServer) serveConn(nc net.Conn, cfg *ssh.ServerConfig) {
-	defer nc.Close()
-	sc, chans, reqs, err := ssh.NewServerConn(nc, cfg)
-	if err != nil {
-		return
-	}
-	defer sc.Close()
-	go ssh.DiscardRequests(reqs)
-	var wg sync.WaitGroup
-	for nch := range chans {
-		if nch.ChannelType() != "session" {
-			nch.Reject(ssh.UnknownChannelType, "session channels only")
-			continue
-		}
-		ch, creqs, err := nch.Accept()
-		if err != nil {
-			continue
-		}
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			s.serveSession(ch, creqs)
-		}()
-	}
-	wg.Wait()
 }
 
 // serveSession answers one exec request; the channel's requests end when
@@ -188,13 +120,10 @@ func (s *execServer) requests() []execRequest {
 }
 
 func (s *execServer) target(settings map[string]any) drivers.Target {
-	host, port, _ := net.SplitHostPort(s.ln.Addr().String())
-	var p int
-	fmt.Sscan(port, &p)
 	return drivers.Target{
 		Name:        "h1",
-		Host:        host,
-		Port:        p,
+		Host:        "127.0.0.1",
+		Port:        s.srv.Port(),
 		Credentials: drivers.Credentials{Username: testUser, Password: testPassword},
 		HostKeys:    []string{string(ssh.MarshalAuthorizedKey(s.key.PublicKey()))},
 		Settings:    settings,
@@ -251,7 +180,7 @@ func TestSimulator(t *testing.T) {
 	}{
 		{"wrong password", func(tg *drivers.Target) { tg.Credentials.Password = "nope" }, drivers.ErrAuth},
 		{"other host key pinned", func(tg *drivers.Target) {
-			tg.HostKeys = []string{ssh.FingerprintSHA256(newSigner(t).PublicKey())}
+			tg.HostKeys = []string{ssh.FingerprintSHA256(drivertest.NewHostKey(t).PublicKey())}
 		}, drivers.ErrHostKey},
 		{"no host key policy", func(tg *drivers.Target) {
 			tg.HostKeys, tg.KnownHosts = nil, t.TempDir()+"/known_hosts"
@@ -478,9 +407,7 @@ func TestContext(t *testing.T) {
 		t.Parallel()
 		srv := startExecServer(t, replies)
 		sess := open(t, srv.target(nil))
-		ctx, cancel := context.WithCancel(context.Background())
-		time.AfterFunc(100*time.Millisecond, cancel)
-		if _, err := sess.Run(ctx, "tail -f /var/log/syslog"); !errors.Is(err, context.Canceled) {
+		if _, err := drivertest.RunCancelled(sess, "tail -f /var/log/syslog"); !errors.Is(err, context.Canceled) {
 			t.Fatalf("Run: %v, want context.Canceled", err)
 		}
 	})
