@@ -13,6 +13,7 @@ import (
 	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
@@ -36,16 +37,6 @@ func jumpRegistry(t testing.TB) drivers.Registry {
 
 func authorized(k ssh.PublicKey) string {
 	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
-}
-
-// hostKey is a new simulator host key.
-func hostKey(t testing.TB) ssh.Signer {
-	t.Helper()
-	k, err := sim.NewHostKey()
-	if err != nil {
-		t.Fatal(err)
-	}
-	return k
 }
 
 // jumpHostAt declares a jump host at addr ("host:port") with attrs.
@@ -160,7 +151,7 @@ func TestTwoHopBastion(t *testing.T) {
 	nw := sim.NewNetwork()
 	b1 := startBastion(t, nw, "")
 	b2 := startBastion(t, nw, "bastion2.dc1.sim:22")
-	devKey := hostKey(t)
+	devKey := drivertest.NewHostKey(t)
 	startDevices(t, nw, "a", 6, devKey)
 	startDevices(t, nw, "b", 6, devKey)
 
@@ -202,7 +193,7 @@ func TestBastionFailureNamesBastion(t *testing.T) {
 	good := startBastion(t, nw, "")
 	bad := startBastion(t, nw, "")
 	goodAddr, badAddr := good.Addr(), bad.Addr()
-	devKey := hostKey(t)
+	devKey := drivertest.NewHostKey(t)
 	startDevices(t, nw, "ok", 3, devKey)
 	startDevices(t, nw, "lost", 4, devKey)
 	startDevices(t, nw, "deeper", 2, devKey)
@@ -249,7 +240,7 @@ func TestBastionFailureNamesBastion(t *testing.T) {
 // TestJumpsWithoutSetup: a device with via and no Jumps fails clearly.
 func TestJumpsWithoutSetup(t *testing.T) {
 	t.Parallel()
-	key := hostKey(t)
+	key := drivertest.NewHostKey(t)
 	src := jumpHeader + jumpHostAt("b1", "127.0.0.1:1", "credentials = credentials.bastion") + devicesHCL("r", 1, "b1", key.PublicKey())
 	reg := registry(t)
 	rb, diags := loadRunbook(t, src, reg)
@@ -280,7 +271,7 @@ func TestJumpsWithoutSetup(t *testing.T) {
 //	go test -run '^$' -bench Bastion -benchtime 20x ./engine/
 func BenchmarkBastion(b *testing.B) {
 	const n, parallelism = 100, 100
-	key := hostKey(b)
+	key := drivertest.NewHostKey(b)
 	dev := sim.Device{Username: "cisco", Password: "s3cr3t-Pa55", Enable: "s3cr3t-Pa55"}
 	fleet, err := sim.StartFleet("127.0.0.1:0", n, "d", dev, key)
 	if err != nil {

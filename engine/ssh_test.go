@@ -11,6 +11,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 	"golang.org/x/crypto/ssh"
 
+	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/sim"
@@ -86,8 +87,8 @@ command "clock" {
 func TestHostKeysTrustOnFirstUse(t *testing.T) {
 	t.Parallel()
 	eachDriver(t, func(t *testing.T, drv string) {
-		k1 := hostKey(t)
-		k2 := hostKey(t)
+		k1 := drivertest.NewHostKey(t)
+		k2 := drivertest.NewHostKey(t)
 		s := startDevice(t, "127.0.0.1:0", sim.Device{Hostname: "r1"}, k1)
 		addr := s.Addr()
 		dir := t.TempDir()
@@ -131,8 +132,8 @@ func TestHostKeysTrustOnFirstUse(t *testing.T) {
 // else is refused, by both drivers.
 func TestHostKeyPinning(t *testing.T) {
 	t.Parallel()
-	k1 := hostKey(t)
-	k2 := hostKey(t)
+	k1 := drivertest.NewHostKey(t)
+	k2 := drivertest.NewHostKey(t)
 	s := startDevice(t, "127.0.0.1:0", sim.Device{Hostname: "r1"}, k1)
 	line := strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k1.PublicKey())))
 	for _, drv := range bothDrivers {
