@@ -383,3 +383,82 @@ config "ntp" {
 		})
 	}
 }
+
+// TestConvergeSendsTheWrittenSpelling: a config push sends the device's
+// own spelling of a section it has, or the runbook's text as written,
+// never a name the dialect made up: "eth0" is no IOS abbreviation, so it is
+// not "Ethernet0" (on an FRRouting box it is another interface), and a
+// listed abbreviation of a new section goes out as the user wrote it. The
+// command log shows what was sent, since the simulated IOS, like IOS,
+// expands names itself.
+func TestConvergeSendsTheWrittenSpelling(t *testing.T) {
+	t.Parallel()
+	withEth0 := strings.Replace(iosConfig, "end\n", "interface Ethernet0\n description e0\n!\nend\n", 1)
+	src := header + simDevice("r1", "192.0.2.1", iosConfig) + simDevice("r2", "192.0.2.2", withEth0) + `
+config "names" {
+  devices = [device.r1]
+  text    = "interface Lo5\n description y\ninterface gi2\n description z\n"
+}
+config "eth" {
+  devices  = [device.r2]
+  rollback = "never"
+  text     = "interface eth0\n description x\n"
+}
+`
+	f := newFixture(t, src, 2)
+	f.rb.Dir = t.TempDir()
+	p := refreshed(t, f)
+	if got, want := trimAll(diffOf(t, p, "r1", "config.names")), []string{
+		"+ interface Lo5", "+ description y",
+		"~ interface GigabitEthernet2", "- description old uplink", "+ description z",
+	}; !cmp.Equal(got, want) {
+		t.Errorf("config.names plan %q, want %q", got, want)
+	}
+	if got, want := trimAll(diffOf(t, p, "r2", "config.eth")), []string{"+ interface eth0", "+ description x"}; !cmp.Equal(got, want) {
+		t.Errorf("config.eth plan %q, want %q", got, want)
+	}
+
+	rep := engine.Apply(context.Background(), f.rb, p, f.opts)
+	if d := device(t, rep, "r1"); d.Status != engine.OK {
+		t.Errorf("r1: %s %s", d.Status, d.Error)
+	}
+	if diff := cmp.Diff([]string{"interface Lo5", "description y", "exit", "interface GigabitEthernet2", "description z", "exit"},
+		pushed(f.fleet.Servers["r1"].Commands())); diff != "" {
+		t.Errorf("lines sent to r1 (-want +got):\n%s", diff)
+	}
+	if diff := cmp.Diff([]string{"interface eth0", "description x", "exit"}, pushed(f.fleet.Servers["r2"].Commands())); diff != "" {
+		t.Errorf("lines sent to r2 (-want +got):\n%s", diff)
+	}
+	// The simulated IOS filed eth0 under Ethernet0, as IOS would: the
+	// desired "interface eth0" is not in its running configuration in any
+	// spelling, so netrun must not call the device converged.
+	if d := device(t, rep, "r2"); d.Status != engine.Failed || !strings.Contains(d.Error, "still differs") {
+		t.Errorf("r2: %s %q, want a failed verification", d.Status, d.Error)
+	}
+
+	again := refreshed(t, f)
+	if got := diffOf(t, again, "r1", "config.names"); len(got) != 0 {
+		t.Errorf("r1 still has changes after apply (Loopback5 and GigabitEthernet2 are there): %q", got)
+	}
+	if got := trimAll(diffOf(t, again, "r2", "config.eth")); !slices.Contains(got, "+ interface eth0") {
+		t.Errorf("r2 plan after apply %q: interface eth0 does not exist, the change is still to make", got)
+	}
+}
+
+// pushed is what a device received in configuration mode, from its
+// command log.
+func pushed(cmds []string) []string {
+	var out []string
+	in := false
+	for _, c := range cmds {
+		switch {
+		case c == "configure terminal":
+			in = true
+		case c == "end":
+			in = false
+		case in:
+			out = append(out, c)
+		}
+	}
+	return out
+}

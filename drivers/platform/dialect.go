@@ -78,10 +78,24 @@ type Dialect struct {
 	// "interfaces ge-0/0/0".
 	SectionWords int
 
-	// InterfaceNames are the platform's interface type names, in the order
-	// abbreviations are resolved: a desired "interface Gi0/1" means
-	// "interface GigabitEthernet0/1", as the device prints it.
-	InterfaceNames []string
+	// InterfaceNames are the platform's interface types as it prints them,
+	// with the abbreviations its CLI takes for each: a desired
+	// "interface Gi0/1" is the running "interface GigabitEthernet0/1".
+	// They are used to compare only: what is sent is the device's own
+	// spelling of a section it has, or the desired line as written. A
+	// type's name or abbreviation matches without regard to case; nothing
+	// else is expanded: "eth0" is not "Ethernet0" to the IOS dialect, and
+	// FRRouting, which speaks it, may have both. A dialect without
+	// InterfaceNames compares names as written.
+	InterfaceNames []InterfaceName
+}
+
+// InterfaceName is an interface type as the platform prints it
+// ("GigabitEthernet") and the abbreviations that name it ("Gi", "Gig"),
+// each naming no other type of the platform.
+type InterfaceName struct {
+	Name    string
+	Abbrevs []string
 }
 
 // Setting is a single-valued setting: lines matching Key (a word pattern)
@@ -174,9 +188,10 @@ var (
 		SingleValued: ciscoSingleValued, NegateKey: ciscoNegateKey,
 		NegatedShown: []string{"shutdown", "switchport", "ip redirects", "ipv6 redirects",
 			"ip domain-lookup"},
-		DefaultOn:      []string{"ip redirects", "ipv6 redirects", "ip domain-lookup"},
-		SectionHeads:   ciscoSectionHeads,
-		InterfaceNames: []string{"Ethernet", "loopback", "port-channel", "Vlan", "mgmt", "nve", "Tunnel"},
+		DefaultOn:    []string{"ip redirects", "ipv6 redirects", "ip domain-lookup"},
+		SectionHeads: ciscoSectionHeads,
+		InterfaceNames: []InterfaceName{{"Ethernet", []string{"Eth", "Et"}}, {"loopback", []string{"lo"}},
+			{"port-channel", []string{"Po"}}, {"Vlan", nil}, {"mgmt", nil}, {"nve", nil}, {"Tunnel", []string{"Tu"}}},
 	}
 	eosDialect = Dialect{
 		Style: Indented, Ignore: ciscoIgnore,
@@ -186,8 +201,9 @@ var (
 		DefaultOn:    []string{"switchport"},
 		SectionHeads: append([]string{"management", "daemon", "mlag configuration"}, ciscoSectionHeads...),
 		BannerEnd:    "EOF",
-		InterfaceNames: []string{"Ethernet", "Loopback", "Port-Channel", "Vlan", "Management",
-			"Vxlan", "Tunnel"},
+		InterfaceNames: []InterfaceName{{"Ethernet", []string{"Et", "Eth"}}, {"Loopback", []string{"Lo"}},
+			{"Port-Channel", []string{"Po"}}, {"Vlan", []string{"Vl"}}, {"Management", []string{"Ma"}},
+			{"Vxlan", []string{"Vx"}}, {"Tunnel", []string{"Tu"}}},
 	}
 	iosxrDialect = Dialect{
 		Style: Indented, Ignore: ciscoIgnore,
@@ -197,8 +213,10 @@ var (
 			"community-set", "as-path-set", "ssh server$", "telnet$", "ntp$", "logging$", "snmp-server$",
 			"domain$", "multicast-routing", "mpls", "l2vpn", "evpn", "bridge group", "bridge-domain"},
 			ciscoSectionHeads...),
-		InterfaceNames: []string{"GigabitEthernet", "TenGigE", "TwentyFiveGigE", "FortyGigE",
-			"HundredGigE", "Bundle-Ether", "Loopback", "MgmtEth", "tunnel-ip", "BVI"},
+		InterfaceNames: []InterfaceName{{"GigabitEthernet", []string{"Gi"}}, {"TenGigE", []string{"Te"}},
+			{"TwentyFiveGigE", []string{"TF"}}, {"FortyGigE", []string{"Fo"}}, {"HundredGigE", []string{"Hu"}},
+			{"Bundle-Ether", []string{"BE"}}, {"Loopback", []string{"Lo"}}, {"MgmtEth", []string{"Mg"}},
+			{"tunnel-ip", []string{"ti"}}, {"BVI", []string{"BV"}}},
 	}
 	junosDialect = Dialect{
 		Style: SetLines,
@@ -248,11 +266,20 @@ var iosDialect = Dialect{
 	Style: Indented, Ignore: ciscoIgnore,
 	Negate: "no ", ExitSection: "exit",
 	SingleValued: ciscoSingleValued, NegateKey: ciscoNegateKey,
-	NegatedShown: append([]string{"ip address", "aaa new-model", "service config", "lldp run"}, iosDefaultOn...),
-	DefaultOn:    iosDefaultOn,
-	SectionHeads: ciscoSectionHeads,
-	InterfaceNames: []string{"GigabitEthernet", "FastEthernet", "TenGigabitEthernet",
-		"TwoGigabitEthernet", "TwentyFiveGigE", "FortyGigabitEthernet", "HundredGigE",
-		"Ethernet", "Loopback", "Port-channel", "Vlan", "Tunnel", "Serial", "BDI",
-		"Management", "AppGigabitEthernet"},
+	NegatedShown:   append([]string{"ip address", "aaa new-model", "service config", "lldp run"}, iosDefaultOn...),
+	DefaultOn:      iosDefaultOn,
+	SectionHeads:   ciscoSectionHeads,
+	InterfaceNames: iosInterfaceNames,
+}
+
+// iosInterfaceNames are IOS's interface types with the short forms IOS
+// itself prints (show ip interface brief, CDP, logs), the ones engineers
+// write: any other prefix is taken as written.
+var iosInterfaceNames = []InterfaceName{
+	{"GigabitEthernet", []string{"Gi", "Gig"}}, {"FastEthernet", []string{"Fa"}},
+	{"TenGigabitEthernet", []string{"Te", "Ten"}}, {"TwoGigabitEthernet", []string{"Tw"}},
+	{"TwentyFiveGigE", []string{"Twe"}}, {"FortyGigabitEthernet", []string{"Fo"}},
+	{"HundredGigE", []string{"Hu"}}, {"Ethernet", []string{"Et"}}, {"Loopback", []string{"Lo"}},
+	{"Port-channel", []string{"Po"}}, {"Vlan", []string{"Vl"}}, {"Tunnel", []string{"Tu"}},
+	{"Serial", []string{"Se"}}, {"BDI", nil}, {"Management", nil}, {"AppGigabitEthernet", []string{"Ap"}},
 }

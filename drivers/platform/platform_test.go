@@ -258,6 +258,17 @@ func TestEveryPlatform(t *testing.T) {
 					t.Errorf("ignore %q: %v", re, err)
 				}
 			}
+			// An abbreviation names one interface type, or a desired
+			// name could match an interface it does not mean.
+			types := map[string]string{}
+			for _, n := range d.InterfaceNames {
+				for _, a := range append([]string{n.Name}, n.Abbrevs...) {
+					if other, ok := types[strings.ToLower(a)]; ok {
+						t.Errorf("interface name %q names both %s and %s", a, other, n.Name)
+					}
+					types[strings.ToLower(a)] = n.Name
+				}
+			}
 		})
 	}
 }

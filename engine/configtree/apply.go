@@ -11,10 +11,12 @@ import (
 //
 // On Indented dialects a line opens a section when the tree already holds
 // it as one or it matches the dialect's SectionHeads; ExitSection leaves
-// the section and "end" every section. "no X" removes the lines X is a word
-// prefix of (recording "no K" for a NegatedShown setting K); a line replaces
-// a single-valued setting's old value and any "no" form of itself; other
-// lines are appended to their section. On SetLines dialects "set X" adds a
+// the section and "end" every section. An interface named by one of the
+// dialect's abbreviations is the interface of the full name, which a new
+// section is given, as the device prints it. "no X" removes the lines X is
+// a word prefix of (recording "no K" for a NegatedShown setting K); a line
+// replaces a single-valued setting's old value and any "no" form of itself;
+// other lines are appended to their section. On SetLines dialects "set X" adds a
 // line (replacing a single-valued one) and "delete X" removes X and every
 // line under it; any other line is an error.
 func (t *Tree) Apply(lines []string, d Dialect) error {
@@ -49,7 +51,7 @@ func (t *Tree) Apply(lines []string, d Dialect) error {
 		if x, ok := r.negated(l); ok {
 			cur.Children = removeWhere(cur.Children, func(n *Node) bool {
 				_, neg := r.negated(n.Line)
-				return !neg && hasWordPrefix(n.Line, x)
+				return !neg && r.prefixOf(n.Line, x)
 			})
 			if k := r.shownKey(x); k != "" && findLine(cur.Children, r.d.Negate+k) == nil && !hasPositive(cur.Children, k, r) {
 				cur.Children = append(cur.Children, &Node{Line: r.d.Negate + k})
@@ -62,6 +64,10 @@ func (t *Tree) Apply(lines []string, d Dialect) error {
 			return neg && hasWordPrefix(l, x)
 		})
 		n := findLine(cur.Children, l)
+		if n == nil && strings.HasPrefix(l, ifKeyword) {
+			l = r.ifKey(l)
+			n = r.findInterface(cur.Children, l)
+		}
 		if n == nil {
 			n = r.replaceSingle(cur.Children, l)
 		}
@@ -131,6 +137,17 @@ func hasPositive(ns []*Node, k string, r *rules) bool {
 		}
 	}
 	return false
+}
+
+// findInterface returns the node of ns naming the interface of key, an
+// ifKey, in any spelling.
+func (r *rules) findInterface(ns []*Node, key string) *Node {
+	for _, n := range ns {
+		if r.ifKey(n.Line) == key {
+			return n
+		}
+	}
+	return nil
 }
 
 func findLine(ns []*Node, line string) *Node {

@@ -59,6 +59,9 @@ type rules struct {
 	negatedShown [][]string
 	defaultOn    map[string]bool
 	heads        [][]string
+	// ifTypes maps each interface type name and abbreviation of the
+	// dialect, lower-cased, to the type's name as the device prints it.
+	ifTypes map[string]string
 }
 
 type setting struct {
@@ -73,9 +76,16 @@ func (d Dialect) fingerprint() string {
 	w := func(s string) { b.WriteString(s); b.WriteByte(0) }
 	w(d.Name)
 	w(fmt.Sprint(d.Style, d.SectionWords))
-	for _, l := range [][]string{d.Ignore, d.NegateKey, d.NegatedShown, d.DefaultOn, d.SectionHeads, d.InterfaceNames} {
+	for _, l := range [][]string{d.Ignore, d.NegateKey, d.NegatedShown, d.DefaultOn, d.SectionHeads} {
 		for _, s := range l {
 			w(s)
+		}
+		b.WriteByte(1)
+	}
+	for _, n := range d.InterfaceNames {
+		w(n.Name)
+		for _, a := range n.Abbrevs {
+			w(a)
 		}
 		b.WriteByte(1)
 	}
@@ -114,6 +124,13 @@ func (d Dialect) rules() *rules {
 		r.defaultOn[strings.Join(strings.Fields(k), " ")] = true
 	}
 	r.heads = split(d.SectionHeads)
+	r.ifTypes = make(map[string]string)
+	for _, n := range d.InterfaceNames {
+		r.ifTypes[strings.ToLower(n.Name)] = n.Name
+		for _, a := range n.Abbrevs {
+			r.ifTypes[strings.ToLower(a)] = n.Name
+		}
+	}
 	actual, _ := rulesCache.LoadOrStore(fp, r)
 	return actual.(*rules)
 }
@@ -272,25 +289,38 @@ func (r *rules) isHead(line string) bool {
 	return false
 }
 
-// canonicalInterface expands an abbreviated interface name in an
-// "interface NAME" line the way the device would print it.
-func (r *rules) canonicalInterface(line string) string {
-	const kw = "interface "
-	if r.d.Style != Indented || !strings.HasPrefix(line, kw) {
+// ifKeyword starts the lines whose interface names are compared by
+// ifKey.
+const ifKeyword = "interface "
+
+// ifKey returns the form an "interface NAME" line is compared by: the
+// type as the device prints it when NAME starts with one of the dialect's
+// type names or abbreviations ("interface gi0/1", "interface Gi 0/1":
+// "interface GigabitEthernet0/1"); any other line as it is. It is never
+// sent: the device gets its own spelling or the user's.
+func (r *rules) ifKey(line string) string {
+	if len(r.ifTypes) == 0 || !strings.HasPrefix(line, ifKeyword) {
 		return line
 	}
-	name := line[len(kw):]
+	name := line[len(ifKeyword):]
 	i := strings.IndexAny(name, "0123456789")
-	if i <= 0 || strings.ContainsAny(name[:i], " \t") {
+	if i <= 0 {
 		return line
 	}
-	typ := name[:i]
-	for _, full := range r.d.InterfaceNames {
-		if len(typ) <= len(full) && strings.EqualFold(full[:len(typ)], typ) {
-			return kw + full + name[i:]
-		}
+	full, ok := r.ifTypes[strings.ToLower(strings.TrimRight(name[:i], " \t"))]
+	if !ok {
+		return line
 	}
-	return line
+	return ifKeyword + full + name[i:]
+}
+
+// prefixOf reports whether line starts with the words of x, an interface
+// named in either spelling.
+func (r *rules) prefixOf(line, x string) bool {
+	if hasWordPrefix(line, x) {
+		return true
+	}
+	return strings.HasPrefix(x, ifKeyword) && hasWordPrefix(r.ifKey(line), r.ifKey(x))
 }
 
 // matchWords reports whether s starts with the words of pattern ("*"

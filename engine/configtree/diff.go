@@ -132,9 +132,6 @@ func Diff(running *Tree, want Desired, d Dialect) (Remediation, error) {
 	if err != nil {
 		return Remediation{}, field(err, "absent")
 	}
-	canonical(wt.Children, r)
-	canonical(at.Children, r)
-
 	df := &differ{r: r, exact: want.Match == Exact}
 	var prune func(*Node) bool
 	if df.exact && d.Style == SetLines {
@@ -160,13 +157,6 @@ func field(err error, name string) error {
 		return &c
 	}
 	return err
-}
-
-func canonical(ns []*Node, r *rules) {
-	for _, n := range ns {
-		n.Line = r.canonicalInterface(n.Line)
-		canonical(n.Children, r)
-	}
 }
 
 type differ struct {
@@ -216,10 +206,7 @@ var pruneAll = func(*Node) bool { return true }
 // running lines not declared are removed.
 func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []step {
 	r := df.r
-	idx := make(map[string]int, len(run))
-	for i := len(run) - 1; i >= 0; i-- {
-		idx[run[i].Line] = i
-	}
+	idx := newIndex(r, run)
 	used := make([]bool, len(run))
 	var keys map[string]int // single-valued key → running position, built on demand
 	var removes, adds []step
@@ -228,10 +215,10 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 		removes = append(removes, step{op: Remove, line: run[i].Line, node: run[i], order: i})
 	}
 
-	absentSections := map[string]*Node{}
+	absentSections := map[string]*Node{} // by ifKey
 	for _, a := range absent {
 		if len(a.Children) > 0 {
-			absentSections[a.Line] = a
+			absentSections[r.ifKey(a.Line)] = a
 		}
 	}
 
@@ -239,13 +226,13 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 		line := w.Line
 		if x, ok := r.negated(line); ok {
 			// "no X": X must be absent.
-			if i, ok := idx[line]; ok {
+			if i, ok := idx.lines[line]; ok {
 				used[i] = true
 				continue
 			}
 			found := false
 			for i, n := range run {
-				if !used[i] && df.positive(n.Line) && hasWordPrefix(r.body(n.Line), x) {
+				if !used[i] && df.positive(n.Line) && r.prefixOf(r.body(n.Line), x) {
 					remove(i)
 					found = true
 				}
@@ -258,12 +245,15 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 			continue
 		}
 
-		if i, ok := idx[line]; ok {
+		if i, ok := idx.find(line); ok {
+			// The section is entered as the device spells it: the
+			// desired spelling may be an abbreviation of it.
+			line = run[i].Line
 			used[i] = true
 			var ab []*Node
-			if a := absentSections[line]; a != nil {
-				ab = a.Children
-				delete(absentSections, line)
+			if k := r.ifKey(line); absentSections[k] != nil {
+				ab = absentSections[k].Children
+				delete(absentSections, k)
 			}
 			if len(w.Children) == 0 && len(ab) == 0 {
 				continue
@@ -281,7 +271,7 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 		if r.isDefaultOn(line) {
 			// On by default: present unless the running config shows it
 			// negated.
-			if i, ok := idx[r.d.Negate+line]; ok {
+			if i, ok := idx.lines[r.d.Negate+line]; ok {
 				used[i] = true
 				adds = append(adds, step{op: Add, line: line, node: w, replaces: run[i].Line})
 			}
@@ -326,12 +316,12 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 
 	for _, a := range absent {
 		if len(a.Children) > 0 {
-			if absentSections[a.Line] == nil {
+			if absentSections[r.ifKey(a.Line)] == nil {
 				continue // merged with the desired section
 			}
-			if i, ok := idx[a.Line]; ok && !used[i] {
+			if i, ok := idx.find(a.Line); ok && !used[i] {
 				if kids := df.level(run[i].Children, nil, a.Children, nil); len(kids) > 0 {
-					adds = append(adds, step{op: Enter, line: a.Line, kids: kids})
+					adds = append(adds, step{op: Enter, line: run[i].Line, kids: kids})
 				}
 			}
 			continue
@@ -341,7 +331,7 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 			x = r.d.Set + y // "delete X" names X as "set X" does
 		}
 		for i, n := range run {
-			if !used[i] && hasWordPrefix(n.Line, x) {
+			if !used[i] && r.prefixOf(n.Line, x) {
 				remove(i)
 			}
 		}
@@ -349,6 +339,47 @@ func (df *differ) level(run, want, absent []*Node, prune func(*Node) bool) []ste
 
 	sort.SliceStable(removes, func(a, b int) bool { return removes[a].order < removes[b].order })
 	return append(removes, adds...)
+}
+
+// index finds the running line of a desired one: the same text or, for an
+// interface, the same interface in another spelling the dialect knows
+// ("interface Gi1" for "interface GigabitEthernet1"). Only running lines
+// are found, so a desired line is met only by a line the device shows.
+type index struct {
+	r     *rules
+	run   []*Node
+	lines map[string]int // text → first position
+	ifs   map[string]int // ifKey → first position, built on first use
+}
+
+func newIndex(r *rules, run []*Node) *index {
+	x := &index{r: r, run: run, lines: make(map[string]int, len(run))}
+	for i := len(run) - 1; i >= 0; i-- {
+		x.lines[run[i].Line] = i
+	}
+	return x
+}
+
+// find returns the position of line's running line. The same text comes
+// first: on FRRouting "interface eth0" and "interface Ethernet0" are two
+// interfaces, whatever the dialect makes of the names.
+func (x *index) find(line string) (int, bool) {
+	if i, ok := x.lines[line]; ok {
+		return i, true
+	}
+	if len(x.r.ifTypes) == 0 || !strings.HasPrefix(line, ifKeyword) {
+		return 0, false
+	}
+	if x.ifs == nil {
+		x.ifs = map[string]int{}
+		for i := len(x.run) - 1; i >= 0; i-- {
+			if l := x.run[i].Line; strings.HasPrefix(l, ifKeyword) {
+				x.ifs[x.r.ifKey(l)] = i
+			}
+		}
+	}
+	i, ok := x.ifs[x.r.ifKey(line)]
+	return i, ok
 }
 
 // positive reports whether a running line sets something (rather than

@@ -89,6 +89,51 @@ var diffCases = []diffCase{
 		want:  configtree.Desired{Text: "interface gi1\n description core\n"},
 		lines: []string{"interface GigabitEthernet1", "description core", "exit"},
 	},
+	// Spelling: what is sent is the device's spelling of a section it
+	// has, or the desired text as written; a name is expanded only to
+	// compare, and only by the dialect's listed abbreviations.
+	{
+		name: "abbreviated name of a section the device has is sent as the device spells it", running: "interface Gi1\n description a\n",
+		want:   configtree.Desired{Text: "interface GigabitEthernet1\n description b\n"},
+		lines:  []string{"interface Gi1", "description b", "exit"},
+		render: "~ interface Gi1\n-  description a\n+  description b\n",
+	},
+	{
+		name: "listed abbreviation of a new section is sent as written", running: iosRunning,
+		want:    configtree.Desired{Text: "interface Lo5\n description y\n"},
+		lines:   []string{"interface Lo5", "description y", "exit"},
+		render:  "+ interface Lo5\n+  description y\n",
+		inverse: []string{"no interface Lo5"},
+	},
+	{
+		name: "a name that is no listed abbreviation is a section of its own", running: "interface eth0\n ip address 10.0.0.1 255.255.255.0\n",
+		want:   configtree.Desired{Text: "interface eth0\n description x\n"},
+		lines:  []string{"interface eth0", "description x", "exit"},
+		render: "~ interface eth0\n+  description x\n",
+	},
+	{
+		name: "eth0 is not Ethernet0 on IOS: created as written", running: "interface Ethernet0\n description e0\n",
+		want:   configtree.Desired{Text: "interface eth0\n description x\n"},
+		lines:  []string{"interface eth0", "description x", "exit"},
+		render: "+ interface eth0\n+  description x\n",
+	},
+	{
+		name:    "a desired line met only by another spelling's section is not converged",
+		running: "interface eth0\n ip address 10.0.0.1 255.255.255.0\ninterface Ethernet0\n description x\n",
+		want:    configtree.Desired{Text: "interface eth0\n description x\n"},
+		lines:   []string{"interface eth0", "description x", "exit"},
+	},
+	{
+		name: "absent and negated lines find the section by its listed abbreviation", running: "interface Loopback9\n description a\ninterface Loopback8\n",
+		want:  configtree.Desired{Text: "no interface Lo8\n", Absent: "interface lo9\n"},
+		lines: []string{"no interface Loopback9", "no interface Loopback8"},
+	},
+	{
+		name: "absent section lines by a listed abbreviation", running: iosRunning,
+		want:   configtree.Desired{Absent: "interface Gi2\n shutdown\n"},
+		lines:  []string{"interface GigabitEthernet2", "no shutdown", "exit"},
+		render: "~ interface GigabitEthernet2\n-  shutdown\n",
+	},
 	// Single-valued settings.
 	{
 		name: "hostname replaced, not negated", running: iosRunning,
@@ -388,6 +433,11 @@ func TestApply(t *testing.T) {
 			name: "single-valued and negated forms replaced in place", running: "hostname r1\nno ip domain lookup\ninterface Gi1\n no ip address\n description a\n",
 			lines: []string{"hostname r2", "ip domain lookup", "interface Gi1", "ip address 10.0.0.1 255.0.0.0", "description b"},
 			want:  "hostname r2\ninterface Gi1\n description b\n ip address 10.0.0.1 255.0.0.0\n",
+		},
+		{
+			name: "a listed abbreviation enters or creates the interface of the full name", running: "interface GigabitEthernet1\n description a\n",
+			lines: []string{"interface gi1", "description b", "exit", "interface Lo5", "exit", "interface eth0", "exit", "interface Loopback6", "exit", "no interface lo6"},
+			want:  "interface GigabitEthernet1\n description b\ninterface Loopback5\ninterface eth0\n",
 		},
 		{
 			name: "existing leaf entered when it holds a section", running: "crypto pki trustpoint TP\n enrollment selfsigned\n",

@@ -11,6 +11,10 @@
 // configuration, pushing lines, committing and verifying belong to the
 // engine and the drivers.
 //
+// What a remediation sends is the device's own spelling of a line it
+// shows, or the desired text as written: the dialect's interface
+// abbreviations ("Gi0/1") are expanded to compare, never to send.
+//
 // The diff treats each section as a set of lines. Sections whose order
 // matters to the device (access lists, route-policies) are compared as sets
 // too: a reordering is not seen.
