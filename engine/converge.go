@@ -278,15 +278,20 @@ func pathLines(t *configtree.Tree) []string {
 }
 
 // undoDesired is the desired state that reverses a remediation: lines it
-// removed must be back, lines it added must be gone.
+// removed must be back, lines it added must be gone, and a single-valued
+// setting it replaced (description, mtu) must have its old value again,
+// which replaces the new one; negating the new one would leave none.
 func undoDesired(rem configtree.Remediation) configtree.Desired {
 	var text, absent strings.Builder
 	for _, c := range rem.Changes {
 		var b *strings.Builder
-		switch c.Op {
-		case configtree.Remove:
+		line := c.Line
+		switch {
+		case c.Op == configtree.Remove:
 			b = &text
-		case configtree.Add:
+		case c.Op == configtree.Add && c.Replaces != "":
+			b, line = &text, c.Replaces
+		case c.Op == configtree.Add:
 			b = &absent
 		default:
 			continue
@@ -294,7 +299,7 @@ func undoDesired(rem configtree.Remediation) configtree.Desired {
 		for i, p := range c.Path {
 			b.WriteString(strings.Repeat(" ", i) + p + "\n")
 		}
-		b.WriteString(strings.Repeat(" ", len(c.Path)) + c.Line + "\n")
+		b.WriteString(strings.Repeat(" ", len(c.Path)) + line + "\n")
 	}
 	return configtree.Desired{Text: text.String(), Absent: absent.String(), Match: configtree.Merge}
 }

@@ -220,8 +220,10 @@ func TestConvergeStalePlan(t *testing.T) {
 // configuration before the change, while the others converge.
 func TestConvergeRollback(t *testing.T) {
 	t.Parallel()
-	src := header + simDevice("good", "192.0.2.1", iosConfig) +
-		simDevice("picky", "192.0.2.2", iosConfig, `  reject_lines = ["ntp server 10.0.0.3"]`) + `
+	for _, tc := range []struct {
+		name, reject, block string
+	}{
+		{"added lines", "ntp server 10.0.0.3", `
 config "ntp" {
   text   = <<-EOT
     ntp server 10.0.0.2
@@ -229,28 +231,46 @@ config "ntp" {
   EOT
   absent = "ntp server 192.0.2.99"
 }
-`
-	f := newFixture(t, src, 2)
-	f.rb.Dir = t.TempDir()
-	before := f.fleet.Servers["picky"].RunningConfig()
-	p := refreshed(t, f)
-	rep := engine.Apply(context.Background(), f.rb, p, f.opts)
-	if d := device(t, rep, "good"); d.Status != engine.OK {
-		t.Errorf("good: %s %s", d.Status, d.Error)
-	}
-	d := device(t, rep, "picky")
-	if d.Status != engine.Failed || !strings.Contains(d.Error, "rolled back") || !strings.Contains(d.Error, `rejected "ntp server 10.0.0.3"`) {
-		t.Errorf("picky: %s %q, want failed and rolled back", d.Status, d.Error)
-	}
-	if !d.Steps[0].Config.RolledBack {
-		t.Errorf("picky outcome does not say rolled back: %+v", d.Steps[0].Config)
-	}
-	after := f.fleet.Servers["picky"].RunningConfig()
-	if diff := cmp.Diff(sortedLines(before), sortedLines(after)); diff != "" {
-		t.Errorf("picky's running config after the rollback differs from before (-before +after):\n%s", diff)
-	}
-	if !strings.Contains(f.fleet.Servers["good"].RunningConfig(), "ntp server 10.0.0.3") {
-		t.Error("good did not converge")
+`},
+		// A single-valued setting replaced before the rejected line must
+		// come back with its old value, not merely be negated.
+		{"replaced setting", "mtu 1500", `
+config "uplink" {
+  text = <<-EOT
+    interface GigabitEthernet2
+     description new uplink
+     mtu 1500
+  EOT
+}
+`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			src := header + simDevice("good", "192.0.2.1", iosConfig) +
+				simDevice("picky", "192.0.2.2", iosConfig, `  reject_lines = ["`+tc.reject+`"]`) + tc.block
+			f := newFixture(t, src, 2)
+			f.rb.Dir = t.TempDir()
+			before := f.fleet.Servers["picky"].RunningConfig()
+			p := refreshed(t, f)
+			rep := engine.Apply(context.Background(), f.rb, p, f.opts)
+			if d := device(t, rep, "good"); d.Status != engine.OK {
+				t.Errorf("good: %s %s", d.Status, d.Error)
+			}
+			d := device(t, rep, "picky")
+			if d.Status != engine.Failed || !strings.Contains(d.Error, "rolled back") || !strings.Contains(d.Error, `rejected "`+tc.reject+`"`) {
+				t.Errorf("picky: %s %q, want failed and rolled back", d.Status, d.Error)
+			}
+			if !d.Steps[0].Config.RolledBack {
+				t.Errorf("picky outcome does not say rolled back: %+v", d.Steps[0].Config)
+			}
+			after := f.fleet.Servers["picky"].RunningConfig()
+			if diff := cmp.Diff(sortedLines(before), sortedLines(after)); diff != "" {
+				t.Errorf("picky's running config after the rollback differs from before (-before +after):\n%s", diff)
+			}
+			if !strings.Contains(f.fleet.Servers["good"].RunningConfig(), tc.reject) {
+				t.Error("good did not converge")
+			}
+		})
 	}
 }
 
