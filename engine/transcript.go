@@ -11,6 +11,7 @@ import (
 
 	"github.com/netrun/netrun/engine/plan"
 	"github.com/netrun/netrun/engine/state"
+	"github.com/netrun/netrun/internal/safefile"
 )
 
 // This file is what a run shows of a device as it goes: the textbook's
@@ -34,14 +35,17 @@ func progressHost(pd plan.Device) string {
 	return net.JoinHostPort(pd.Host, strconv.Itoa(pd.Port))
 }
 
-// transcript creates the device's transcript file. Drivers mask the
-// device's own secrets; the runbook's other secrets are masked here too.
+// transcript creates the device's transcript file, replacing an old one
+// (or a symbolic link planted at its name) rather than writing through it.
+// The file is at its name from the first line on, so a transcript is whole
+// however the run ends. Drivers mask the device's own secrets; the
+// runbook's other secrets are masked here too.
 func (w *walker) transcript(pd plan.Device) (*os.File, error) {
 	if err := os.MkdirAll(w.opts.TranscriptDir, 0o700); err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}
 	path := filepath.Join(w.opts.TranscriptDir, state.FileName(pd.Name)+".log")
-	f, err := os.OpenFile(path, os.O_CREATE|os.O_TRUNC|os.O_WRONLY, 0o600)
+	f, err := safefile.Create(path, 0o600)
 	if err != nil {
 		return nil, fmt.Errorf("transcript: %w", err)
 	}

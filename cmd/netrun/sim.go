@@ -9,7 +9,7 @@ import (
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/drivers/platform"
-	"github.com/netrun/netrun/engine/state"
+	"github.com/netrun/netrun/internal/safefile"
 	"github.com/netrun/netrun/sim"
 )
 
@@ -42,7 +42,7 @@ func runSim(wd string, a simArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	defer fleet.Close()
 	if a.KnownHosts != "" {
 		a.KnownHosts = within(wd, a.KnownHosts)
-		if err := state.WriteFileAtomic(a.KnownHosts, []byte(fleet.KnownHosts()), 0o644); err != nil {
+		if err := safefile.WriteAtomic(a.KnownHosts, []byte(fleet.KnownHosts()), 0o644); err != nil {
 			return errorf(stderr, "sim: %v", err)
 		}
 	}

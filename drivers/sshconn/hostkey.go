@@ -20,6 +20,7 @@ import (
 	"golang.org/x/crypto/ssh/knownhosts"
 
 	"github.com/netrun/netrun/drivers"
+	"github.com/netrun/netrun/internal/safefile"
 )
 
 // hostKeyPolicy picks the verification for t, in order: the target's own
@@ -209,7 +210,10 @@ var tofuMu sync.Mutex
 
 // record trusts a key seen for the first time: under the lock it reads the
 // file again (another device or process may have recorded this host since),
-// then appends one line as OpenSSH writes it.
+// then appends one line as OpenSSH writes it. The file is appended to in
+// place, as the lock is on it, so a symbolic link at its name is refused
+// rather than followed (or replaced, which would silently part it from the
+// file it pointed to).
 func (v *verifier) record(host string, remote net.Addr, key ssh.PublicKey) error {
 	tofuMu.Lock()
 	defer tofuMu.Unlock()
@@ -219,7 +223,7 @@ func (v *verifier) record(host string, remote net.Addr, key ssh.PublicKey) error
 	if err := os.MkdirAll(filepath.Dir(v.path), 0o700); err != nil {
 		return fail(err)
 	}
-	f, err := os.OpenFile(v.path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
+	f, err := safefile.OpenFile(v.path, os.O_RDWR|os.O_CREATE|os.O_APPEND, 0o600)
 	if err != nil {
 		return fail(err)
 	}

@@ -1,48 +1,38 @@
 package state
 
 import (
+	"fmt"
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
+
+	"github.com/netrun/netrun/internal/safefile"
 )
 
-// FileName makes a device name safe as a file name.
+// FileName makes a device name a file name, one to one: letters, digits,
+// '-', '_' and '.' stay as they are, so r1 stays r1; every other byte, '%'
+// and a leading '.' become %XX. Devices a/b, a_b and a:b thus get files
+// a%2Fb, a_b and a%3Ab, never one file for two devices, and no device's
+// file is hidden or looks like the temporary files WriteFileAtomic makes
+// (which start with '.'). Names that differ only in case still share a
+// file on a case-insensitive file system (macOS, Windows).
 func FileName(name string) string {
-	return strings.Map(func(r rune) rune {
+	var b strings.Builder
+	for i := 0; i < len(name); i++ {
+		c := name[i]
 		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9', r == '.', r == '-', r == '_':
-			return r
+		case c >= 'a' && c <= 'z', c >= 'A' && c <= 'Z', c >= '0' && c <= '9', c == '-', c == '_', c == '.' && i > 0:
+			b.WriteByte(c)
+		default:
+			fmt.Fprintf(&b, "%%%02X", c)
 		}
-		return '_'
-	}, name)
+	}
+	return b.String()
 }
 
 // WriteFileAtomic writes data to path through a temporary file in the same
-// directory, synced, then renamed over the old file, so a crash leaves
-// either the old content or the new. Plan files and the simulator's
-// known_hosts use it too.
+// directory, synced, then renamed over the old file (or a symbolic link
+// there, which is replaced, not followed), so a crash leaves either the
+// old content or the new. Plan files use it too.
 func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	defer os.Remove(tmp) // no-op after a successful rename
-	if _, err := f.Write(data); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Chmod(perm); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
-	}
-	if err := f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return safefile.WriteAtomic(path, data, perm)
 }

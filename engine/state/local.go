@@ -10,6 +10,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/netrun/netrun/internal/safefile"
 )
 
 // The local store's files, in the runbook directory. Each is plain text or
@@ -116,7 +118,7 @@ func (l *Local) Lock(ctx context.Context, operation string, timeout time.Duratio
 }
 
 func createExclusive(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
+	f, err := safefile.OpenFile(path, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o600)
 	if err != nil {
 		return err
 	}

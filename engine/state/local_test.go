@@ -71,8 +71,8 @@ func TestLocalConfigs(t *testing.T) {
 		simulated       bool
 		backup, applied string
 	}{
-		{false, "backups/r_1.cfg", ".netrun/applied/r_1.cfg"},
-		{true, ".netrun/sim/backups/r_1.cfg", ".netrun/sim/applied/r_1.cfg"},
+		{false, "backups/r%2F1.cfg", ".netrun/applied/r%2F1.cfg"},
+		{true, ".netrun/sim/backups/r%2F1.cfg", ".netrun/sim/applied/r%2F1.cfg"},
 	} {
 		dir := t.TempDir()
 		s := state.NewLocal(dir, tc.simulated)
