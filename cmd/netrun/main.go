@@ -15,8 +15,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
 	"sync"
+	"syscall"
 )
 
 func main() {
@@ -38,21 +40,52 @@ Run "netrun <command> -help" for a command's options.
 `
 
 // syncWriter serialises writes to one stream: progress lines, the run's
-// output and plugins' stderr come from many goroutines.
+// output and plugins' stderr come from many goroutines. Once a write fails
+// (a reader that went away, as in `netrun apply | head -3`), the stream is
+// dropped rather than the run: later writes are discarded, and run exits 1
+// at the end with err.
 type syncWriter struct {
-	mu sync.Mutex
-	w  io.Writer
+	mu  sync.Mutex
+	w   io.Writer
+	err error
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	return s.w.Write(p)
+	if s.err == nil {
+		_, s.err = s.w.Write(p)
+	}
+	return len(p), nil
+}
+
+func (s *syncWriter) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+var notifySIGPIPE sync.Once
+
+// survivePipes makes a write to a closed stdout or stderr fail with EPIPE
+// instead of killing netrun with SIGPIPE, which would end an apply half way
+// with its state unwritten. A handler, unlike ignoring the signal, is not
+// inherited by the processes netrun starts.
+func survivePipes() {
+	notifySIGPIPE.Do(func() { signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE) })
 }
 
 // run is netrun's whole command line; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	stdout, stderr = &syncWriter{w: stdout}, &syncWriter{w: stderr}
+	survivePipes()
+	out := &syncWriter{w: stdout}
+	stdout, stderr = out, &syncWriter{w: stderr}
+	defer func() {
+		if err := out.failed(); err != nil && code == 0 {
+			fmt.Fprintf(stderr, "netrun: the output was cut short: %v\n", err)
+			code = 1
+		}
+	}()
 	defer func() {
 		// A bug must not show a user a goroutine dump; say what happened.
 		if r := recover(); r != nil {
