@@ -104,22 +104,7 @@ func TestConfigWorkflow(t *testing.T) {
 // with what finished, and no lock: the next apply runs.
 func TestApplyKilled(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, `
-variable "hang" {
-  type    = bool
-  default = true
-}
-`+labCredentials+`
-device "fast" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "slow" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-  timeout     = "5m"
-  sim { hang_on = var.hang ? ["show tech-support"] : [] }
-}
+	dir := runbookDir(t, fastAndSlow(true)+`
 config "ntp" {
   devices = [device.fast]
   text    = "ntp server 10.0.0.2"

@@ -19,30 +19,6 @@ import (
 // reader that goes away, a second Ctrl-C, a re-run interrupted after a full
 // apply, an output that cannot be saved.
 
-// waitExit waits for cmd to end, killing it after within, and returns its
-// exit status (-1 for a process killed by a signal).
-func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
-	t.Helper()
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	select {
-	case err := <-done:
-		var exit *exec.ExitError
-		if errors.As(err, &exit) {
-			return exit.ExitCode()
-		}
-		if err != nil {
-			t.Fatal(err)
-		}
-		return 0
-	case <-time.After(within):
-		_ = cmd.Process.Kill()
-		<-done
-		t.Fatalf("netrun did not exit within %s", within)
-		return 0
-	}
-}
-
 // TestApplyBrokenPipe is `netrun apply | head -3`: stdout is a real pipe
 // whose reader goes away after three lines, while netrun still has to
 // write (here: once approved). netrun does not die of SIGPIPE holding the
@@ -50,25 +26,12 @@ func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
 // runs without force-unlock.
 func TestApplyBrokenPipe(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, labLogin+`
-device "r1" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "r2" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-}
-command "clock" {
-  commands = ["show clock"]
-}
-`)
+	dir := copyExample(t, "show-clock")
 	out, w, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
 	}
-	cmd := exec.Command(os.Args[0], "apply", "-sim", dir)
-	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
+	cmd := netrunProcess("apply", "-sim", dir)
 	cmd.Stdout = w
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
@@ -105,8 +68,10 @@ command "clock" {
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "netrun.state.json"))), &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Devices["r1"].Status != "ok" || st.Devices["r2"].Status != "ok" {
-		t.Errorf("the run did not finish: %+v", st.Devices)
+	for _, name := range []string{"r1", "r2", "r3"} {
+		if st.Devices[name].Status != "ok" {
+			t.Errorf("the run did not finish: %+v", st.Devices)
+		}
 	}
 	if code, out, errOut := netrun(t, "", "apply", "-sim", "-auto-approve", dir); code != 0 {
 		t.Errorf("apply after a broken pipe: exit %d\n%s%s", code, out, errOut)
@@ -119,8 +84,7 @@ command "clock" {
 func TestSecondInterruptExits(t *testing.T) {
 	t.Parallel()
 	dir := copyExample(t, "show-clock")
-	cmd := exec.Command(os.Args[0], "apply", "-sim", dir)
-	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
+	cmd := netrunProcess("apply", "-sim", dir)
 	stdin, err := cmd.StdinPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -178,22 +142,7 @@ func TestSecondInterruptExits(t *testing.T) {
 // outputs still show them.
 func TestInterruptKeepsEarlierResults(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, `
-variable "hang" {
-  type    = bool
-  default = false
-}
-`+labLogin+`
-device "fast" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "slow" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-  timeout     = "5m"
-  sim { hang_on = var.hang ? ["show tech-support"] : [] }
-}
+	dir := runbookDir(t, fastAndSlow(false)+`
 device "later1" {
   host        = "192.0.2.3"
   credentials = credentials.lab
@@ -290,15 +239,12 @@ output "clock" {
   value = command.clock.output
 }
 `)
-	cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", dir)
-	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
+	cmd := netrunProcess("apply", "-sim", "-auto-approve", dir)
 	var stdout, stderr strings.Builder
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
-	if err := cmd.Start(); err != nil {
-		t.Fatal(err)
-	}
-	if code := waitExit(t, cmd, 60*time.Second); code != 1 {
-		t.Errorf("exit %d, want 1", code)
+	var exit *exec.ExitError
+	if err := cmd.Run(); !errors.As(err, &exit) || exit.ExitCode() != 1 {
+		t.Errorf("exit %v, want status 1", err)
 	}
 	if !strings.Contains(stderr.String(), `main.hcl:15`) || !strings.Contains(stderr.String(), "infinite") {
 		t.Errorf("no diagnostic at the output's line:\n%s", stderr.String())

@@ -33,7 +33,7 @@ Commands:
   apply        Run the runbook's commands on its devices
   output       Show output values from the last apply
   sim          Serve simulated devices on loopback for other tools
-  force-unlock Remove the lock a killed apply left
+  force-unlock Remove a lock a hung apply still holds
   version      Show netrun's version and drivers
 
 Run "netrun <command> -help" for a command's options.

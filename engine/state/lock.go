@@ -116,7 +116,7 @@ func (l *Local) Lock(ctx context.Context, operation string, timeout time.Duratio
 }
 
 // tryLock takes the flock on path and writes info into the file; nil
-// without an error when another process holds it.
+// without an error when another run (in this process or another) holds it.
 func tryLock(path string, info LockInfo) (*flock.Flock, error) {
 	fl := flock.New(path, flock.SetFlag(os.O_CREATE|os.O_RDWR|syscall.O_NOFOLLOW), flock.SetPermissions(0o600))
 	for {
