@@ -29,12 +29,7 @@ func NewState(prev *state.State, rep *Report, outputs map[string]state.OutputSta
 		Devices:   map[string]state.DeviceState{},
 		Outputs:   map[string]state.OutputState{},
 	}
-	if prev != nil {
-		for name, d := range prev.Devices {
-			d.Stale = true
-			st.Devices[name] = d
-		}
-	}
+	carryOver(st, prev)
 	for _, d := range rep.Devices {
 		mergeDevice(st, d)
 	}
@@ -72,6 +67,18 @@ func OutputStates(outputs map[string]config.OutputValue, decls []*config.Output)
 		saved[name] = state.OutputState{Value: raw}
 	}
 	return saved, diags
+}
+
+// carryOver puts prev's devices (nil for none) into st, each marked Stale
+// until the run records it anew.
+func carryOver(st *state.State, prev *state.State) {
+	if prev == nil {
+		return
+	}
+	for name, d := range prev.Devices {
+		d.Stale = true
+		st.Devices[name] = d
+	}
 }
 
 func deviceState(d DeviceResult, digest string, simulated bool) state.DeviceState {
