@@ -154,7 +154,11 @@ func sameFile(fl *flock.Flock, path string) bool {
 	return err == nil && os.SameFile(locked, now)
 }
 
-// rewrite replaces the content of the (locked) file at path.
+// rewrite replaces the content of the (locked) file at path. It writes in
+// place, not through a temporary file and a rename: a rename would put
+// another, unlocked file at path. A reader seeing it half written, or a run
+// killed while writing it, is safe: readHolder goes by the flock, and a
+// held lock it cannot read is "being taken".
 func rewrite(path string, data []byte) error {
 	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
 	if err != nil {
