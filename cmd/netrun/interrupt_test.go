@@ -84,24 +84,26 @@ func TestApplyBrokenPipe(t *testing.T) {
 func TestSecondInterruptExits(t *testing.T) {
 	t.Parallel()
 	dir := copyExample(t, "show-clock")
+	// stdin stays open and empty: netrun waits at the prompt. Its stdout
+	// and stderr share one pipe, read in order.
+	in, keep, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer keep.Close()
+	out, w, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer out.Close()
 	cmd := netrunProcess("apply", "-sim", dir)
-	stdin, err := cmd.StdinPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer stdin.Close()
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	stderr, err := cmd.StderrPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = in, w, w
 	if err := cmd.Start(); err != nil {
 		t.Fatal(err)
 	}
-	r := bufio.NewReader(stdout)
+	in.Close()
+	w.Close()
+	r := bufio.NewReader(out)
 	for {
 		line, err := r.ReadString(':')
 		if err != nil {
@@ -111,7 +113,6 @@ func TestSecondInterruptExits(t *testing.T) {
 			break
 		}
 	}
-	go func() { _, _ = io.Copy(io.Discard, r) }()
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
@@ -120,9 +121,9 @@ func TestSecondInterruptExits(t *testing.T) {
 	// says so).
 	took := make(chan struct{})
 	go func() {
-		scanUntil(bufio.NewScanner(stderr), "interrupt again")
+		scanUntil(bufio.NewScanner(r), "interrupt again")
 		close(took)
-		_, _ = io.Copy(io.Discard, stderr)
+		_, _ = io.Copy(io.Discard, r)
 	}()
 	select {
 	case <-took:
