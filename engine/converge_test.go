@@ -337,10 +337,7 @@ config "vty" {
 
 	// Drift is reported against what netrun verified, even for the ntp
 	// block that changed nothing.
-	st, err := engine.NewState(nil, rep, nil)
-	if err != nil {
-		t.Fatal(err)
-	}
+	st := engine.NewState(nil, rep, nil)
 	if err := state.NewLocal(f.rb.Dir, false).WriteState(st); err != nil {
 		t.Fatal(err)
 	}

@@ -429,10 +429,11 @@ output "secret" {
 // writeState writes the state of rep and outs to a new directory.
 func writeState(t *testing.T, rep *engine.Report, outs map[string]config.OutputValue) string {
 	t.Helper()
-	st, err := engine.NewState(nil, rep, outs)
-	if err != nil {
-		t.Fatal(err)
+	saved, diags := engine.OutputStates(outs, nil)
+	if diags.HasErrors() {
+		t.Fatal(diags)
 	}
+	st := engine.NewState(nil, rep, saved)
 	dir := t.TempDir()
 	if err := state.NewLocal(dir, false).WriteState(st); err != nil {
 		t.Fatal(err)

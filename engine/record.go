@@ -30,7 +30,8 @@ func newRecorder(store state.Store, prev *state.State, simulated bool, stderr io
 	st := &state.State{Version: state.Version, Devices: map[string]state.DeviceState{}, Outputs: map[string]state.OutputState{}}
 	if prev != nil {
 		*st = *prev
-		st.Devices = maps.Clone(prev.Devices)
+		st.Devices = map[string]state.DeviceState{}
+		carryOver(st, prev)
 		st.Outputs = maps.Clone(prev.Outputs)
 	}
 	st.Simulated = simulated

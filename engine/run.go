@@ -45,7 +45,8 @@ type RunResult struct {
 	// State is the state written at the end, outputs included.
 	State *state.State
 	// OutputDiags are the outputs that could not be computed from the
-	// results (say a device failed): reported, not fatal to state.
+	// results (say a device failed) or saved (a value JSON cannot hold):
+	// reported, not fatal to state; the other outputs are saved.
 	OutputDiags hcl.Diagnostics
 	// Interrupted says ctx ended during the walk; what finished was saved.
 	Interrupted bool
@@ -111,14 +112,14 @@ func Run(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts RunOptions)
 	res := &RunResult{Report: Apply(ctx, rb, p, opts.Options)}
 	res.Interrupted = ctx.Err() != nil
 
-	outputs, diags := rb.EvalOutputs(res.Report.Results())
-	if diags.HasErrors() {
+	// Outputs read the same results the state keeps: a device the run did
+	// not reach counts with its earlier result.
+	outputs, diags := rb.EvalOutputs(withEarlier(res.Report, prev).Results())
+	saved, more := OutputStates(outputs, rb.Outputs)
+	if diags = append(diags, more...); diags.HasErrors() {
 		res.OutputDiags = diags
 	}
-	st, err := NewState(prev, res.Report, outputs)
-	if err != nil {
-		return res, fmt.Errorf("state: %w", err)
-	}
+	st := NewState(prev, res.Report, saved)
 	if err := rec.final(st); err != nil {
 		return res, fmt.Errorf("writing state: %w", err)
 	}

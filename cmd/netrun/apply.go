@@ -57,7 +57,11 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	c.stop()
 	if res != nil {
 		for _, d := range res.OutputDiags {
-			fmt.Fprintf(stderr, "netrun: output: %s: %s\n", d.Summary, d.Detail)
+			where := ""
+			if d.Subject != nil {
+				where = d.Subject.String() + ": "
+			}
+			fmt.Fprintf(stderr, "netrun: output: %s%s: %s\n", where, d.Summary, d.Detail)
 		}
 	}
 	switch {

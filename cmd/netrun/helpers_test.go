@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"context"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
@@ -15,6 +16,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/sim"
@@ -42,12 +44,20 @@ func applyExpect(t *testing.T, want int, args ...string) (stdout, stderr string)
 	return stdout, stderr
 }
 
-// startNetrun starts this test binary as a netrun process (see TestMain)
-// with args, env added to its environment, and returns it with its stderr.
+// netrunProcess is this test binary as a netrun process (see TestMain)
+// with args, not started.
+func netrunProcess(args ...string) *exec.Cmd {
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
+	return cmd
+}
+
+// startNetrun starts netrunProcess(args) with env added to its
+// environment, and returns it with its stderr.
 func startNetrun(t *testing.T, env []string, args ...string) (*exec.Cmd, io.ReadCloser) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], args...)
-	cmd.Env = append(append(os.Environ(), "NETRUN_TEST_AS_MAIN=1"), env...)
+	cmd := netrunProcess(args...)
+	cmd.Env = append(cmd.Env, env...)
 	stderr, err := cmd.StderrPipe()
 	if err != nil {
 		t.Fatal(err)
@@ -69,6 +79,54 @@ func scanUntil(sc *bufio.Scanner, substr string) []string {
 		}
 	}
 	return seen
+}
+
+// waitExit waits for cmd to end, killing it after within, and returns its
+// exit status (-1 for a process killed by a signal).
+func waitExit(t *testing.T, cmd *exec.Cmd, within time.Duration) int {
+	t.Helper()
+	done := make(chan error, 1)
+	go func() { done <- cmd.Wait() }()
+	select {
+	case err := <-done:
+		var exit *exec.ExitError
+		if errors.As(err, &exit) {
+			return exit.ExitCode()
+		}
+		if err != nil {
+			t.Fatal(err)
+		}
+		return 0
+	case <-time.After(within):
+		_ = cmd.Process.Kill()
+		<-done
+		t.Fatalf("netrun did not exit within %s", within)
+		return 0
+	}
+}
+
+// fastAndSlow declares var.hang (default as given) and two simulated
+// routers with the lab credentials: fast at 192.0.2.1, and slow at
+// 192.0.2.2, which with hang never answers show tech-support, for tests
+// that stop a run mid-step.
+func fastAndSlow(hang bool) string {
+	return fmt.Sprintf(`
+variable "hang" {
+  type    = bool
+  default = %v
+}
+`, hang) + labCredentials + `
+device "fast" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "slow" {
+  host        = "192.0.2.2"
+  credentials = credentials.lab
+  timeout     = "5m"
+  sim { hang_on = var.hang ? ["show tech-support"] : [] }
+}
+`
 }
 
 // copyExample copies examples/NAME to a temporary directory, so the state

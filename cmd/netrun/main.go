@@ -15,9 +15,10 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"strings"
-
-	"github.com/netrun/netrun/drivers"
+	"sync"
+	"syscall"
 )
 
 func main() {
@@ -32,17 +33,59 @@ Commands:
   apply        Run the runbook's commands on its devices
   output       Show output values from the last apply
   sim          Serve simulated devices on loopback for other tools
-  force-unlock Remove the lock a killed apply left
+  force-unlock Remove a lock a hung apply still holds
   version      Show netrun's version and drivers
 
 Run "netrun <command> -help" for a command's options.
 `
 
+// syncWriter serialises writes to one stream: progress lines, the run's
+// output and plugins' stderr come from many goroutines. Once a write fails
+// (a reader that went away, as in `netrun apply | head -3`), the stream is
+// dropped rather than the run: later writes are discarded, and run exits 1
+// at the end with err.
+type syncWriter struct {
+	mu  sync.Mutex
+	w   io.Writer
+	err error
+}
+
+func (s *syncWriter) Write(p []byte) (int, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.err == nil {
+		_, s.err = s.w.Write(p)
+	}
+	return len(p), nil
+}
+
+func (s *syncWriter) failed() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.err
+}
+
+var notifySIGPIPE sync.Once
+
+// survivePipes makes a write to a closed stdout or stderr fail with EPIPE
+// instead of killing netrun with SIGPIPE, which would end an apply half way
+// with its state unwritten. A handler, unlike ignoring the signal, is not
+// inherited by the processes netrun starts.
+func survivePipes() {
+	notifySIGPIPE.Do(func() { signal.Notify(make(chan os.Signal, 1), syscall.SIGPIPE) })
+}
+
 // run is netrun's whole command line; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
-	// One writer a stream: progress lines, the run's output and plugins'
-	// stderr come from many goroutines.
-	stdout, stderr = drivers.NewSyncWriter(stdout), drivers.NewSyncWriter(stderr)
+	survivePipes()
+	out := &syncWriter{w: stdout}
+	stdout, stderr = out, &syncWriter{w: stderr}
+	defer func() {
+		if err := out.failed(); err != nil && code == 0 {
+			fmt.Fprintf(stderr, "netrun: the output was cut short: %v\n", err)
+			code = 1
+		}
+	}()
 	defer func() {
 		// A bug must not show a user a goroutine dump; say what happened.
 		if r := recover(); r != nil {

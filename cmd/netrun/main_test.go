@@ -3,12 +3,10 @@ package main
 import (
 	"bufio"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"regexp"
 	"slices"
@@ -312,51 +310,31 @@ func TestVersionAndUsage(t *testing.T) {
 }
 
 // TestApplyInterrupt sends SIGINT to a real netrun process while one device
-// hangs: the hung command is cancelled, the finished device's result is
+// (slow) hangs: the hung command is cancelled, the finished device's result is
 // saved, and the exit status is 1.
 func TestApplyInterrupt(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, labLogin+`
-device "fast" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "hangs" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-  timeout     = "5m"
-  sim { hang_on = ["show tech-support"] }
-}
+	dir := runbookDir(t, fastAndSlow(true)+`
 command "clock" {
   devices  = [device.fast]
   commands = ["show clock"]
 }
 command "tech" {
-  devices    = [device.hangs]
+  devices    = [device.slow]
   commands   = ["show tech-support"]
   depends_on = [command.clock]
 }
 output "clock" { value = command.clock.output }
 `)
 	cmd, stderr := startNetrun(t, nil, "apply", "-sim", "-auto-approve", dir)
-	// fast is done, and tech waits on it: once hangs connects, interrupt.
+	// fast is done, and tech waits on it: once slow connects, interrupt.
 	seen := scanUntil(bufio.NewScanner(stderr), "Connection: 192.0.2.2")
 	if err := cmd.Process.Signal(os.Interrupt); err != nil {
 		t.Fatal(err)
 	}
 	rest, _ := io.ReadAll(stderr)
-	done := make(chan error, 1)
-	go func() { done <- cmd.Wait() }()
-	var err error
-	select {
-	case err = <-done:
-	case <-time.After(20 * time.Second):
-		_ = cmd.Process.Kill()
-		t.Fatal("netrun did not stop after SIGINT")
-	}
-	var exit *exec.ExitError
-	if !errors.As(err, &exit) || exit.ExitCode() != 1 {
-		t.Errorf("exit = %v, want status 1", err)
+	if code := waitExit(t, cmd, 20*time.Second); code != 1 {
+		t.Errorf("exit %d, want status 1", code)
 	}
 	if !strings.Contains(string(rest), "interrupted") {
 		t.Errorf("stderr lacks the interruption notice:\n%s\n%s", strings.Join(seen, "\n"), rest)
@@ -372,7 +350,7 @@ output "clock" { value = command.clock.output }
 	if err := json.Unmarshal(data, &st); err != nil {
 		t.Fatal(err)
 	}
-	if st.Devices["fast"].Status != "ok" || st.Devices["hangs"].Status != "cancelled" {
+	if st.Devices["fast"].Status != "ok" || st.Devices["slow"].Status != "cancelled" {
 		t.Errorf("device statuses = %+v", st.Devices)
 	}
 	if !strings.Contains(st.Outputs["clock"].Value["fast"], "UTC") {

@@ -8,7 +8,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"sync"
 	"syscall"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
@@ -39,13 +41,62 @@ type runbookCmd struct {
 // begin sets up Ctrl-C and finds the drivers of the runbook in dir. The
 // caller defers end.
 func begin(dir string, stderr io.Writer) (*runbookCmd, error) {
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, stop := interruptible(stderr)
 	set, err := discoverDrivers(ctx, dir, stderr)
 	if err != nil {
 		stop()
 		return nil, err
 	}
 	return &runbookCmd{ctx: ctx, stop: stop, set: set, stderr: stderr}, nil
+}
+
+// interruptible returns a context that the first Ctrl-C (or SIGTERM)
+// cancels, so the run stops its devices and saves what finished. A second
+// one exits at once with 128+signal (130 for Ctrl-C), whatever netrun is
+// blocked on: a prompt, a file, a step that does not heed its context. The
+// state on disk stays whole (every write is atomic) and the lock goes with
+// the process. stop returns to the default handling.
+func interruptible(stderr io.Writer) (ctx context.Context, stop func()) {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	stopped := make(chan struct{})
+	go func() {
+		select {
+		case <-sigs:
+			fmt.Fprintln(stderr, "netrun: interrupted: stopping the run and saving what finished; interrupt again to exit at once")
+			cancel()
+		case <-stopped:
+			return
+		}
+		select {
+		case sig := <-sigs:
+			// Not even a blocked stderr holds the exit up.
+			said := make(chan struct{})
+			go func() {
+				fmt.Fprintln(stderr, "netrun: interrupted again: exiting now")
+				close(said)
+			}()
+			select {
+			case <-said:
+			case <-time.After(100 * time.Millisecond):
+			}
+			code := 130
+			if s, ok := sig.(syscall.Signal); ok {
+				code = 128 + int(s)
+			}
+			os.Exit(code)
+		case <-stopped:
+		}
+	}()
+	var once sync.Once
+	return ctx, func() {
+		once.Do(func() {
+			signal.Stop(sigs)
+			close(stopped)
+			cancel()
+		})
+	}
 }
 
 // end stops every worker and plugin process, then the signal handling.

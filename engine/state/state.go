@@ -55,6 +55,10 @@ type DeviceState struct {
 	// ConfigDigest is the digest of the running configuration as netrun
 	// last left it (config blocks); plan -refresh-only compares it.
 	ConfigDigest string `json:"config_digest,omitempty"`
+	// Stale says the last apply did not reach the device (it was
+	// interrupted first, or the device was not in its plan): the rest is
+	// from an earlier run, the one that started at Started.
+	Stale bool `json:"stale,omitempty"`
 }
 
 // CommandResult is one command block's step on one device.

@@ -17,13 +17,14 @@ type Store interface {
 
 	// Lock takes the runbook's lock for operation. If another run holds it,
 	// Lock fails at once with a *LockedError (which unwraps to ErrLocked),
-	// or waits up to timeout for it to be released.
+	// or waits up to timeout for it to be released. The lock ends with
+	// the run however the run ends: a killed run leaves none behind.
 	Lock(ctx context.Context, operation string, timeout time.Duration) (*Lock, error)
 	// ReadLock describes the lock held now, or returns fs.ErrNotExist.
 	ReadLock() (*LockedError, error)
-	// ForceUnlock removes the lock with the given ID, left by a run that
-	// was killed. The ID must match, so a lock taken since is not removed
-	// by mistake.
+	// ForceUnlock removes the lock with the given ID, still held by a run
+	// that hangs or whose end the store cannot see. The ID must match, so
+	// a lock taken since is not removed by mistake.
 	ForceUnlock(id string) error
 
 	// PutConfig keeps a device's configuration of a kind. The text is
