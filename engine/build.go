@@ -177,24 +177,13 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			if !runsOn[t.addr][d.Name] {
 				continue
 			}
-			st := plan.Step{Task: t.addr}
-			switch c := t.command; {
-			case c != nil:
-				st.Action, st.Commands, st.Timeout = plan.Run, maskAll(mask, c.Commands), c.Timeout
-				if len(c.Configure) > 0 {
-					st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
-				}
-				for _, e := range c.Expect {
-					st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
-				}
-			default:
-				st.Action, st.Timeout = plan.Converge, t.desired.Timeout
-				st.Config = &plan.ConfigChange{
-					Match: t.desired.Match, Save: t.desired.Save, Rollback: t.desired.Rollback,
-					Declared:  maskAll(mask, textLines(t.desired.Text[d.Name])),
-					Forbidden: maskAll(mask, textLines(t.desired.Absent[d.Name])),
-				}
+			var st plan.Step
+			if t.command != nil {
+				st = commandStep(t.command, mask)
+			} else {
+				st = convergeStep(t.desired, d.Name, mask)
 			}
+			st.Task = t.addr
 			for _, dep := range t.dependsOn {
 				if runsOn[dep][d.Name] {
 					st.DependsOn = append(st.DependsOn, plan.ID(dep, d.Name))
@@ -209,6 +198,35 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		p.Devices = append(p.Devices, pd)
 	}
 	return p, nil
+}
+
+// commandStep is a command block's step, the same on every device it
+// targets: what it sends, secrets masked, and the digest that pins it.
+func commandStep(c *config.Command, mask *masker) plan.Step {
+	st := plan.Step{Action: plan.Run, Commands: maskAll(mask, c.Commands), Timeout: c.Timeout, Digest: commandDigest(c)}
+	if len(c.Configure) > 0 {
+		st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
+	}
+	for _, e := range c.Expect {
+		st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
+	}
+	return st
+}
+
+// convergeStep is a config block's step on one device, static: what is
+// desired (Refresh fills in what would change), and the digest that pins
+// it.
+func convergeStep(d *config.Desired, device string, mask *masker) plan.Step {
+	return plan.Step{
+		Action:  plan.Converge,
+		Timeout: d.Timeout,
+		Digest:  convergeDigest(d, device),
+		Config: &plan.ConfigChange{
+			Match: d.Match, Save: d.Save, Rollback: d.Rollback,
+			Declared:  maskAll(mask, textLines(d.Text[device])),
+			Forbidden: maskAll(mask, textLines(d.Absent[device])),
+		},
+	}
 }
 
 // textLines splits configuration text into its non-blank lines.

@@ -1,7 +1,9 @@
 package main
 
 import (
+	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
@@ -42,8 +44,15 @@ func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if a.Out != "" {
 		p.Dir, p.Created = a.Dir, time.Now().UTC()
+		if err := p.SetVariables(rb.Variables()); err != nil {
+			return errorf(stderr, "saving the plan: %v", err)
+		}
 		if err := plan.WriteFile(within(wd, a.Out), p); err != nil {
 			return errorf(stderr, "saving the plan: %v", err)
+		}
+		if len(p.HoldsSecrets) > 0 {
+			fmt.Fprintf(stderr, "netrun: the plan holds the values of sensitive variables (%s) in clear, as apply needs them; it is readable by you only: keep it like a password file.\n",
+				strings.Join(p.HoldsSecrets, ", "))
 		}
 	}
 	if err := v.Plan(p, a.Sim); err != nil {

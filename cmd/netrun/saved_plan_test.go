@@ -1,0 +1,223 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"errors"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// savedPlanRunbook has a sensitive login password and a sensitive value in
+// a configuration line, and the command text of each block built from
+// variables that only plan -var gives.
+const savedPlanRunbook = `
+variable "password" {
+  type      = string
+  sensitive = true
+}
+variable "key" {
+  type      = string
+  sensitive = true
+}
+variable "what" {
+  type = string
+}
+variable "ntp" {
+  type = list(string)
+}
+credentials "lab" {
+  username = "cisco"
+  password = var.password
+  enable   = var.password
+}
+device "r1" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+}
+device "r2" {
+  host        = "192.0.2.2"
+  credentials = credentials.lab
+}
+command "show" {
+  commands = ["show ${var.what}"]
+}
+command "ntp" {
+  configure = [for s in var.ntp : "ntp server ${s}"]
+}
+command "users" {
+  configure = ["username ops secret ${var.key}"]
+}
+`
+
+// netrunProcess runs netrun as a process in dir, with no stdin and no
+// NETRUN_VAR_ variables in its environment.
+func netrunProcess(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NETRUN_VAR_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "NETRUN_TEST_AS_MAIN=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
+// sentSteps lists "device task command" for every step of the last apply
+// in dir's state, sorted.
+func sentSteps(t *testing.T, dir string) []string {
+	t.Helper()
+	var st struct {
+		Devices map[string]struct {
+			Commands map[string]struct {
+				Status  string `json:"status"`
+				Results []struct {
+					Command string `json:"command"`
+				} `json:"results"`
+			} `json:"commands"`
+		} `json:"devices"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "netrun.state.json"))), &st); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for dev, d := range st.Devices {
+		for task, c := range d.Commands {
+			if c.Status != "ok" {
+				continue
+			}
+			for _, r := range c.Results {
+				out = append(out, dev+" "+task+" "+r.Command)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// plannedSteps lists "device task command" for every step of a plan file,
+// sorted, as apply records them (configuration lines sent at once).
+func plannedSteps(t *testing.T, path string) []string {
+	t.Helper()
+	var p struct {
+		Devices []struct {
+			Name  string `json:"name"`
+			Steps []struct {
+				Task     string   `json:"task"`
+				Action   string   `json:"action"`
+				Commands []string `json:"commands"`
+			} `json:"steps"`
+		} `json:"devices"`
+	}
+	if err := json.Unmarshal([]byte(readFile(t, path)), &p); err != nil {
+		t.Fatal(err)
+	}
+	var out []string
+	for _, d := range p.Devices {
+		for _, s := range d.Steps {
+			if s.Action == "configure" {
+				out = append(out, d.Name+" "+s.Task+" "+strings.Join(s.Commands, "\n"))
+				continue
+			}
+			for _, c := range s.Commands {
+				out = append(out, d.Name+" "+s.Task+" "+c)
+			}
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// TestSavedPlanAppliesAnywhere: a plan saved with -var values applies from
+// another working directory with no -var and no answer on stdin, sends
+// exactly the planned steps, and refuses, step by step, the ones whose
+// runbook text changed since.
+func TestSavedPlanAppliesAnywhere(t *testing.T) {
+	t.Parallel()
+	const password, key = "Pl4nPassw0rd", "K3yOfTheUsers"
+	dir := runbookDir(t, savedPlanRunbook)
+	code, stdout, stderr := netrunProcess(t, dir, "plan", "-out=saved.plan",
+		"-var", "password="+password, "-var", "key="+key, "-var", "what=clock", "-var", `ntp=["10.9.9.9","10.9.9.10"]`, ".")
+	if code != 0 {
+		t.Fatalf("plan -out: exit %d\n%s%s", code, stdout, stderr)
+	}
+	planFile := filepath.Join(dir, "saved.plan")
+	fi, err := os.Stat(planFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if fi.Mode().Perm() != 0o600 {
+		t.Errorf("plan file mode %v, want 0600", fi.Mode().Perm())
+	}
+	// The plan carries the sensitive values once each, where it says so,
+	// and nowhere else (commands, expect answers and diffs are masked).
+	saved := readFile(t, planFile)
+	for _, secret := range []string{password, key} {
+		if n := strings.Count(saved, secret); n != 1 {
+			t.Errorf("the plan file holds %q %d times, want once (its variable's value):\n%s", secret, n, saved)
+		}
+	}
+	if !regexp.MustCompile(`"holds_secrets": \[\s*"key",\s*"password"\s*\]`).MatchString(saved) {
+		t.Errorf("the plan file does not say which secrets it holds:\n%s", saved)
+	}
+
+	elsewhere := t.TempDir()
+	code, stdout, stderr = netrunProcess(t, elsewhere, "apply", "-sim", planFile)
+	if code != 0 {
+		t.Fatalf("apply PLANFILE from another directory: exit %d\n%s%s", code, stdout, stderr)
+	}
+	if strings.Contains(stdout, "Enter a value") || strings.Contains(stdout, "Do you want") {
+		t.Errorf("apply of a saved plan asked to go ahead:\n%s", stdout)
+	}
+	planned, sent := plannedSteps(t, planFile), sentSteps(t, dir)
+	if !slices.Equal(planned, sent) {
+		t.Errorf("apply sent other steps than planned:\nplanned %q\nsent    %q", planned, sent)
+	}
+	if !strings.Contains(stdout, "r1# show clock") || !strings.Contains(stdout, "ntp server 10.9.9.10") {
+		t.Errorf("apply output lacks the planned commands:\n%s", stdout)
+	}
+	if strings.Contains(stdout+stderr, password) || strings.Contains(stdout+stderr, key) {
+		t.Errorf("a secret in apply's output:\n%s%s", stdout, stderr)
+	}
+
+	// The runbook's command text changes: that step is refused on every
+	// device, with what changed; the others still apply.
+	writeRunbook(t, dir, strings.Replace(savedPlanRunbook, `"show ${var.what}"`, `"show version"`, 1))
+	code, stdout, stderr = netrunProcess(t, elsewhere, "apply", "-sim", planFile)
+	if code != 1 {
+		t.Fatalf("apply of a plan whose runbook changed: exit %d, want 1\n%s%s", code, stdout, stderr)
+	}
+	for _, dev := range []string{"r1", "r2"} {
+		re := regexp.MustCompile(`(?m)^\s+` + dev + `: command\.show: stale plan: its commands changed since the plan was made \(line 1 was "show clock", now "show version"\)`)
+		if !re.MatchString(stdout) {
+			t.Errorf("no refusal of command.show on %s naming what changed:\n%s", dev, stdout)
+		}
+	}
+	if strings.Contains(stdout, "# show version") {
+		t.Errorf("the changed command was sent:\n%s", stdout)
+	}
+	got := sentSteps(t, dir)
+	var want []string
+	for _, s := range planned {
+		if !strings.Contains(s, " command.show ") {
+			want = append(want, s)
+		}
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("steps applied besides the refused ones:\ngot  %q\nwant %q", got, want)
+	}
+}
