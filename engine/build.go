@@ -1,5 +1,6 @@
 // Package engine turns an evaluated runbook into a plan and applies it: it
-// builds the DAG of (command, device) steps (build.go), walks it with a
+// builds the DAG of (command, device) steps (build.go), each pinned to what
+// it sends so a saved plan runs only what was planned (pin.go), walks it with a
 // bound on concurrent device sessions (walk.go), collects results, and
 // writes state; Run (run.go) is a whole apply, from the lock to the final
 // state, with hooks where the caller shows the plan and asks to go ahead.
@@ -161,7 +162,8 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		}
 	}
 	// A plan is shown and may be saved: commands built from sensitive values
-	// appear masked. Apply sends the runbook's own commands.
+	// appear masked. Apply sends the runbook's own commands, which each
+	// step's digest guarantees are the planned ones.
 	mask := newMasker(rb.Secrets(), rb.SensitiveLines()...)
 	p := &plan.Plan{Version: plan.Version, Parallelism: parallelism}
 	for _, d := range rb.Devices {

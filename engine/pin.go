@@ -51,32 +51,32 @@ func (w *walker) refusal(pd plan.Device, st plan.Step) string {
 	if st.Digest == "" {
 		return ""
 	}
-	var now plan.Step
 	var devices []string
+	var want string
+	var now func() plan.Step // the runbook's step, to say what changed
 	switch st.Action {
 	case plan.Converge:
 		d, ok := w.desired[st.Task]
 		if !ok {
 			return w.stale(pd, st, "it is no longer in the runbook")
 		}
-		if st.Digest == convergeDigest(d, pd.Name) {
-			return ""
-		}
-		now, devices = convergeStep(d, pd.Name, w.mask), d.Devices
+		devices, want = d.Devices, convergeDigest(d, pd.Name)
+		now = func() plan.Step { return convergeStep(d, pd.Name, w.mask) }
 	default:
 		c, ok := w.commands[st.Task]
 		if !ok {
 			return w.stale(pd, st, "it is no longer in the runbook")
 		}
-		if st.Digest == commandDigest(c) {
-			return ""
-		}
-		now, devices = commandStep(c, w.mask), c.Devices
+		devices, want = c.Devices, commandDigest(c)
+		now = func() plan.Step { return commandStep(c, w.mask) }
 	}
-	if !slices.Contains(devices, pd.Name) {
+	switch {
+	case !slices.Contains(devices, pd.Name):
 		return w.stale(pd, st, "it no longer runs on "+pd.Name)
+	case st.Digest != want:
+		return w.stale(pd, st, changed(st, now()))
 	}
-	return w.stale(pd, st, changed(st, now))
+	return ""
 }
 
 func (w *walker) stale(pd plan.Device, st plan.Step, what string) string {

@@ -175,6 +175,18 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 		t.Errorf("the plan file does not say which secrets it holds:\n%s", saved)
 	}
 
+	// plan -json and apply -json show the plan, never its variables.
+	code, stdout, stderr = netrun(t, "", "plan", "-json", "-out="+filepath.Join(t.TempDir(), "p.plan"),
+		"-var", "password="+password, "-var", "key="+key, "-var", "what=clock", "-var", `ntp=["10.9.9.9"]`, dir)
+	if code != 0 || strings.Contains(stdout+stderr, password) || strings.Contains(stdout+stderr, key) {
+		t.Errorf("plan -json -out: exit %d, or a secret in its output:\n%s%s", code, stdout, stderr)
+	}
+	// The values are the plan's: -var cannot change them.
+	code, _, stderr = netrun(t, "", "apply", "-var", "what=version", planFile)
+	if code != 1 || !strings.Contains(stderr, "takes no -var or -var-file") {
+		t.Errorf("apply PLANFILE -var: exit %d\n%s", code, stderr)
+	}
+
 	elsewhere := t.TempDir()
 	code, stdout, stderr = netrunProcess(t, elsewhere, "apply", "-sim", planFile)
 	if code != 0 {

@@ -26,11 +26,20 @@ func WriteFile(path string, p *Plan) error {
 		}
 		saved.Dir = dir
 	}
-	data, err := json.MarshalIndent(&saved, "", "  ")
+	data, err := json.MarshalIndent(fileFormat{HoldsSecrets: p.HoldsSecrets, Plan: &saved, Variables: p.Variables}, "", "  ")
 	if err != nil {
 		return err
 	}
 	return state.WriteFileAtomic(path, append(data, '\n'), 0o600)
+}
+
+// fileFormat is a plan as a plan file holds it: with the variables, which
+// the Plan value leaves out so plan -json never shows them. Which secrets
+// the file holds comes first, for whoever opens it.
+type fileFormat struct {
+	HoldsSecrets []string `json:"holds_secrets,omitempty"`
+	*Plan
+	Variables map[string]Variable `json:"variables,omitempty"`
 }
 
 // relativeTo is dir relative to the directory of the file at path.
@@ -57,9 +66,11 @@ func ReadFile(path string) (*Plan, error) {
 		return nil, err
 	}
 	var p Plan
-	if err := json.Unmarshal(data, &p); err != nil {
+	f := fileFormat{Plan: &p}
+	if err := json.Unmarshal(data, &f); err != nil {
 		return nil, fmt.Errorf("%s is not a netrun plan: %w", path, err)
 	}
+	p.HoldsSecrets, p.Variables = f.HoldsSecrets, f.Variables
 	if p.Version != Version {
 		return nil, fmt.Errorf("%s is a plan of format %d; this netrun reads format %d: make it again with netrun plan -out", path, p.Version, Version)
 	}

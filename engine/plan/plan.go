@@ -80,15 +80,15 @@ type Plan struct {
 	// relative to the file's own directory (see WriteFile).
 	Dir     string    `json:"runbook_dir,omitempty"`
 	Created time.Time `json:"created,omitzero"`
-	// HoldsSecrets names the sensitive variables whose values Variables
-	// holds in clear, so whoever opens the file knows.
-	HoldsSecrets []string `json:"holds_secrets,omitempty"`
 	// Variables are the values the runbook's variables had when the plan
 	// was made (SetVariables): apply PLANFILE evaluates the runbook with
-	// them, so it needs no -var and sends what was planned.
-	Variables   map[string]Variable `json:"variables,omitempty"`
-	Parallelism int                 `json:"parallelism"`
-	Devices     []Device            `json:"devices"`
+	// them, so it needs no -var and sends what was planned. HoldsSecrets
+	// names the sensitive ones. Only a plan file holds them (WriteFile),
+	// never the plan as plan -json shows it.
+	Variables    map[string]Variable `json:"-"`
+	HoldsSecrets []string            `json:"-"`
+	Parallelism  int                 `json:"parallelism"`
+	Devices      []Device            `json:"devices"`
 }
 
 // Device is one device and its steps in the order they will run.
