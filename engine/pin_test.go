@@ -20,15 +20,7 @@ variable "token" {
   sensitive = true
 }
 `
-	const runbook = header + token + `
-device "r1" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "r2" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-}
+	runbook := header + token + labDevice("r1", "192.0.2.1") + labDevice("r2", "192.0.2.2") + `
 command "clock" {
   commands = ["show clock"]
   timeout  = "10s"
