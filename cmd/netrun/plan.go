@@ -44,7 +44,7 @@ func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	if a.Out != "" {
 		p.Dir, p.Created = a.Dir, time.Now().UTC()
-		if err := p.SetVariables(rb.Variables()); err != nil {
+		if err := p.SetVariables(rb.Variables(), rb.Secrets()); err != nil {
 			return errorf(stderr, "saving the plan: %v", err)
 		}
 		if err := plan.WriteFile(within(wd, a.Out), p); err != nil {

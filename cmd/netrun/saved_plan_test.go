@@ -29,10 +29,14 @@ variable "what" {
 variable "ntp" {
   type = list(string)
 }
+# Not declared sensitive, but a secret all the same.
+variable "enable" {
+  type = string
+}
 credentials "lab" {
   username = "cisco"
   password = var.password
-  enable   = var.password
+  enable   = var.enable
 }
 variable "hosts" {
   type = map(string)
@@ -124,9 +128,9 @@ func plannedSteps(t *testing.T, path string) []string {
 // runbook text changed since.
 func TestSavedPlanAppliesAnywhere(t *testing.T) {
 	t.Parallel()
-	const password, key = "Pl4nPassw0rd", "K3yOfTheUsers"
+	const password, key, enable = "Pl4nPassw0rd", "K3yOfTheUsers", "En4bleSecr3t"
 	dir := runbookDir(t, savedPlanRunbook)
-	code, stdout, stderr := netrunProcess(t, dir, "plan", "-out=saved.plan",
+	code, stdout, stderr := netrunProcess(t, dir, "plan", "-out=saved.plan", "-var", "enable="+enable,
 		"-var", "password="+password, "-var", "key="+key, "-var", "what=clock", "-var", `ntp=["10.9.9.9","10.9.9.10"]`, "-var", `hosts={r1="192.0.2.1",r2="192.0.2.2"}`, ".")
 	if code != 0 {
 		t.Fatalf("plan -out: exit %d\n%s%s", code, stdout, stderr)
@@ -142,7 +146,7 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 	// The plan carries the sensitive values once each, where it says so,
 	// and nowhere else (commands, expect answers and diffs are masked).
 	saved := readFile(t, planFile)
-	for _, secret := range []string{password, key} {
+	for _, secret := range []string{password, key, enable} {
 		if n := strings.Count(saved, secret); n != 1 {
 			t.Errorf("the plan file holds %q %d times, want once (its variable's value):\n%s", secret, n, saved)
 		}
@@ -150,12 +154,12 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 	var holds struct {
 		HoldsSecrets []string `json:"holds_secrets"`
 	}
-	if err := json.Unmarshal([]byte(saved), &holds); err != nil || cmp.Diff(holds.HoldsSecrets, []string{"key", "password"}) != "" {
+	if err := json.Unmarshal([]byte(saved), &holds); err != nil || cmp.Diff(holds.HoldsSecrets, []string{"enable", "key", "password"}) != "" {
 		t.Errorf("the plan file does not say which secrets it holds (%v):\n%s", err, saved)
 	}
 
 	// plan -json and apply -json show the plan, never its variables.
-	code, stdout, stderr = netrun(t, "", "plan", "-json", "-out="+filepath.Join(t.TempDir(), "p.plan"),
+	code, stdout, stderr = netrun(t, "", "plan", "-json", "-out="+filepath.Join(t.TempDir(), "p.plan"), "-var", "enable="+enable,
 		"-var", "password="+password, "-var", "key="+key, "-var", "what=clock", "-var", `ntp=["10.9.9.9"]`, "-var", `hosts={r1="192.0.2.1"}`, dir)
 	if code != 0 || strings.Contains(stdout+stderr, password) || strings.Contains(stdout+stderr, key) {
 		t.Errorf("plan -json -out: exit %d, or a secret in its output:\n%s%s", code, stdout, stderr)
@@ -181,7 +185,7 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 	if !strings.Contains(stdout, "r1# show clock") || !strings.Contains(stdout, "ntp server 10.9.9.10") {
 		t.Errorf("apply output lacks the planned commands:\n%s", stdout)
 	}
-	if strings.Contains(stdout+stderr, password) || strings.Contains(stdout+stderr, key) {
+	if strings.Contains(stdout+stderr, password) || strings.Contains(stdout+stderr, key) || strings.Contains(stdout+stderr, enable) {
 		t.Errorf("a secret in apply's output:\n%s%s", stdout, stderr)
 	}
 

@@ -25,8 +25,11 @@ type Variable struct {
 }
 
 // SetVariables records the runbook's variable values (config's
-// Runbook.Variables): a marked value is a sensitive variable's.
-func (p *Plan) SetVariables(vals map[string]cty.Value) error {
+// Runbook.Variables). A marked value is a sensitive variable's; so is one
+// holding any of secrets (the runbook's, say a variable not declared
+// sensitive but used as a password), for HoldsSecrets to name every value
+// the file holds in clear that netrun masks elsewhere.
+func (p *Plan) SetVariables(vals map[string]cty.Value, secrets []string) error {
 	p.Variables, p.HoldsSecrets = map[string]Variable{}, nil
 	for name, val := range vals {
 		plain, marks := val.UnmarkDeep()
@@ -40,7 +43,7 @@ func (p *Plan) SetVariables(vals map[string]cty.Value) error {
 			// may quote it.
 			return fmt.Errorf("variable %q cannot be saved in a plan", name)
 		}
-		v := Variable{Value: data, Type: ty, Sensitive: len(marks) > 0}
+		v := Variable{Value: data, Type: ty, Sensitive: len(marks) > 0 || holdsAny(plain, secrets)}
 		if v.Sensitive {
 			p.HoldsSecrets = append(p.HoldsSecrets, name)
 		}
@@ -48,6 +51,18 @@ func (p *Plan) SetVariables(vals map[string]cty.Value) error {
 	}
 	slices.Sort(p.HoldsSecrets)
 	return nil
+}
+
+// holdsAny reports whether one of the strings in v is one of secrets.
+func holdsAny(v cty.Value, secrets []string) bool {
+	found := false
+	_ = cty.Walk(v, func(_ cty.Path, val cty.Value) (bool, error) {
+		if val.IsKnown() && !val.IsNull() && val.Type() == cty.String && slices.Contains(secrets, val.AsString()) {
+			found = true
+		}
+		return !found, nil
+	})
+	return found
 }
 
 // VariableValues are the recorded values, for config's Inputs.Values.
