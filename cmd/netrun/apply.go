@@ -6,9 +6,11 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
 )
 
@@ -103,6 +105,25 @@ func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
 		a.Parallelism = saved.Parallelism
 	}
 	return saved, nil
+}
+
+// savePlan writes the plan of plan -out, made from the runbook in dir,
+// with the values of its variables, for apply PLANFILE (readSavedPlan).
+// The file holds secrets in clear when variables do: stderr says so.
+func savePlan(path, dir string, p *plan.Plan, rb *config.Runbook, stderr io.Writer) error {
+	saved := *p
+	saved.Dir, saved.Created = dir, time.Now().UTC()
+	if err := saved.SetVariables(rb.Variables(), rb.Secrets()); err != nil {
+		return err
+	}
+	if err := plan.WriteFile(path, &saved); err != nil {
+		return err
+	}
+	if len(saved.HoldsSecrets) > 0 {
+		fmt.Fprintf(stderr, "netrun: the plan holds the values of sensitive variables (%s) in clear, as apply needs them; it is readable by you only: keep it like a password file.\n",
+			strings.Join(saved.HoldsSecrets, ", "))
+	}
+	return nil
 }
 
 // approved asks to go ahead; only "yes" does.

@@ -1,14 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"io"
-	"strings"
-	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
-	"github.com/netrun/netrun/engine/plan"
 )
 
 func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
@@ -43,16 +39,8 @@ func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 		stats = &st
 	}
 	if a.Out != "" {
-		p.Dir, p.Created = a.Dir, time.Now().UTC()
-		if err := p.SetVariables(rb.Variables(), rb.Secrets()); err != nil {
+		if err := savePlan(within(wd, a.Out), a.Dir, p, rb, stderr); err != nil {
 			return errorf(stderr, "saving the plan: %v", err)
-		}
-		if err := plan.WriteFile(within(wd, a.Out), p); err != nil {
-			return errorf(stderr, "saving the plan: %v", err)
-		}
-		if len(p.HoldsSecrets) > 0 {
-			fmt.Fprintf(stderr, "netrun: the plan holds the values of sensitive variables (%s) in clear, as apply needs them; it is readable by you only: keep it like a password file.\n",
-				strings.Join(p.HoldsSecrets, ", "))
 		}
 	}
 	if err := v.Plan(p, a.Sim); err != nil {

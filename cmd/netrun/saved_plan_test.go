@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
-	"sort"
 	"strings"
 	"testing"
 
@@ -57,9 +56,9 @@ command "users" {
 }
 `
 
-// sentSteps lists "device task command" for every step of the last apply
-// in dir's state, sorted.
-func sentSteps(t *testing.T, dir string) []string {
+// sentSteps counts "device task command" for every step of the last apply
+// in dir's state.
+func sentSteps(t *testing.T, dir string) map[string]int {
 	t.Helper()
 	var st struct {
 		Devices map[string]struct {
@@ -74,24 +73,23 @@ func sentSteps(t *testing.T, dir string) []string {
 	if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "netrun.state.json"))), &st); err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	out := map[string]int{}
 	for dev, d := range st.Devices {
 		for task, c := range d.Commands {
 			if c.Status != "ok" {
 				continue
 			}
 			for _, r := range c.Results {
-				out = append(out, dev+" "+task+" "+r.Command)
+				out[dev+" "+task+" "+r.Command]++
 			}
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 
-// plannedSteps lists "device task command" for every step of a plan file,
-// sorted, as apply records them (configuration lines sent at once).
-func plannedSteps(t *testing.T, path string) []string {
+// plannedSteps counts "device task command" for every step of a plan
+// file, as apply records them (configuration lines sent at once).
+func plannedSteps(t *testing.T, path string) map[string]int {
 	t.Helper()
 	var p struct {
 		Devices []struct {
@@ -106,19 +104,18 @@ func plannedSteps(t *testing.T, path string) []string {
 	if err := json.Unmarshal([]byte(readFile(t, path)), &p); err != nil {
 		t.Fatal(err)
 	}
-	var out []string
+	out := map[string]int{}
 	for _, d := range p.Devices {
 		for _, s := range d.Steps {
 			if s.Action == "configure" {
-				out = append(out, d.Name+" "+s.Task+" "+strings.Join(s.Commands, "\n"))
+				out[d.Name+" "+s.Task+" "+strings.Join(s.Commands, "\n")]++
 				continue
 			}
 			for _, c := range s.Commands {
-				out = append(out, d.Name+" "+s.Task+" "+c)
+				out[d.Name+" "+s.Task+" "+c]++
 			}
 		}
 	}
-	sort.Strings(out)
 	return out
 }
 
@@ -206,10 +203,10 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 		t.Errorf("the changed command was sent:\n%s", stdout)
 	}
 	got := sentSteps(t, dir)
-	var want []string
-	for _, s := range planned {
+	want := map[string]int{}
+	for s, n := range planned {
 		if !strings.Contains(s, " command.show ") {
-			want = append(want, s)
+			want[s] = n
 		}
 	}
 	if diff := cmp.Diff(want, got); diff != "" {
