@@ -1,5 +1,6 @@
 // Package engine turns an evaluated runbook into a plan and applies it: it
-// builds the DAG of (command, device) steps (build.go), walks it with a
+// builds the DAG of (command, device) steps (build.go), each pinned to what
+// it sends so a saved plan runs only what was planned (pin.go), walks it with a
 // bound on concurrent device sessions (walk.go), collects results, and
 // writes state; Run (run.go) is a whole apply, from the lock to the final
 // state, with hooks where the caller shows the plan and asks to go ahead.
@@ -161,7 +162,8 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		}
 	}
 	// A plan is shown and may be saved: commands built from sensitive values
-	// appear masked. Apply sends the runbook's own commands.
+	// appear masked. Apply sends the runbook's own commands, which each
+	// step's digest guarantees are the planned ones.
 	mask := newMasker(rb.Secrets(), rb.SensitiveLines()...)
 	p := &plan.Plan{Version: plan.Version, Parallelism: parallelism}
 	for _, d := range rb.Devices {
@@ -177,24 +179,13 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			if !runsOn[t.addr][d.Name] {
 				continue
 			}
-			st := plan.Step{Task: t.addr}
-			switch c := t.command; {
-			case c != nil:
-				st.Action, st.Commands, st.Timeout = plan.Run, maskAll(mask, c.Commands), c.Timeout
-				if len(c.Configure) > 0 {
-					st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
-				}
-				for _, e := range c.Expect {
-					st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
-				}
-			default:
-				st.Action, st.Timeout = plan.Converge, t.desired.Timeout
-				st.Config = &plan.ConfigChange{
-					Match: t.desired.Match, Save: t.desired.Save, Rollback: t.desired.Rollback,
-					Declared:  maskAll(mask, textLines(t.desired.Text[d.Name])),
-					Forbidden: maskAll(mask, textLines(t.desired.Absent[d.Name])),
-				}
+			var st plan.Step
+			if t.command != nil {
+				st = commandStep(t.command, mask)
+			} else {
+				st = convergeStep(t.desired, d.Name, mask)
 			}
+			st.Task = t.addr
 			for _, dep := range t.dependsOn {
 				if runsOn[dep][d.Name] {
 					st.DependsOn = append(st.DependsOn, plan.ID(dep, d.Name))
@@ -209,6 +200,35 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		p.Devices = append(p.Devices, pd)
 	}
 	return p, nil
+}
+
+// commandStep is a command block's step, the same on every device it
+// targets: what it sends, secrets masked, and the digest that pins it.
+func commandStep(c *config.Command, mask *masker) plan.Step {
+	st := plan.Step{Action: plan.Run, Commands: maskAll(mask, c.Commands), Timeout: c.Timeout, Digest: commandDigest(c)}
+	if len(c.Configure) > 0 {
+		st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
+	}
+	for _, e := range c.Expect {
+		st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})
+	}
+	return st
+}
+
+// convergeStep is a config block's step on one device, static: what is
+// desired (Refresh fills in what would change), and the digest that pins
+// it.
+func convergeStep(d *config.Desired, device string, mask *masker) plan.Step {
+	return plan.Step{
+		Action:  plan.Converge,
+		Timeout: d.Timeout,
+		Digest:  convergeDigest(d, device),
+		Config: &plan.ConfigChange{
+			Match: d.Match, Save: d.Save, Rollback: d.Rollback,
+			Declared:  maskAll(mask, textLines(d.Text[device])),
+			Forbidden: maskAll(mask, textLines(d.Absent[device])),
+		},
+	}
 }
 
 // textLines splits configuration text into its non-blank lines.

@@ -360,7 +360,7 @@ config "vty" {
 		}
 	}
 	rep = engine.Apply(context.Background(), f.rb, p, f.opts)
-	if d := device(t, rep, "r1"); !strings.Contains(d.Error, "stale plan: the runbook's config.ntp changed") {
+	if d := device(t, rep, "r1"); !strings.Contains(d.Error, `config.ntp: stale plan: its text changed since the plan was made (line 1 was "ntp server 10.0.0.1", now "ntp server 10.0.0.7")`) {
 		t.Errorf("apply of a plan made before the runbook changed: %s", d.Error)
 	}
 }

@@ -254,6 +254,10 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 			}
 			continue
 		}
+		if why := w.refusal(pd, sr.step); why != "" {
+			w.finish(sr, Failed, why)
+			continue
+		}
 		if sess == nil {
 			if !held {
 				if !w.acquire(ctx) {

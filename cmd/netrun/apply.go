@@ -6,20 +6,22 @@ import (
 	"io"
 	"os"
 	"strings"
+	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
 )
 
 func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer) int {
-	if a.JSON && !a.AutoApprove {
-		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
-	}
 	a.Vars.resolve(wd, &a.Dir)
 	saved, err := readSavedPlan(&a)
 	if err != nil {
 		return errorf(stderr, "%v", err)
+	}
+	if a.JSON && !a.AutoApprove && saved == nil {
+		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
 	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved}, v, stderr)
@@ -47,7 +49,9 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 				fmt.Fprintf(stderr, "netrun: %d devices could not be read; their config steps will fail.\n", refreshed.Failed)
 			}
 			v.Plan(p, a.Sim)
-			return a.AutoApprove || approved(v, stdin)
+			// Saving a plan approves it, as in Terraform: it runs as it
+			// was shown then, step by step (see engine's pin.go).
+			return a.AutoApprove || saved != nil || approved(v, stdin)
 		},
 		Applying: v.Applying,
 		Stderr:   stderr,
@@ -85,13 +89,16 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 }
 
 // readSavedPlan reads the plan of apply PLANFILE, which runs a saved plan
-// made from its runbook directory: a.Dir becomes that directory, and the
-// plan's parallelism applies unless -parallelism says otherwise. It returns
-// nil for apply DIR.
+// made from its runbook directory with the variable values it carries:
+// a.Dir becomes that directory, and the plan's parallelism applies unless
+// -parallelism says otherwise. It returns nil for apply DIR.
 func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
 	fi, err := os.Stat(a.Dir)
 	if err != nil || fi.IsDir() {
 		return nil, nil
+	}
+	if len(a.Vars.Vars) > 0 || len(a.Vars.VarFiles) > 0 {
+		return nil, fmt.Errorf("apply %s takes no -var or -var-file: a saved plan runs with the values it was made with; make a new plan to change them", a.Dir)
 	}
 	saved, err := plan.ReadFile(a.Dir)
 	if err != nil {
@@ -102,6 +109,25 @@ func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
 		a.Parallelism = saved.Parallelism
 	}
 	return saved, nil
+}
+
+// savePlan writes the plan of plan -out, made from the runbook in dir,
+// with the values of its variables, for apply PLANFILE (readSavedPlan).
+// The file holds secrets in clear when variables do: stderr says so.
+func savePlan(path, dir string, p *plan.Plan, rb *config.Runbook, stderr io.Writer) error {
+	saved := *p
+	saved.Dir, saved.Created = dir, time.Now().UTC()
+	if err := saved.SetVariables(rb.Variables(), rb.Secrets()); err != nil {
+		return err
+	}
+	if err := plan.WriteFile(path, &saved); err != nil {
+		return err
+	}
+	if len(saved.HoldsSecrets) > 0 {
+		fmt.Fprintf(stderr, "netrun: the plan holds the values of sensitive variables (%s) in clear, as apply needs them; it is readable by you only: keep it like a password file.\n",
+			strings.Join(saved.HoldsSecrets, ", "))
+	}
+	return nil
 }
 
 // approved asks to go ahead; only "yes" does.

@@ -88,7 +88,7 @@ func TestConfigWorkflow(t *testing.T) {
 		t.Fatal(err)
 	}
 	r3Before := r3.RunningConfig()
-	code, stdout, _ = netrun(t, "", "apply", "-auto-approve", "-var", port, planFile)
+	code, stdout, _ = netrun(t, "", "apply", planFile) // its -var values are in it
 	if code != 1 || !regexp.MustCompile(`(?m)^  r3: .*stale plan`).MatchString(stdout) || !strings.Contains(stdout, "2 succeeded, 1 failed") {
 		t.Errorf("apply of a stale saved plan: exit %d\n%s", code, stdout)
 	}

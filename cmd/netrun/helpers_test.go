@@ -68,6 +68,28 @@ func startNetrun(t *testing.T, env []string, args ...string) (*exec.Cmd, io.Read
 	return cmd, stderr
 }
 
+// runIn runs netrun as a process in dir, with no stdin and no NETRUN_VAR_
+// variables in its environment.
+func runIn(t *testing.T, dir string, args ...string) (int, string, string) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], args...)
+	cmd.Dir = dir
+	for _, kv := range os.Environ() {
+		if !strings.HasPrefix(kv, "NETRUN_VAR_") {
+			cmd.Env = append(cmd.Env, kv)
+		}
+	}
+	cmd.Env = append(cmd.Env, "NETRUN_TEST_AS_MAIN=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	err := cmd.Run()
+	var exit *exec.ExitError
+	if err != nil && !errors.As(err, &exit) {
+		t.Fatal(err)
+	}
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String()
+}
+
 // scanUntil reads lines until one contains substr (or the stream ends) and
 // returns the lines read.
 func scanUntil(sc *bufio.Scanner, substr string) []string {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"io"
-	"time"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
-	"github.com/netrun/netrun/engine/plan"
 )
 
 func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
@@ -41,8 +39,7 @@ func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 		stats = &st
 	}
 	if a.Out != "" {
-		p.Dir, p.Created = a.Dir, time.Now().UTC()
-		if err := plan.WriteFile(within(wd, a.Out), p); err != nil {
+		if err := savePlan(within(wd, a.Out), a.Dir, p, rb, stderr); err != nil {
 			return errorf(stderr, "saving the plan: %v", err)
 		}
 	}

@@ -112,7 +112,7 @@ type runbookArgs struct {
 	Vars        varFlags
 	Parallelism int        // -parallelism; 0: the runbook's, else the default
 	Mode        string     // -mode; "": a saved plan's, the runbook's, else goroutine
-	Saved       *plan.Plan // apply PLANFILE: the plan to run instead of a new one
+	Saved       *plan.Plan // apply PLANFILE: the plan to run instead of a new one, with its variables
 }
 
 // diagnostics is the part of a command's view that shows a runbook's
@@ -141,7 +141,18 @@ func open(a runbookArgs, v diagnostics, stderr io.Writer) (c *runbookCmd, ok boo
 
 // load is open after begin: the runbook, its plan and the mode.
 func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
-	rb, parser, diags := evaluate(a.Dir, a.Vars, c.set)
+	in := config.Inputs{Vars: a.Vars.Vars, VarFiles: a.Vars.VarFiles, Env: os.Environ()}
+	if a.Saved != nil {
+		// The values the plan was made with, whatever -var and the
+		// environment say now.
+		vals, err := a.Saved.VariableValues()
+		if err != nil {
+			errorf(c.stderr, "%v", err)
+			return false
+		}
+		in.Values = vals
+	}
+	rb, parser, diags := evaluate(a.Dir, in, c.set)
 	var p *plan.Plan
 	if !diags.HasErrors() {
 		var more hcl.Diagnostics
@@ -163,9 +174,10 @@ func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
 	return true
 }
 
-// evaluate parses and evaluates the runbook in dir. The parser is returned
-// so diagnostics render with file, line and a snippet of the source.
-func evaluate(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
+// evaluate parses and evaluates the runbook in dir with the inputs. The
+// parser is returned so diagnostics render with file, line and a snippet of
+// the source.
+func evaluate(dir string, in config.Inputs, set *driverSet) (*config.Runbook, *hclparse.Parser, hcl.Diagnostics) {
 	parser := hclparse.NewParser()
 	mod, diags := config.Load(parser, dir)
 	if diags.HasErrors() {
@@ -184,7 +196,7 @@ func evaluate(dir string, v varFlags, set *driverSet) (*config.Runbook, *hclpars
 	for name, err := range set.unusable {
 		opts.DriverHints[name] = fmt.Sprintf("A plugin for it was found but cannot be used: %v", err)
 	}
-	rb, more := mod.Evaluate(config.Inputs{Vars: v.Vars, VarFiles: v.VarFiles, Env: os.Environ()}, opts)
+	rb, more := mod.Evaluate(in, opts)
 	return rb, parser, append(diags, more...)
 }
 

@@ -65,6 +65,21 @@ func (r *Runbook) Secrets() []string {
 	return uniqueStrings(r.secrets)
 }
 
+// Variables returns the values the runbook's variables were evaluated
+// with, by name, for a saved plan to carry (Inputs.Values): those of
+// sensitive variables are marked, the others are not.
+func (r *Runbook) Variables() map[string]cty.Value {
+	out := map[string]cty.Value{}
+	vars := r.vars["var"]
+	if vars == cty.NilVal || !vars.Type().IsObjectType() {
+		return out
+	}
+	for name := range vars.Type().AttributeTypes() {
+		out[name] = vars.GetAttr(name)
+	}
+	return out
+}
+
 // SensitiveLines returns the command and configuration lines built from
 // sensitive values ("username ops secret ${var.pw}"): each is masked as a
 // whole wherever it appears, as its secret part may have been transformed

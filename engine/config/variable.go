@@ -86,6 +86,9 @@ type Inputs struct {
 	Vars     []string // "NAME=VALUE" from -var, in order
 	VarFiles []string // -var-file paths, in order; *.json files are JSON
 	Env      []string // os.Environ(); NETRUN_VAR_NAME=VALUE entries are used
+	// Values are evaluated values (a saved plan's, from
+	// Runbook.Variables): they win over every other input.
+	Values map[string]cty.Value
 }
 
 // inputValue is one value for a variable and where it came from.
@@ -98,7 +101,7 @@ type inputValue struct {
 }
 
 // evalVariables resolves every variable with the precedence, lowest first:
-// default, environment, -var-file, -var.
+// default, environment, -var-file, -var, Values.
 func (e *evaluator) evalVariables(parser *hclparse.Parser, in Inputs) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	given := map[string]inputValue{}
@@ -168,6 +171,11 @@ func (e *evaluator) evalVariables(parser *hclparse.Parser, in Inputs) hcl.Diagno
 			continue
 		}
 		given[name] = inputValue{raw: value, isRaw: true, source: "-var"}
+	}
+	for name, val := range in.Values {
+		if _, declared := e.m.variables[name]; declared {
+			given[name] = inputValue{val: val, source: "the saved plan"}
+		}
 	}
 
 	for _, v := range e.m.Variables {

@@ -11,8 +11,13 @@ import (
 
 func TestPlanFile(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "tfplan")
-	want := &plan.Plan{Version: plan.Version, Parallelism: 3, Dir: "runbook"}
+	tmp := t.TempDir()
+	path := filepath.Join(tmp, "plans", "tfplan")
+	if err := os.Mkdir(filepath.Dir(path), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	runbook := filepath.Join(tmp, "runbook")
+	want := &plan.Plan{Version: plan.Version, Parallelism: 3, Dir: runbook}
 	if err := plan.WriteFile(path, want); err != nil {
 		t.Fatal(err)
 	}
@@ -20,8 +25,12 @@ func TestPlanFile(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got.Parallelism != 3 || got.Dir != "runbook" {
+	if got.Parallelism != 3 || got.Dir != runbook {
 		t.Errorf("plan read back = %+v", got)
+	}
+	// Relative to the plan file, so both can move together.
+	if data, _ := os.ReadFile(path); !strings.Contains(string(data), `"runbook_dir": "../runbook"`) {
+		t.Errorf("the runbook directory is not relative to the plan file:\n%s", data)
 	}
 	fi, err := os.Stat(path)
 	if err != nil {

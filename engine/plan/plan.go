@@ -1,7 +1,9 @@
 // Package plan holds a plan as a value: for every device, the ordered steps
-// apply will run, with what each step depends on. A plan is what `netrun
-// plan` prints and what `netrun apply` executes; it serialises to JSON (a
-// plan file, WriteFile and ReadFile) and carries no secrets. It does not
+// apply will run, with what each step depends on and a digest of what it
+// will send. A plan is what `netrun plan` prints and what `netrun apply`
+// executes; it serialises to JSON (a plan file, WriteFile and ReadFile).
+// Steps show secrets masked; a saved plan also carries the values of the
+// runbook's variables, sensitive ones in clear (see Variables). It does not
 // build plans (the engine does) nor run them.
 package plan
 
@@ -12,8 +14,10 @@ import (
 	"github.com/netrun/netrun/drivers"
 )
 
-// Version is the format version of a serialised plan.
-const Version = 1
+// Version is the format version of a serialised plan. Version 2 added
+// step digests and variables, and made the runbook directory relative to
+// the plan file.
+const Version = 2
 
 // Action says what a step does to its device.
 type Action string
@@ -72,11 +76,19 @@ func (c *ConfigChange) Changes() bool {
 type Plan struct {
 	Version int `json:"format_version"`
 	// Dir is the runbook directory the plan was made from; Created when.
-	// Both are set by plan -out for apply PLANFILE.
-	Dir         string    `json:"runbook_dir,omitempty"`
-	Created     time.Time `json:"created,omitzero"`
-	Parallelism int       `json:"parallelism"`
-	Devices     []Device  `json:"devices"`
+	// Both are set by plan -out for apply PLANFILE. In a plan file, Dir is
+	// relative to the file's own directory (see WriteFile).
+	Dir     string    `json:"runbook_dir,omitempty"`
+	Created time.Time `json:"created,omitzero"`
+	// Variables are the values the runbook's variables had when the plan
+	// was made (SetVariables): apply PLANFILE evaluates the runbook with
+	// them, so it needs no -var and sends what was planned. HoldsSecrets
+	// names the sensitive ones. Only a plan file holds them (WriteFile),
+	// never the plan as plan -json shows it.
+	Variables    map[string]Variable `json:"-"`
+	HoldsSecrets []string            `json:"-"`
+	Parallelism  int                 `json:"parallelism"`
+	Devices      []Device            `json:"devices"`
 }
 
 // Device is one device and its steps in the order they will run.
@@ -105,6 +117,10 @@ type Step struct {
 	Config *ConfigChange `json:"config,omitempty"`
 	// DependsOn lists the step IDs that must succeed first.
 	DependsOn []string `json:"depends_on,omitempty"`
+	// Digest identifies what the step sends, secrets included: commands,
+	// configuration lines or desired configuration, expect answers and
+	// timeout. Apply refuses the step when the runbook's is another.
+	Digest string `json:"digest,omitempty"`
 }
 
 // ID names a step uniquely within a plan: "command.clock@r1".
