@@ -180,9 +180,9 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			st := plan.Step{Task: t.addr}
 			switch c := t.command; {
 			case c != nil:
-				st.Action, st.Commands, st.Timeout = plan.Run, maskAll(mask, c.Commands), c.Timeout
+				st.Action, st.Commands, st.Timeout = plan.Run, mask.lines(c), c.Timeout
 				if len(c.Configure) > 0 {
-					st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
+					st.Action = plan.Configure
 				}
 				for _, e := range c.Expect {
 					st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})

@@ -1,0 +1,158 @@
+package main
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// secretsRunbook uses two sensitive values in two blocks: one line holds the
+// token alone, another the token and a value built from the password, so a
+// masking of one line that depended on the other would show the password.
+const secretsRunbook = `
+variable "base_port" {
+  type = number
+}
+
+variable "login" {
+  type      = string
+  default   = "cisco"
+  sensitive = true
+}
+
+variable "token" {
+  type      = string
+  default   = "Tok3nAlpha9q"
+  sensitive = true
+}
+
+variable "password" {
+  type      = string
+  default   = "Pa55wordXyz7"
+  sensitive = true
+}
+
+credentials "lab" {
+  username = "cisco"
+  password = var.login
+  enable   = var.login
+}
+
+device "r1" {
+  host        = "127.0.0.1"
+  port        = var.base_port
+  credentials = credentials.lab
+  known_hosts = "sim_known_hosts"
+}
+
+command "one" {
+  commands = ["show running-config | include ${var.token}"]
+}
+
+command "two" {
+  commands = ["show running-config | include ${var.token} key-${var.password}"]
+}
+
+command "secret" {
+  configure  = ["snmp-server community key-${var.password} RO"]
+  depends_on = [command.two, config.ntp]
+}
+
+# The device echoes the secret inside a word of its own making.
+command "three" {
+  commands   = ["show running-config | include snmp-server"]
+  depends_on = [command.secret]
+}
+
+config "ntp" {
+  text = "ntp server 10.0.0.1"
+}
+`
+
+// TestSecretsMaskedWhole greps everything a plan and an apply print and
+// leave (stdout, stderr, plan -json, the saved plan, state, transcripts,
+// backups) for each secret, over real SSH to a simulated router.
+func TestSecretsMaskedWhole(t *testing.T) {
+	dir := runbookDir(t, secretsRunbook)
+	// The backup config.ntp takes holds the password too, inside a word.
+	if err := os.WriteFile(filepath.Join(dir, "start.cfg"), []byte("hostname r1\nsnmp-server community ro-Pa55wordXyz7 RO\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	_, base := startFleet(t, dir, 1)
+	port := fmt.Sprintf("base_port=%d", base)
+	var shown []string
+	for _, args := range [][]string{
+		{"plan", "-var", port, "-out", filepath.Join(dir, "saved.plan"), dir},
+		{"plan", "-json", "-var", port, dir},
+		{"apply", "-auto-approve", "-var", port, "-transcript-dir", filepath.Join(dir, "transcripts"), dir},
+		{"apply", "-json", "-auto-approve", "-var", port, dir},
+	} {
+		code, stdout, stderr := netrun(t, "", args...)
+		if code != 0 {
+			t.Fatalf("netrun %s: exit %d\n%s\n%s", args[0], code, stdout, stderr)
+		}
+		shown = append(shown, strings.Join(args[:2], " ")+" stdout:\n"+stdout, args[0]+" stderr:\n"+stderr)
+	}
+	err := filepath.WalkDir(dir, func(path string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() || d.Name() == "main.hcl" || d.Name() == "start.cfg" {
+			return err
+		}
+		data, err := os.ReadFile(path)
+		shown = append(shown, path+":\n"+string(data))
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	files := 0
+	for _, text := range shown {
+		for _, secret := range []string{"Tok3nAlpha9q", "Pa55wordXyz7"} {
+			if strings.Contains(text, secret) {
+				t.Errorf("%q shown in %s", secret, text)
+			}
+		}
+		if strings.Contains(text, "(sensitive) key-") || strings.Contains(text, "show (sensitive)") && strings.Contains(text, "key-") {
+			t.Errorf("a line built from secrets is masked in part:\n%s", text)
+		}
+		files++
+	}
+	if files < 8 {
+		t.Errorf("checked %d outputs and files, want the plan, state, transcript and backup among them", files)
+	}
+}
+
+// TestLoginErrorNamesUser: the username is shown as the username, even when
+// a password equals it (show-clock-errors logs in as cisco with password
+// cisco, and r2 refuses it).
+func TestLoginErrorNamesUser(t *testing.T) {
+	dir := copyExample(t, "show-clock-errors")
+	stdout, _ := applyExpect(t, 1, "-sim", "-auto-approve", dir)
+	if !strings.Contains(stdout, `authentication failed for user "cisco"`) || strings.Contains(stdout, `user "(sensitive)"`) {
+		t.Errorf("the login error does not name the user:\n%s", stdout)
+	}
+}
+
+// TestShortSecretMaskedAsWord: a short secret (the lab password cisco) is
+// masked in device output where it stands as a word, and left alone inside
+// one, as the README says.
+func TestShortSecretMaskedAsWord(t *testing.T) {
+	dir := runbookDir(t, labCredentials+`
+device "r1" {
+  host        = "192.0.2.1"
+  credentials = credentials.lab
+}
+
+command "version" {
+  commands = ["show version"]
+}
+`)
+	stdout, _ := applyExpect(t, 0, "-sim", "-auto-approve", dir)
+	for _, want := range []string{"by (sensitive) Systems", "http://www.cisco.com/techsupport", "export@cisco.com"} {
+		if !strings.Contains(stdout, want) {
+			t.Errorf("no %q in:\n%s", want, stdout)
+		}
+	}
+}
