@@ -9,16 +9,11 @@ import (
 const ExcerptLen = 120
 
 // Excerpt is the end of tail for an error message: at most ExcerptLen
-// bytes, cut at a character boundary, secrets masked wherever they appear
-// (errors are for debugging, so a masked substring is acceptable; a leak is
-// not). Pass a tail longer than ExcerptLen by the secrets' length, so a
-// secret cut by the excerpt's start is still masked.
+// bytes, cut at a character boundary, secrets masked as MaskSecrets does.
+// Pass a tail longer than ExcerptLen by the secrets' length, so a secret cut
+// by the excerpt's start is still masked.
 func Excerpt(tail string, secrets []string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			tail = strings.ReplaceAll(tail, sec, Mask)
-		}
-	}
+	tail = MaskSecrets(tail, secrets, Mask)
 	if len(tail) <= ExcerptLen {
 		return tail
 	}
