@@ -156,3 +156,37 @@ command "version" {
 		}
 	}
 }
+
+// TestPluginStderrMasked: a plugin that panics with its credentials in the
+// message: its relayed stderr and the device's error show them masked.
+func TestPluginStderrMasked(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-echo", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-echo")
+	writeRunbook(t, dir, `
+variable "password" {
+  type      = string
+  sensitive = true
+}
+credentials "lab" {
+  username = "u"
+  password = var.password
+}
+device "d1" {
+  host        = "127.0.0.1"
+  driver      = "echo"
+  credentials = credentials.lab
+  mode        = "plain"
+}
+command "leak" {
+  commands = ["leak"]
+}
+`)
+	code, stdout, stderr := netrun(t, "", "apply", "-auto-approve", "-var", "password=Pa55wordXyz7", dir)
+	if code != 1 {
+		t.Fatalf("apply exit %d\n%s%s", code, stdout, stderr)
+	}
+	if !strings.Contains(stderr, "panic: boom: password ") || strings.Contains(stdout+stderr, "Pa55wordXyz7") {
+		t.Errorf("the panic is not relayed masked:\n%s\n%s", stdout, stderr)
+	}
+}
