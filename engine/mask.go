@@ -128,3 +128,9 @@ func logins(rb *config.Runbook, device string) []string {
 	}
 	return out
 }
+
+// deviceError is how an error of a device is shown: named, secrets masked
+// except those equal to a username it names by provenance (a login error).
+func (w *walker) deviceError(device string, err error) string {
+	return w.mask.except(logins(w.rb, device)...).String(named(device, err).Error())
+}

@@ -247,7 +247,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 			// Report the root cause once; later steps of the device are
 			// skipped because of it.
 			if dr.Error == "" {
-				dr.Error = w.mask.except(logins(w.rb, pd.Name)...).String(unusable.Error())
+				dr.Error = w.deviceError(pd.Name, unusable)
 				w.finish(sr, Failed, dr.Error)
 			} else {
 				w.finish(sr, Skipped, "skipped: "+pd.Name+" could not be reached")
@@ -271,8 +271,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 					continue
 				}
 				unusable = err
-				// A login error names the username: shown as given.
-				dr.Error = w.mask.except(logins(w.rb, pd.Name)...).String(err.Error())
+				dr.Error = w.deviceError(pd.Name, err)
 				w.finish(sr, Failed, dr.Error)
 				continue
 			}
