@@ -12,34 +12,10 @@ import (
 // secretsRunbook uses two sensitive values in two blocks: one line holds the
 // token alone, another the token and a value built from the password, so a
 // masking of one line that depended on the other would show the password.
-const secretsRunbook = `
-variable "base_port" {
-  type = number
-}
-
-variable "login" {
-  type      = string
-  default   = "cisco"
-  sensitive = true
-}
-
-variable "token" {
-  type      = string
-  default   = "Tok3nAlpha9q"
-  sensitive = true
-}
-
-variable "password" {
-  type      = string
-  default   = "Pa55wordXyz7"
-  sensitive = true
-}
-
-credentials "lab" {
-  username = "cisco"
-  password = var.login
-  enable   = var.login
-}
+const secretsRunbook = labCredentials + `
+variable "base_port" { type = number }
+variable "token" { sensitive = true }
+variable "password" { sensitive = true }
 
 device "r1" {
   host        = "127.0.0.1"
@@ -48,6 +24,7 @@ device "r1" {
   known_hosts = "sim_known_hosts"
 }
 
+# One line holds the token alone, the next one the token and the password.
 command "one" {
   commands = ["show running-config | include ${var.token}"]
 }
@@ -82,15 +59,15 @@ func TestSecretsMaskedWhole(t *testing.T) {
 		t.Fatal(err)
 	}
 	_, base := startFleet(t, dir, 1)
-	port := fmt.Sprintf("base_port=%d", base)
+	vars := []string{"-var", fmt.Sprintf("base_port=%d", base), "-var", "token=Tok3nAlpha9q", "-var", "password=Pa55wordXyz7"}
 	var shown []string
 	for _, args := range [][]string{
-		{"plan", "-var", port, "-out", filepath.Join(dir, "saved.plan"), dir},
-		{"plan", "-json", "-var", port, dir},
-		{"apply", "-auto-approve", "-var", port, "-transcript-dir", filepath.Join(dir, "transcripts"), dir},
-		{"apply", "-json", "-auto-approve", "-var", port, dir},
+		{"plan", "-out", filepath.Join(dir, "saved.plan"), dir},
+		{"plan", "-json", dir},
+		{"apply", "-auto-approve", "-transcript-dir", filepath.Join(dir, "transcripts"), dir},
+		{"apply", "-json", "-auto-approve", dir},
 	} {
-		code, stdout, stderr := netrun(t, "", args...)
+		code, stdout, stderr := netrun(t, "", append(append(args[:1:1], vars...), args[1:]...)...)
 		if code != 0 {
 			t.Fatalf("netrun %s: exit %d\n%s\n%s", args[0], code, stdout, stderr)
 		}
