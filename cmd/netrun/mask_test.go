@@ -1,12 +1,16 @@
 package main
 
 import (
+	"context"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/netrun/netrun/drivers"
 )
 
 // secretsRunbook uses two sensitive values in two blocks: one line holds the
@@ -165,5 +169,47 @@ command "leak" {
 	}
 	if !strings.Contains(stderr, "panic: boom: password ") || strings.Contains(stdout+stderr, "Pa55wordXyz7") {
 		t.Errorf("the panic is not relayed masked:\n%s\n%s", stdout, stderr)
+	}
+}
+
+// TestPluginEnvironment reads the environment of a live plugin process
+// netrun started while a -var value was given as NETRUN_VAR_password: the
+// value is not there.
+func TestPluginEnvironment(t *testing.T) {
+	if _, err := os.Stat("/proc/self/environ"); err != nil {
+		t.Skip("reads /proc/PID/environ")
+	}
+	dir := t.TempDir()
+	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-echo", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-echo")
+	writeRunbook(t, dir, `
+variable "password" { sensitive = true }
+credentials "lab" {
+  username = "u"
+  password = var.password
+}
+device "d1" {
+  host        = "127.0.0.1"
+  driver      = "echo"
+  credentials = credentials.lab
+  mode        = "plain"
+}
+command "pid" {
+  commands = ["pid"]
+}
+`)
+	t.Setenv("NETRUN_VAR_password", "Pa55wordXyz7")
+	c := loadRunbook(t, dir, 1, "", io.Discard)
+	sess, err := c.set.reg["echo"].Open(context.Background(), drivers.Target{Name: "d1", Host: "127.0.0.1"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer sess.Close()
+	res, err := sess.Run(context.Background(), "pid")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := readFile(t, "/proc/"+res.Output+"/environ")
+	if strings.Contains(env, "NETRUN_VAR_") || strings.Contains(env, "Pa55wordXyz7") {
+		t.Errorf("the plugin's environment holds the -var value:\n%s", strings.ReplaceAll(env, "\x00", "\n"))
 	}
 }
