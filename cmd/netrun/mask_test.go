@@ -142,27 +142,7 @@ command "version" {
 // message: its relayed stderr and the device's error show them masked.
 func TestPluginStderrMasked(t *testing.T) {
 	t.Parallel()
-	dir := t.TempDir()
-	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-echo", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-echo")
-	writeRunbook(t, dir, `
-variable "password" {
-  type      = string
-  sensitive = true
-}
-credentials "lab" {
-  username = "u"
-  password = var.password
-}
-device "d1" {
-  host        = "127.0.0.1"
-  driver      = "echo"
-  credentials = credentials.lab
-  mode        = "plain"
-}
-command "leak" {
-  commands = ["leak"]
-}
-`)
+	dir := echoPluginRunbook(t, "leak")
 	code, stdout, stderr := netrun(t, "", "apply", "-auto-approve", "-var", "password=Pa55wordXyz7", dir)
 	if code != 1 {
 		t.Fatalf("apply exit %d\n%s%s", code, stdout, stderr)
@@ -179,24 +159,7 @@ func TestPluginEnvironment(t *testing.T) {
 	if _, err := os.Stat("/proc/self/environ"); err != nil {
 		t.Skip("reads /proc/PID/environ")
 	}
-	dir := t.TempDir()
-	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-echo", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-echo")
-	writeRunbook(t, dir, `
-variable "password" { sensitive = true }
-credentials "lab" {
-  username = "u"
-  password = var.password
-}
-device "d1" {
-  host        = "127.0.0.1"
-  driver      = "echo"
-  credentials = credentials.lab
-  mode        = "plain"
-}
-command "pid" {
-  commands = ["pid"]
-}
-`)
+	dir := echoPluginRunbook(t, "pid")
 	t.Setenv("NETRUN_VAR_password", "Pa55wordXyz7")
 	c := loadRunbook(t, dir, 1, "", io.Discard)
 	sess, err := c.set.reg["echo"].Open(context.Background(), drivers.Target{Name: "d1", Host: "127.0.0.1"})
@@ -212,4 +175,29 @@ command "pid" {
 	if strings.Contains(env, "NETRUN_VAR_") || strings.Contains(env, "Pa55wordXyz7") {
 		t.Errorf("the plugin's environment holds the -var value:\n%s", strings.ReplaceAll(env, "\x00", "\n"))
 	}
+}
+
+// echoPluginRunbook is a runbook directory with the echo test plugin and
+// one device d1 of it, logging in with var.password, that runs command.
+func echoPluginRunbook(t *testing.T, command string) string {
+	t.Helper()
+	dir := t.TempDir()
+	buildPlugin(t, "github.com/netrun/netrun/drivers/plugin/testdata/plugin-echo", filepath.Join(dir, ".netrun", "plugins"), "netrun-driver-echo")
+	writeRunbook(t, dir, fmt.Sprintf(`
+variable "password" { sensitive = true }
+credentials "lab" {
+  username = "u"
+  password = var.password
+}
+device "d1" {
+  host        = "127.0.0.1"
+  driver      = "echo"
+  credentials = credentials.lab
+  mode        = "plain"
+}
+command "run" {
+  commands = [%q]
+}
+`, command))
+	return dir
 }
