@@ -9,16 +9,11 @@ import (
 const ExcerptLen = 120
 
 // Excerpt is the end of tail for an error message: at most ExcerptLen
-// bytes, cut at a character boundary, secrets masked wherever they appear
-// (errors are for debugging, so a masked substring is acceptable; a leak is
-// not). Pass a tail longer than ExcerptLen by the secrets' length, so a
-// secret cut by the excerpt's start is still masked.
+// bytes, cut at a character boundary, secrets masked as MaskSecrets does.
+// Pass a tail longer than ExcerptLen by the secrets' length, so a secret cut
+// by the excerpt's start is still masked.
 func Excerpt(tail string, secrets []string) string {
-	for _, sec := range secrets {
-		if sec != "" {
-			tail = strings.ReplaceAll(tail, sec, Mask)
-		}
-	}
+	tail = MaskSecrets(tail, secrets, Mask)
 	if len(tail) <= ExcerptLen {
 		return tail
 	}
@@ -29,16 +24,30 @@ func Excerpt(tail string, secrets []string) string {
 	return "…" + tail[cut:]
 }
 
-// MaskSecrets replaces each secret in s with mask where the secret stands as
-// a token of its own: between spaces, quotes, line ends or punctuation such
-// as '=' and ':'. That is how secrets appear in commands, configurations and
-// prompts ("enable secret s3cret", "password: s3cret"), while a lab password
-// such as "cisco" inside "www.cisco.com" is left alone: masking every
-// substring would corrupt device output and, worse, reveal the secret by
-// where the holes are. Pass secrets longest first when one contains another.
+// WordSecretLen is the length below which a secret is masked only where
+// it stands as a word of its own.
+const WordSecretLen = 8
+
+// MaskSecrets replaces each secret in s with mask. A secret of WordSecretLen
+// bytes or more is masked wherever it appears, inside a word too
+// ("key-s3cretPassw0rd"): a long secret is unlikely to occur by chance, and
+// any part of a device's text may quote it. A shorter one, a lab password
+// such as "cisco", is masked only where it stands as a token: between
+// spaces, quotes, line ends or punctuation such as '=' and ':'. That is how
+// secrets appear in commands, configurations and prompts ("enable secret
+// cisco", "password: cisco"), while "www.cisco.com" is left whole: masking
+// every substring of a common word would corrupt device output and, worse,
+// reveal the secret by where the holes are. Where a short secret stands as
+// a word ("by cisco Systems") it is masked, as netrun cannot tell the
+// device's word from the secret. Pass secrets longest first when one
+// contains another.
 func MaskSecrets(s string, secrets []string, mask string) string {
 	for _, sec := range secrets {
-		if sec != "" {
+		switch {
+		case sec == "":
+		case len(sec) >= WordSecretLen:
+			s = strings.ReplaceAll(s, sec, mask)
+		default:
 			s = maskToken(s, sec, mask)
 		}
 	}

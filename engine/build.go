@@ -205,9 +205,9 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 // commandStep is a command block's step, the same on every device it
 // targets: what it sends, secrets masked, and the digest that pins it.
 func commandStep(c *config.Command, mask *masker) plan.Step {
-	st := plan.Step{Action: plan.Run, Commands: maskAll(mask, c.Commands), Timeout: c.Timeout, Digest: commandDigest(c)}
+	st := plan.Step{Action: plan.Run, Commands: mask.lines(c), Timeout: c.Timeout, Digest: commandDigest(c)}
 	if len(c.Configure) > 0 {
-		st.Action, st.Commands = plan.Configure, maskAll(mask, c.Configure)
+		st.Action = plan.Configure
 	}
 	for _, e := range c.Expect {
 		st.Expect = append(st.Expect, drivers.Expect{Prompt: e.Prompt, Answer: mask.String(e.Answer)})

@@ -74,7 +74,7 @@ func Drift(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 func (w *walker) driftOf(ctx context.Context, pd plan.Device, applied string) DeviceDrift {
 	dd := DeviceDrift{Name: pd.Name}
 	fail := func(err error) DeviceDrift {
-		dd.Status, dd.Error = DriftError, w.mask.String(named(pd.Name, err).Error())
+		dd.Status, dd.Error = DriftError, w.deviceError(pd.Name, err)
 		return dd
 	}
 	text, err := w.readDevice(ctx, pd)

@@ -24,6 +24,12 @@ func TestMasker(t *testing.T) {
 			{"copy scp://backup:S3cretPw@127.0.0.9/r1.cfg flash:", "copy scp://backup:(sensitive)@127.0.0.9/r1.cfg flash:"},
 			{"key/S3cretPw/x", "key/(sensitive)/x"},
 			{"cisco-ios cisco_x www.cisco.com", "cisco-ios cisco_x www.cisco.com"},
+			{"snmp-server community key-S3cretPw RO", "snmp-server community key-(sensitive) RO"},
+		}},
+		// A sensitive line that begins another is no reason to mask the
+		// other in part: the longer one is masked whole, wherever it comes.
+		{"overlapping lines", []string{"Tok3nAlpha9q", "pw"}, []string{"show Tok3nAlpha9q", "show Tok3nAlpha9q key-pw"}, []struct{ in, want string }{
+			{"r1#show Tok3nAlpha9q key-pw\nr1#show Tok3nAlpha9q\n", "r1#(sensitive)\nr1#(sensitive)\n"},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

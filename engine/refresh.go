@@ -57,7 +57,7 @@ func Refresh(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options
 		switch {
 		case err != nil:
 			st.Failed++
-			msg := w.mask.String(named(pd.Name, err).Error())
+			msg := w.deviceError(pd.Name, err)
 			for _, s := range steps {
 				s.Config.Error = msg
 			}

@@ -52,18 +52,21 @@ func (w *walker) runCommand(ctx context.Context, sess drivers.Session, pd plan.D
 		res.Error = fmt.Sprintf("%s: %s is in the plan but not in the runbook", pd.Name, step.Task)
 		return res, nil
 	}
+	// text is what results and errors show of a call: a line built from a
+	// sensitive value is masked whole, by provenance (masker.lines).
 	type call struct {
 		text string
 		do   func(context.Context) (drivers.Result, error)
 	}
 	var calls []call
+	shown := w.mask.lines(cmd)
 	if len(cmd.Configure) > 0 {
-		calls = append(calls, call{strings.Join(cmd.Configure, "\n"), func(ctx context.Context) (drivers.Result, error) {
+		calls = append(calls, call{strings.Join(shown, "\n"), func(ctx context.Context) (drivers.Result, error) {
 			return sess.Configure(ctx, cmd.Configure)
 		}})
 	}
-	for _, c := range cmd.Commands {
-		calls = append(calls, call{c, func(ctx context.Context) (drivers.Result, error) {
+	for i, c := range cmd.Commands {
+		calls = append(calls, call{shown[i], func(ctx context.Context) (drivers.Result, error) {
 			return sess.Run(ctx, c, drivers.WithExpect(cmd.Expect...))
 		}})
 	}
@@ -92,13 +95,15 @@ func (w *walker) runCommand(ctx context.Context, sess drivers.Session, pd plan.D
 		// plugin's exec output ends with one), so a one-line answer is a
 		// one-line value.
 		r.Output = w.mask.String(strings.TrimRight(r.Output, "\r\n"))
-		r.Command = w.mask.String(r.Command)
-		r.Rejected = w.mask.String(r.Rejected)
+		r.Command = c.text
+		if r.Rejected != "" {
+			r.Rejected = w.mask.line(cmd, r.Rejected)
+		}
 		res.Results = append(res.Results, r)
 		if r.Failed {
 			rejected := r.Command
 			if r.Rejected != "" {
-				rejected = w.mask.String(r.Rejected)
+				rejected = r.Rejected
 			}
 			res.Status = Failed
 			res.Error = fmt.Sprintf("%s: device rejected %q: %s", pd.Name, rejected, failureLine(r.Output, pd.Platform))

@@ -247,7 +247,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 			// Report the root cause once; later steps of the device are
 			// skipped because of it.
 			if dr.Error == "" {
-				dr.Error = w.mask.String(unusable.Error())
+				dr.Error = w.deviceError(pd.Name, unusable)
 				w.finish(sr, Failed, dr.Error)
 			} else {
 				w.finish(sr, Skipped, "skipped: "+pd.Name+" could not be reached")
@@ -275,7 +275,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 					continue
 				}
 				unusable = err
-				dr.Error = w.mask.String(err.Error())
+				dr.Error = w.deviceError(pd.Name, err)
 				w.finish(sr, Failed, dr.Error)
 				continue
 			}

@@ -116,22 +116,24 @@ func (s *driverSet) setMode(rb *config.Runbook, p *plan.Plan, flag string) error
 	if err := engine.SetMode(rb, p, mode, s.isPlugin); err != nil {
 		return err
 	}
-	s.activate(mode, p.Parallelism)
+	s.activate(mode, p.Parallelism, rb.Secrets())
 	return nil
 }
 
 // activate starts the processes a run needs: a pool of `size` workers for
-// the built-in drivers in subprocess mode, and a pool per plugin.
-func (s *driverSet) activate(mode string, size int) {
+// the built-in drivers in subprocess mode, and a pool per plugin. What they
+// relay of their stderr has the runbook's secrets masked.
+func (s *driverSet) activate(mode string, size int, secrets []string) {
+	opts := []plugin.PoolOption{plugin.WithStderr(s.stderr), plugin.WithSecrets(secrets)}
 	if mode == engine.ModeSubprocess {
-		workers := plugin.NewPool("worker", workerCommand, size, plugin.WithStderr(s.stderr))
+		workers := plugin.NewPool("worker", workerCommand, size, opts...)
 		s.pools = append(s.pools, workers)
 		for name := range s.builtins {
 			s.reg[name] = workers.Driver(name)
 		}
 	}
 	for name, e := range s.plugins {
-		pool := plugin.NewPool(name, e.Command, size, plugin.WithStderr(s.stderr))
+		pool := plugin.NewPool(name, e.Command, size, opts...)
 		s.pools = append(s.pools, pool)
 		s.reg[name] = pool
 	}

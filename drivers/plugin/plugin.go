@@ -13,7 +13,10 @@
 // serving one device session at a time, so a process that panics or is killed
 // fails only the session it was running (ErrWorkerDied, with the tail of its
 // stderr) and the next Open starts a fresh process. A Pool is a
-// drivers.Driver; the engine does not know a session is remote.
+// drivers.Driver; the engine does not know a session is remote. Its
+// processes start with a filtered environment (env.go: credentials come
+// over the wire, never through NETRUN_VAR_*), and their stderr lines are
+// masked with the secrets given by WithSecrets.
 //
 // What crosses the wire is everything in drivers.Target that is data: the
 // functions and writers (HostKeyCallback, Dial, Transcript, Logger) cannot.

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -677,5 +678,70 @@ func TestIdleProcessDied(t *testing.T) {
 	s2 := open(t, p, "r2")
 	if got := pidOf(t, s2); got == pid {
 		t.Errorf("dead process %d reused", pid)
+	}
+}
+
+// TestStderrMasked: a plugin that panics with its password in the message
+// shows it neither in the relayed stderr nor in the session's error.
+func TestStderrMasked(t *testing.T) {
+	const password = "Pa55wordXyz7"
+	var buf drivers.SyncWriter
+	p := newPool(t, 1, plugin.WithStderr(&buf), plugin.WithSecrets([]string{password}))
+	s, err := p.Open(context.Background(), drivers.Target{Name: "r1", Host: "127.0.0.1", Port: 22,
+		Credentials: drivers.Credentials{Username: "ops", Password: password}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	_, err = s.Run(context.Background(), "leak")
+	if !errors.Is(err, plugin.ErrWorkerDied) {
+		t.Fatalf("Run leak: %v, want ErrWorkerDied", err)
+	}
+	if !strings.Contains(buf.String(), "panic: boom: password "+drivers.Mask+" refused") {
+		t.Errorf("stderr copy lacks the masked panic:\n%s", buf.String())
+	}
+	for _, text := range []string{buf.String(), err.Error()} {
+		if strings.Contains(text, password) {
+			t.Errorf("password shown in:\n%s", text)
+		}
+	}
+}
+
+// TestChildEnv reads the environment of a live plugin and of a live worker
+// (a process serving a registry) started while netrun holds a -var value
+// and a token: neither is there; PATH and netrun's own settings are.
+func TestChildEnv(t *testing.T) {
+	if runtime.GOOS != "linux" {
+		t.Skip("reads /proc/PID/environ")
+	}
+	t.Setenv("NETRUN_VAR_password", "Pa55wordXyz7")
+	t.Setenv("GITHUB_TOKEN", "ghp_notForPlugins")
+	t.Setenv("NETRUN_LOG", "debug")
+	for name, cmd := range map[string]func() *exec.Cmd{"plugin": echoCmd, "worker": workerCmd} {
+		t.Run(name, func(t *testing.T) {
+			p := plugin.NewPool("alpha", cmd, 1)
+			if name == "plugin" {
+				p = plugin.NewPool("echo", cmd, 1)
+			}
+			t.Cleanup(func() { p.Close() })
+			pid := pidOf(t, open(t, p, "r1"))
+			data, err := os.ReadFile(fmt.Sprintf("/proc/%d/environ", pid))
+			if err != nil {
+				t.Fatal(err)
+			}
+			env := strings.Split(string(data), "\x00")
+			for _, bad := range []string{"NETRUN_VAR_password=", "GITHUB_TOKEN="} {
+				for _, kv := range env {
+					if strings.HasPrefix(kv, bad) {
+						t.Errorf("%s has %s", name, kv)
+					}
+				}
+			}
+			for _, want := range []string{"PATH=" + os.Getenv("PATH"), "NETRUN_LOG=debug"} {
+				if !slices.Contains(env, want) {
+					t.Errorf("%s lacks %s in %q", name, want, env)
+				}
+			}
+		})
 	}
 }

@@ -9,6 +9,8 @@ import (
 	"log/slog"
 	"os"
 	"os/exec"
+	"slices"
+	"sort"
 	"sync"
 	"time"
 
@@ -53,6 +55,7 @@ type Info struct {
 
 type poolConfig struct {
 	stderr       io.Writer
+	secrets      []string // longest first
 	logger       *slog.Logger
 	startTimeout time.Duration
 	cancelGrace  time.Duration
@@ -66,6 +69,17 @@ type PoolOption func(*poolConfig)
 // the tail shown when a process dies.
 func WithStderr(w io.Writer) PoolOption {
 	return func(c *poolConfig) { c.stderr = w }
+}
+
+// WithSecrets masks secrets in every stderr line of the processes, wherever
+// it goes (WithStderr, the logger, the error of a process that died): a
+// driver that panics with its credentials in the message must not show
+// them.
+func WithSecrets(secrets []string) PoolOption {
+	return func(c *poolConfig) {
+		c.secrets = slices.Clone(secrets)
+		sort.SliceStable(c.secrets, func(i, j int) bool { return len(c.secrets[i]) > len(c.secrets[j]) })
+	}
 }
 
 // WithLogger logs process starts and deaths, and each stderr line at Debug.
@@ -85,8 +99,9 @@ func WithCancelGrace(d time.Duration) PoolOption {
 }
 
 // NewPool returns a pool of at most size processes made by cmd (called once
-// per process start; the pool adds the handshake environment and puts the
-// process in its own process group). name is the driver name Open asks for.
+// per process start; the pool filters its environment (childEnv: no
+// NETRUN_VAR_* nor other secrets), adds the handshake and puts the process
+// in its own process group). name is the driver name Open asks for.
 // No process starts until Open or Info.
 func NewPool(name string, cmd func() *exec.Cmd, size int, opts ...PoolOption) *Pool {
 	cfg := poolConfig{startTimeout: 20 * time.Second, cancelGrace: time.Second}

@@ -40,6 +40,7 @@ type proc struct {
 // driver service.
 func (p *Pool) start() (*proc, error) {
 	cmd := p.cmd()
+	cmd.Env = childEnv(cmd.Env)
 	setProcessGroup(cmd)
 	pr := &proc{pool: p, cmd: cmd, exe: filepath.Base(cmd.Path), tail: newTail()}
 	// Real stderr (panics, log output) and the plugin's os.Stdout and
@@ -51,6 +52,7 @@ func (p *Pool) start() (*proc, error) {
 		Cmd:              cmd,
 		AllowedProtocols: []goplugin.Protocol{goplugin.ProtocolNetRPC},
 		StartTimeout:     p.cfg.startTimeout,
+		SkipHostEnv:      true, // cmd.Env is all it gets (childEnv)
 		Stderr:           &lineWriter{emit: pr.emit},
 		SyncStderr:       &lineWriter{emit: pr.emit},
 		SyncStdout:       &lineWriter{emit: pr.emit},
@@ -196,6 +198,7 @@ func (pr *proc) kill() {
 
 // emit receives one line of the process's output.
 func (pr *proc) emit(line string) {
+	line = drivers.MaskSecrets(line, pr.pool.cfg.secrets, drivers.Mask)
 	pr.tail.add(line)
 	p := pr.pool
 	if p.cfg.stderr != nil {

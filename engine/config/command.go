@@ -33,6 +33,10 @@ type Command struct {
 	// a commit where the platform has one), as netmiko's send_config_set;
 	// a block has either Commands or Configure.
 	Configure []string
+	// Sensitive tells, line by line of Commands or Configure, which lines
+	// are built from sensitive values: those are shown masked whole. Nil
+	// when none is.
+	Sensitive []bool
 	// Devices are the selected device names, in runbook device order.
 	Devices []string
 	// DependsOn are the tasks that must run first (command.NAME,
@@ -125,11 +129,18 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 	v, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
 	diags = append(diags, ds...)
 	if !ds.HasErrors() {
-		// A line built from a sensitive value is a secret as a whole: plans,
-		// state and errors show it masked.
-		e.phrases = append(e.phrases, sensitiveElements(v)...)
 		lines, ds := plainStrings(v, expr, attr)
 		diags = append(diags, ds...)
+		// A line built from a sensitive value is a secret as a whole: plans,
+		// state and errors show it masked, whatever else the runbook holds.
+		if !ds.HasErrors() && v.ContainsMarked() {
+			cmd.Sensitive = sensitiveElements(v)
+			for i, l := range lines {
+				if cmd.Sensitive[i] && l != "" {
+					e.phrases = append(e.phrases, l)
+				}
+			}
+		}
 		if len(lines) == 0 && !ds.HasErrors() {
 			diags = append(diags, &hcl.Diagnostic{
 				Severity: hcl.DiagError,
@@ -299,29 +310,18 @@ func (e *evaluator) selectDevices(ctx *hcl.EvalContext, expr hcl.Expression, dev
 	return names, diags
 }
 
-// sensitiveElements returns the elements of a list that carry the
-// sensitive mark, as plain strings.
-func sensitiveElements(v cty.Value) []string {
+// sensitiveElements reports, for each element of a list, whether it is
+// built from a sensitive value: it carries the mark, or the list itself does.
+func sensitiveElements(v cty.Value) []bool {
 	if v.IsNull() || !v.IsKnown() {
 		return nil
 	}
-	var out []string
-	if v.HasMark(markSensitive) && !v.Type().IsListType() {
-		return nil
-	}
 	v, marks := v.Unmark()
-	whole := len(marks) > 0 // the list itself is sensitive: every line is
+	whole := len(marks) > 0
+	var out []bool
 	for it := v.ElementIterator(); it.Next(); {
 		_, el := it.Element()
-		if el.IsNull() {
-			continue
-		}
-		if whole || el.ContainsMarked() {
-			plain, _ := el.UnmarkDeep()
-			if plain.Type() == cty.String && plain.AsString() != "" {
-				out = append(out, plain.AsString())
-			}
-		}
+		out = append(out, whole || el.ContainsMarked())
 	}
 	return out
 }

@@ -2,7 +2,8 @@
 // serves one fake driver with Serve; run with the argument "worker" it
 // serves two (alpha, beta) with ServeRegistry, as a netrun worker does.
 //
-// Its sessions echo commands and misbehave on request: "panic", "exit",
+// Its sessions echo commands and misbehave on request: "panic", "leak" (a
+// panic quoting the password), "exit",
 // "sleep" (until cancelled), "hang" (ignoring cancellation), "spawn" (a
 // child process), "auth" (an error wrapping drivers.ErrAuth).
 package main
@@ -63,6 +64,9 @@ func (s *session) run(ctx context.Context, command string, o drivers.RunOptions)
 	case "panic":
 		fmt.Fprintln(os.Stderr, "about to panic on", s.t.Name)
 		panic("boom on " + s.t.Name)
+	case "leak": // a driver bug that quotes its credentials
+		fmt.Fprintln(os.Stderr, "logging in with", s.t.Credentials.Password)
+		panic("boom: password " + s.t.Credentials.Password + " refused")
 	case "exit":
 		fmt.Fprintln(os.Stderr, "exiting on", s.t.Name)
 		os.Exit(7)
