@@ -12,8 +12,10 @@ package drivertest
 
 import (
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/pem"
 	"strings"
 	"sync"
@@ -198,15 +200,34 @@ func AssertNoSecrets(t testing.TB, text string) {
 // PrivateKey returns a new ed25519 key as PEM text, and its public key.
 func PrivateKey(t testing.TB) (string, ssh.PublicKey) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return privateKeyPEM(t, priv)
+}
+
+// RSAPrivateKey returns a new 2048-bit RSA key as PEM text, and its public
+// key: OpenSSH accepts it only signed with SHA-2, which x/crypto must
+// negotiate.
+func RSAPrivateKey(t testing.TB) (string, ssh.PublicKey) {
+	t.Helper()
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return privateKeyPEM(t, priv)
+}
+
+// privateKeyPEM is priv in OpenSSH's PEM format, as ssh-keygen writes it,
+// and its public key.
+func privateKeyPEM(t testing.TB, priv crypto.Signer) (string, ssh.PublicKey) {
+	t.Helper()
 	block, err := ssh.MarshalPrivateKey(priv, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sshPub, err := ssh.NewPublicKey(pub)
+	sshPub, err := ssh.NewPublicKey(priv.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
