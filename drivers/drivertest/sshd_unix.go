@@ -8,6 +8,7 @@ import (
 	"strconv"
 	"strings"
 	"syscall"
+	"time"
 )
 
 const sshdSupported = true
@@ -22,12 +23,25 @@ func sshdProcAttr() *syscall.SysProcAttr {
 // Killing the group is not enough: sshd starts each connection in a new
 // session (setsid), and a connection still open when the test ends would
 // outlive it. The tree is collected before anything is killed, as a killed
-// parent's children are re-parented and no longer found.
+// parent's children are re-parented and no longer found, and killed from
+// the leaves up, each waited for until its parent has reaped it, so that
+// none is left a zombie for PID 1 to collect.
 func killTree(pid int) {
 	tree := descendants(pid)
+	for i := len(tree) - 1; i >= 0; i-- {
+		syscall.Kill(tree[i], syscall.SIGKILL)
+		waitReaped(tree[i])
+	}
 	syscall.Kill(-pid, syscall.SIGKILL)
-	for _, p := range tree {
-		syscall.Kill(p, syscall.SIGKILL)
+}
+
+// waitReaped waits up to a second for process p to be gone from /proc.
+func waitReaped(p int) {
+	dir := filepath.Join("/proc", strconv.Itoa(p))
+	for deadline := time.Now().Add(time.Second); time.Now().Before(deadline); time.Sleep(time.Millisecond) {
+		if _, err := os.Stat(dir); err != nil {
+			return
+		}
 	}
 }
 
