@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/crypto/ssh"
-
 	"github.com/netrun/netrun/drivers/drivertest"
 )
 
@@ -20,11 +18,7 @@ import (
 // runbook's known_hosts, by both drivers.
 func TestApplySSHD(t *testing.T) {
 	t.Parallel()
-	key, pub := drivertest.PrivateKey(t)
-	s := drivertest.StartSSHD(t, drivertest.SSHDOptions{
-		AuthorizedKeys: []ssh.PublicKey{pub},
-		ForceCommand:   drivertest.CLIScript(t),
-	})
+	s, key := drivertest.StartSSHDCLI(t)
 	for _, drv := range []string{"ssh", "scrapli"} {
 		t.Run(drv, func(t *testing.T) {
 			t.Parallel()

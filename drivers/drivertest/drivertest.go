@@ -2,8 +2,9 @@
 // (Run) that every driver — sshraw, scrapli, the plugin pool — runs against
 // simulated devices over real SSH on loopback, and the helpers those tests
 // and the drivers' own tests use (start a simulator or a bare SSH server,
-// a Target that trusts it, open a session, run a command, secret checks).
-// Tests collect logs and transcripts in a drivers.SyncWriter.
+// a Target that trusts it, open a session, run a command, secret checks),
+// and StartSSHD, a real OpenSSH server as a test peer (sshd.go). Tests
+// collect logs and transcripts in a drivers.SyncWriter.
 //
 // It is for tests only: no production code imports it. It does not test the
 // simulator (sim/ tests itself) or SSH connection policy in depth

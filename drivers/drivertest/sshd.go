@@ -292,6 +292,14 @@ while IFS= read -r -n 1 -d '' c; do
 done
 `
 
+// StartSSHDCLI is StartSSHD running CLIScript for one new ed25519 key,
+// which it returns as PEM text for SSHD.Target.
+func StartSSHDCLI(t testing.TB) (*SSHD, string) {
+	t.Helper()
+	key, pub := PrivateKey(t)
+	return StartSSHD(t, SSHDOptions{AuthorizedKeys: []ssh.PublicKey{pub}, ForceCommand: CLIScript(t)}), key
+}
+
 // CLIScript writes cliScript to a temporary directory and returns its
 // path, for SSHDOptions.ForceCommand.
 func CLIScript(t testing.TB) string {

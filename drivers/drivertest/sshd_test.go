@@ -6,8 +6,6 @@ import (
 	"strings"
 	"testing"
 
-	"golang.org/x/crypto/ssh"
-
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/drivertest"
 	"github.com/netrun/netrun/drivers/scrapli"
@@ -20,17 +18,12 @@ var bothDrivers = map[string]func(testing.TB) drivers.Driver{
 }
 
 // TestShellCLI: behind a real OpenSSH, a login shell that is not a network
-// CLI (a shell script as ForceCommand, on the PTY sshd allocates, which
-// echoes and turns LF into CRLF as a device's does) is driven by both
-// drivers: login at its prompt, the on-open commands, commands answered
-// and rejected, and a clean exit that leaves no process behind.
+// CLI (a bash script as ForceCommand, on the PTY sshd allocates, which
+// turns LF into CRLF as a device's does) is driven by both drivers: login
+// at its prompt, the on-open commands, commands answered and rejected.
 func TestShellCLI(t *testing.T) {
 	t.Parallel()
-	key, pub := drivertest.PrivateKey(t)
-	s := drivertest.StartSSHD(t, drivertest.SSHDOptions{
-		AuthorizedKeys: []ssh.PublicKey{pub},
-		ForceCommand:   drivertest.CLIScript(t),
-	})
+	s, key := drivertest.StartSSHDCLI(t)
 	for name, newDriver := range bothDrivers {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
@@ -71,11 +64,7 @@ func TestSSHDStops(t *testing.T) {
 	var pids []string
 	var sess drivers.Session
 	t.Run("server", func(t *testing.T) {
-		key, pub := drivertest.PrivateKey(t)
-		s := drivertest.StartSSHD(t, drivertest.SSHDOptions{
-			AuthorizedKeys: []ssh.PublicKey{pub},
-			ForceCommand:   drivertest.CLIScript(t),
-		})
+		s, key := drivertest.StartSSHDCLI(t)
 		var err error
 		sess, err = drivertest.NewDriver(sshraw.New)(t).Open(t.Context(), s.Target(key))
 		if err != nil {
