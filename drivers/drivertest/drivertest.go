@@ -2,8 +2,9 @@
 // (Run) that every driver — sshraw, scrapli, the plugin pool — runs against
 // simulated devices over real SSH on loopback, and the helpers those tests
 // and the drivers' own tests use (start a simulator or a bare SSH server,
-// a Target that trusts it, open a session, run a command, secret checks).
-// Tests collect logs and transcripts in a drivers.SyncWriter.
+// a Target that trusts it, open a session, run a command, secret checks),
+// and StartSSHD, a real OpenSSH server as a test peer (sshd.go). Tests
+// collect logs and transcripts in a drivers.SyncWriter.
 //
 // It is for tests only: no production code imports it. It does not test the
 // simulator (sim/ tests itself) or SSH connection policy in depth
@@ -12,8 +13,10 @@ package drivertest
 
 import (
 	"context"
+	"crypto"
 	"crypto/ed25519"
 	"crypto/rand"
+	"crypto/rsa"
 	"encoding/pem"
 	"strings"
 	"sync"
@@ -198,15 +201,34 @@ func AssertNoSecrets(t testing.TB, text string) {
 // PrivateKey returns a new ed25519 key as PEM text, and its public key.
 func PrivateKey(t testing.TB) (string, ssh.PublicKey) {
 	t.Helper()
-	pub, priv, err := ed25519.GenerateKey(rand.Reader)
+	_, priv, err := ed25519.GenerateKey(rand.Reader)
 	if err != nil {
 		t.Fatal(err)
 	}
+	return privateKeyPEM(t, priv)
+}
+
+// RSAPrivateKey returns a new 2048-bit RSA key as PEM text, and its public
+// key: OpenSSH accepts it only signed with SHA-2, which x/crypto must
+// negotiate.
+func RSAPrivateKey(t testing.TB) (string, ssh.PublicKey) {
+	t.Helper()
+	priv, err := rsa.GenerateKey(rand.Reader, 2048)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return privateKeyPEM(t, priv)
+}
+
+// privateKeyPEM is priv in OpenSSH's PEM format, as ssh-keygen writes it,
+// and its public key.
+func privateKeyPEM(t testing.TB, priv crypto.Signer) (string, ssh.PublicKey) {
+	t.Helper()
 	block, err := ssh.MarshalPrivateKey(priv, "")
 	if err != nil {
 		t.Fatal(err)
 	}
-	sshPub, err := ssh.NewPublicKey(pub)
+	sshPub, err := ssh.NewPublicKey(priv.Public())
 	if err != nil {
 		t.Fatal(err)
 	}
