@@ -46,11 +46,13 @@ func runSim(wd string, a simArgs, _ io.Reader, stdout, stderr io.Writer) int {
 			return errorf(stderr, "sim: %v", err)
 		}
 	}
+	// Ctrl-C is caught before "Press Ctrl-C" is printed, so a caller that
+	// acts on that line cannot kill the fleet instead of stopping it.
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
 	v := views.Sim{View: &views.View{Stdout: stdout, Stderr: stderr}}
 	first, last := fleet.Servers[0], fleet.Servers[len(fleet.Servers)-1]
 	v.Serving(a.Count, a.Platform, a.Prefix, first.Addr(), last.Addr(), a.KnownHosts)
-	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
-	defer stop()
 	<-ctx.Done()
 	v.Stopping()
 	return 0
