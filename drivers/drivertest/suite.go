@@ -57,6 +57,8 @@ func Run(t *testing.T, newDriver func(testing.TB) drivers.Driver, opts ...Option
 		{"BannerDelay", testBannerDelay},
 		{"Transcript", testTranscript},
 		{"Expect", testExpect},
+		{"OutputLimit", testOutputLimit},
+		{"LoginBanner", testLoginBanner},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -645,6 +647,61 @@ func testExpect(t *testing.T, st *suite) {
 	_, err := sess.Run(context.Background(), "copy running-config startup-config")
 	if !errors.Is(err, drivers.ErrTimeout) || !strings.Contains(err.Error(), "Destination filename [startup-config]?") {
 		t.Errorf("unanswered question: got %v, want ErrTimeout showing it", err)
+	}
+	t.Log(err)
+}
+
+// testOutputLimit: a device that prints endlessly fails its command with
+// the limit named, and the session is closed (the device is still
+// sending); a large output within a raised limit is kept whole.
+func testOutputLimit(t *testing.T, st *suite) {
+	const big = 20 << 20
+	s := StartSim(t, sim.Device{Flood: map[string]int64{"show flood": -1, "show big": big}})
+	t.Run("endless", func(t *testing.T) {
+		t.Parallel()
+		sess := MustOpen(t, st.newDriver(t), Target(s))
+		_, err := sess.Run(context.Background(), "show flood")
+		if !errors.Is(err, drivers.ErrOutputLimit) {
+			t.Fatalf("got %v, want ErrOutputLimit", err)
+		}
+		for _, w := range []string{"r1: ", `"show flood"`, "exceeded 16 MiB"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error lacks %q: %v", w, err)
+			}
+		}
+		if _, err := sess.Run(context.Background(), "show clock"); !errors.Is(err, drivers.ErrClosed) {
+			t.Errorf("Run after the limit: got %v, want ErrClosed", err)
+		}
+	})
+	t.Run("device limit", func(t *testing.T) {
+		t.Parallel()
+		tg := Target(s)
+		tg.OutputLimit = 1 << 20
+		sess := MustOpen(t, st.newDriver(t), tg)
+		_, err := sess.Run(context.Background(), "show big")
+		if !errors.Is(err, drivers.ErrOutputLimit) || !strings.Contains(err.Error(), "exceeded 1 MiB") {
+			t.Fatalf("got %v, want ErrOutputLimit naming 1 MiB", err)
+		}
+	})
+	t.Run("raised", func(t *testing.T) {
+		t.Parallel()
+		sess := MustOpen(t, st.newDriver(t), Target(s))
+		res := MustRun(t, sess, "show big", drivers.WithOutputLimit(32<<20))
+		if n := len(res.Output); n < big*9/10 || n > big { // lines lose their \r and trailing blank
+			t.Errorf("output is %d bytes, want about %d", n, big)
+		}
+		MustRun(t, sess, "show clock")
+	})
+}
+
+// testLoginBanner: an SSH login banner within the protocol's packet limit
+// is accepted; a larger one is reported as such, not as a bare protocol
+// error.
+func testLoginBanner(t *testing.T, st *suite) {
+	MustOpen(t, st.newDriver(t), Target(StartSim(t, sim.Device{BannerSize: 100 << 10}))).Close()
+	_, err := st.newDriver(t).Open(context.Background(), Target(StartSim(t, sim.Device{BannerSize: 1 << 20})))
+	if err == nil || !strings.Contains(err.Error(), "login banner") || !strings.HasPrefix(err.Error(), "r1: ") {
+		t.Fatalf("got %v, want an error about the login banner", err)
 	}
 	t.Log(err)
 }

@@ -86,7 +86,8 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	sh := &shell{
 		ctx: ctx, target: t, cols: d.term.Cols, rows: d.term.Rows,
 		pager: pat.pager, password: pat.password,
-		tr: drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
+		tr:    drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
+		limit: t.OutputLimit,
 	}
 	s := &session{
 		name: name, addr: t.Addr(),
@@ -202,7 +203,7 @@ func (s *session) onOpen(d *network.Driver) error {
 	}
 	for _, c := range s.plat.OnOpen {
 		s.what = fmt.Sprintf("command %q", c)
-		s.sh.mark()
+		s.sh.mark(0)
 		r, err := d.SendCommand(c)
 		if err != nil {
 			return err
