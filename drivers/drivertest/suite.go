@@ -59,6 +59,7 @@ func Run(t *testing.T, newDriver func(testing.TB) drivers.Driver, opts ...Option
 		{"Expect", testExpect},
 		{"OutputLimit", testOutputLimit},
 		{"LoginBanner", testLoginBanner},
+		{"CloseAfterAuth", testCloseAfterAuth},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -657,9 +658,13 @@ func testExpect(t *testing.T, st *suite) {
 func testOutputLimit(t *testing.T, st *suite) {
 	const big = 20 << 20
 	s := StartSim(t, sim.Device{Flood: map[string]int64{"show flood": -1, "show big": big}})
+	// Tens of MiB take a while for a driver that reads in small chunks on
+	// a loaded machine: the bound is the limit, not the clock.
+	tg := Target(s)
+	tg.Timeout = 2 * time.Minute
 	t.Run("endless", func(t *testing.T) {
 		t.Parallel()
-		sess := MustOpen(t, st.newDriver(t), Target(s))
+		sess := MustOpen(t, st.newDriver(t), tg)
 		_, err := sess.Run(context.Background(), "show flood")
 		if !errors.Is(err, drivers.ErrOutputLimit) {
 			t.Fatalf("got %v, want ErrOutputLimit", err)
@@ -675,7 +680,7 @@ func testOutputLimit(t *testing.T, st *suite) {
 	})
 	t.Run("device limit", func(t *testing.T) {
 		t.Parallel()
-		tg := Target(s)
+		tg := tg
 		tg.OutputLimit = 1 << 20
 		sess := MustOpen(t, st.newDriver(t), tg)
 		_, err := sess.Run(context.Background(), "show big")
@@ -685,7 +690,7 @@ func testOutputLimit(t *testing.T, st *suite) {
 	})
 	t.Run("raised", func(t *testing.T) {
 		t.Parallel()
-		sess := MustOpen(t, st.newDriver(t), Target(s))
+		sess := MustOpen(t, st.newDriver(t), tg)
 		res := MustRun(t, sess, "show big", drivers.WithOutputLimit(32<<20))
 		if n := len(res.Output); n < big*9/10 || n > big { // lines lose their \r and trailing blank
 			t.Errorf("output is %d bytes, want about %d", n, big)
@@ -704,4 +709,47 @@ func testLoginBanner(t *testing.T, st *suite) {
 		t.Fatalf("got %v, want an error about the login banner", err)
 	}
 	t.Log(err)
+}
+
+// testCloseAfterAuth: a device that accepts the login and then closes the
+// session (a full vty pool, an AAA refusal after auth) is reported as
+// that, naming the device once.
+func testCloseAfterAuth(t *testing.T, st *suite) {
+	cfg := &ssh.ServerConfig{NoClientAuth: true}
+	cfg.AddHostKey(HostKey())
+	for _, tc := range []struct {
+		name  string
+		reply bool // whether the PTY and shell are granted before the close
+	}{{"refused", false}, {"granted", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := ServeSSH(t, cfg, func(ch ssh.Channel, reqs <-chan *ssh.Request) {
+				if tc.reply {
+					for r := range reqs {
+						r.Reply(true, nil)
+						if r.Type == "shell" {
+							break
+						}
+					}
+				}
+				ch.Close()
+			})
+			tg := drivers.Target{
+				Name: "closeafterauth", Host: "127.0.0.1", Port: srv.Port(),
+				Credentials: drivers.Credentials{Username: User, Password: Password},
+				HostKeys:    []string{AuthorizedKey(HostKey().PublicKey())},
+				Timeout:     10 * time.Second,
+			}
+			_, err := st.newDriver(t).Open(context.Background(), tg)
+			if err == nil {
+				t.Fatal("Open succeeded")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "closeafterauth: ") || strings.Count(msg, "closeafterauth") != 1 ||
+				!strings.Contains(msg, "closed the session after authentication") || strings.Contains(msg, ": :") {
+				t.Errorf("got %q, want the device named once and what it did", msg)
+			}
+			t.Log(err)
+		})
+	}
 }

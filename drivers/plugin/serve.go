@@ -213,8 +213,9 @@ func (s *server) open(ctx context.Context, args openArgs) (*remoteSession, error
 	if err != nil {
 		return rs, err
 	}
-	t = t.WithDefaults()
-	rs.name, rs.limit = t.Name, t.OutputLimit
+	// The driver gets the target as sent; the limit is the one it has.
+	dt := t.WithDefaults()
+	rs.name, rs.limit = dt.Name, dt.OutputLimit
 	if args.Target.Log {
 		rs.logs = &logSink{}
 		t.Logger = slog.New(&captureHandler{level: slog.Level(args.Target.LogLevel), sink: rs.logs})

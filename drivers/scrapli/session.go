@@ -18,6 +18,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/platform"
+	"github.com/netrun/netrun/drivers/sshconn"
 )
 
 // session is one scrapligo network driver on one device.
@@ -285,6 +286,10 @@ func (s *session) opErr(ctx context.Context, err error) error {
 		return s.timeoutErr("after "+s.timeout.String(), n)
 	case errors.Is(err, util.ErrConnectionError) || why != nil || !s.sh.IsAlive():
 		reason := "connection closed by the device"
+		if why == nil && !s.closed.Load() && s.what == firstPrompt {
+			return fmt.Errorf("%s: %w: %s, before its first prompt; %d bytes received, ending %q",
+				s.name, drivers.ErrClosed, sshconn.ClosedAfterAuth, n, s.excerpt())
+		}
 		if why != nil {
 			reason = why.Error()
 		} else if s.closed.Load() {

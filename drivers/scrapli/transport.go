@@ -43,6 +43,9 @@ type shell struct {
 	closed  bool
 	why     error // why the shell was closed by netrun, nil if by Close
 	dialErr error // why Open failed, from sshconn
+	// shellErr is why the shell could not start on the authenticated
+	// connection, explained by sshconn.
+	shellErr error
 
 	// Used only by scrapligo's read goroutine.
 	line  []byte // raw bytes received since the last newline
@@ -84,6 +87,17 @@ func (x *shell) Open(*transport.Args) error {
 	x.client = client
 	x.mu.Unlock()
 
+	if err := x.startShell(client); err != nil {
+		t := x.target
+		x.shellErr = sshconn.ShellError(x.ctx, x.ctx, t.Name, t.Addr(), t.Timeout, err)
+		return err
+	}
+	return nil
+}
+
+// startShell opens a session with a PTY and a shell on client, with the
+// session's pipes set.
+func (x *shell) startShell(client *ssh.Client) error {
 	sess, err := client.NewSession()
 	if err != nil {
 		return fmt.Errorf("opening session: %w", err)

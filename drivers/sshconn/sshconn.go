@@ -169,6 +169,21 @@ func ConnectError(ctx, cctx context.Context, name, addr string, timeout time.Dur
 	return fmt.Errorf("%s: %w to %s: %v", name, drivers.ErrConnect, addr, err)
 }
 
+// ShellError explains a failure to start a shell on an authenticated
+// connection: a device that closes the session at that point (a full vty
+// pool, an AAA refusal after login) is drivers.ErrClosed and says so; any
+// other failure is a ConnectError.
+func ShellError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
+	if errors.Is(err, io.EOF) && ctx.Err() == nil && cctx.Err() == nil {
+		return fmt.Errorf("%s: %w: %s (%v)", name, drivers.ErrClosed, ClosedAfterAuth, err)
+	}
+	return ConnectError(ctx, cctx, name, addr, timeout, err)
+}
+
+// ClosedAfterAuth says what a device did that closed its session after the
+// login succeeded, before its first prompt.
+const ClosedAfterAuth = "the device closed the session after authentication"
+
 // authMethods offers the private key first, then the password both as
 // "password" and as "keyboard-interactive" (which IOS uses). tried records
 // whether the server got as far as asking, to tell an auth failure that ends
