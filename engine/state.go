@@ -3,6 +3,8 @@ package engine
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
+	"slices"
 
 	ctyjson "github.com/zclconf/go-cty/cty/json"
 
@@ -34,6 +36,11 @@ func NewState(prev *state.State, rep *Report, outputs map[string]config.OutputVa
 	for name, ov := range outputs {
 		if ov.Sensitive {
 			st.Outputs[name] = state.OutputState{Sensitive: true}
+			continue
+		}
+		if ov.Command != "" && ov.Value.Type().IsMapType() {
+			// The devices' results hold the value already.
+			st.Outputs[name] = state.OutputState{From: "command." + ov.Command, Devices: slices.Sorted(maps.Keys(ov.Value.AsValueMap()))}
 			continue
 		}
 		raw, err := OutputJSON(ov)

@@ -15,11 +15,25 @@ import (
 // -sim serves them in-process) whatever a device sends.
 const maxRSS = 200 << 20
 
-// TestOutputLimit: a device that prints endlessly fails with the limit
-// named while the others succeed, and netrun's peak RSS stays under 200 MB;
-// a 20 MiB output under a 32 MiB limit is kept and stored once. Each mode
-// runs the real binary, so the peak is the process's own (getrusage).
-func TestOutputLimit(t *testing.T) {
+// applyProcess runs netrun apply on dir as a process of its own and returns
+// its exit code, streams and peak RSS (getrusage: the process's own peak).
+func applyProcess(t *testing.T, dir string, args ...string) (code int, stdout, stderr string, rss int64) {
+	t.Helper()
+	cmd := exec.Command(os.Args[0], append(append([]string{"apply", "-sim", "-auto-approve"}, args...), dir)...)
+	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	if err := cmd.Run(); err != nil && cmd.ProcessState == nil {
+		t.Fatal(err)
+	}
+	rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
+	return cmd.ProcessState.ExitCode(), out.String(), errb.String(), rss
+}
+
+// TestEndlessOutput: a device that prints endlessly fails with the limit
+// named while the other succeeds, and netrun's peak RSS stays under 200 MB,
+// in both execution modes.
+func TestEndlessOutput(t *testing.T) {
 	for _, mode := range []string{"goroutine", "subprocess"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
@@ -34,64 +48,68 @@ device "floods" {
   timeout     = "5m"
   sim { flood = { "show version" = "endless" } }
 }
+command "version" {
+  commands = ["show version"]
+}
+`)
+			code, stdout, stderr, rss := applyProcess(t, dir, "-mode="+mode)
+			t.Logf("peak RSS %d MiB", rss>>20)
+			if code != 1 {
+				t.Fatalf("apply exit %d, want 1\nstdout:\n%s\nstderr:\n%s", code, tail(stdout), stderr)
+			}
+			if rss > maxRSS {
+				t.Errorf("peak RSS %d MiB, want under %d MiB", rss>>20, maxRSS>>20)
+			}
+			if want := `floods: output of command "show version" exceeded 16 MiB`; !strings.Contains(stdout+stderr, want) {
+				t.Errorf("output lacks %q:\n%s\n%s", want, tail(stdout), stderr)
+			}
+			if !strings.Contains(stdout, "1 succeeded, 1 failed") {
+				t.Errorf("want r1 to succeed:\n%s", tail(stdout))
+			}
+		})
+	}
+}
+
+// TestLargeOutputStoredOnce: a 20 MiB output under a raised limit
+// (output_limit = "32MiB") is kept whole, and an output that is the
+// command's output refers to the device's result in the state instead of
+// storing it twice.
+func TestLargeOutputStoredOnce(t *testing.T) {
+	t.Parallel()
+	dir := runbookDir(t, labLogin+`
 device "big" {
   host         = "192.0.2.3"
   credentials  = credentials.lab
   output_limit = "32MiB"
   sim { flood = { "show version" = "20MiB" } }
 }
-command "log" {
+command "version" {
   commands = ["show version"]
 }
+output "version" { value = command.version.output }
 `)
-			cmd := exec.Command(os.Args[0], "apply", "-sim", "-auto-approve", "-mode="+mode, dir)
-			cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
-			var stdout, stderr bytes.Buffer
-			cmd.Stdout, cmd.Stderr = &stdout, &stderr
-			err := cmd.Run()
-			if code := cmd.ProcessState.ExitCode(); code != 1 {
-				t.Fatalf("apply: %v, want exit 1\nstdout:\n%s\nstderr:\n%s", err, tail(stdout.String()), stderr.String())
-			}
-			rss := cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
-			t.Logf("peak RSS %d MiB", rss>>20)
-			if rss > maxRSS {
-				t.Errorf("peak RSS %d MiB, want under %d MiB", rss>>20, maxRSS>>20)
-			}
-			out := tail(stdout.String()) + stderr.String()
-			if want := `floods: output of command "show version" exceeded 16 MiB`; !strings.Contains(out, want) {
-				t.Errorf("output lacks %q:\n%s", want, out)
-			}
-			if !strings.Contains(stdout.String(), "2 succeeded, 1 failed") {
-				t.Errorf("want r1 and big to succeed:\n%s", tail(stdout.String()))
-			}
-
-			path := filepath.Join(dir, "netrun.state.json")
-			info, err := os.Stat(path)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if info.Size() > 30<<20 {
-				t.Errorf("state file is %d MiB for one 20 MiB output", info.Size()>>20)
-			}
-			var st struct {
-				Devices map[string]struct {
-					Status, Error string
-					Commands      map[string]struct {
-						Results []struct{ Output string }
-					}
-				}
-			}
-			data, _ := os.ReadFile(path)
-			if err := json.Unmarshal(data, &st); err != nil {
-				t.Fatal(err)
-			}
-			if d := st.Devices["floods"]; d.Status != "failed" || !strings.Contains(d.Error, "exceeded 16 MiB") {
-				t.Errorf("floods in state: %s %q", d.Status, d.Error)
-			}
-			if r := st.Devices["big"].Commands["command.log"].Results; len(r) != 1 || len(r[0].Output) < 18<<20 {
-				t.Errorf("big's output not kept whole in state")
-			}
-		})
+	code, stdout, stderr, rss := applyProcess(t, dir)
+	t.Logf("peak RSS %d MiB", rss>>20)
+	if code != 0 {
+		t.Fatalf("apply exit %d\nstdout:\n%s\nstderr:\n%s", code, tail(stdout), stderr)
+	}
+	info, err := os.Stat(filepath.Join(dir, "netrun.state.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if info.Size() > 30<<20 {
+		t.Errorf("state file is %d MiB for one 20 MiB output: stored twice", info.Size()>>20)
+	}
+	code, out, errs := netrun(t, "", "-chdir="+dir, "output", "-json", "version")
+	if code != 0 {
+		t.Fatalf("output exit %d: %s", code, errs)
+	}
+	var got map[string]string
+	if err := json.Unmarshal([]byte(out), &got); err != nil {
+		t.Fatal(err)
+	}
+	if n := len(got["big"]); n < 18<<20 {
+		t.Errorf("output version.big is %d bytes, want the whole 20 MiB", n)
 	}
 }
 
