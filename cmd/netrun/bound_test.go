@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,21 +38,9 @@ func TestEndlessOutput(t *testing.T) {
 	for _, mode := range []string{"goroutine", "subprocess"} {
 		t.Run(mode, func(t *testing.T) {
 			t.Parallel()
-			dir := runbookDir(t, labLogin+`
-device "r1" {
-  host        = "192.0.2.1"
-  credentials = credentials.lab
-}
-device "floods" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-  timeout     = "5m"
-  sim { flood = { "show version" = "endless" } }
-}
-command "version" {
-  commands = ["show version"]
-}
-`)
+			dir := runbookDir(t, labLogin+versionRunbook+
+				floodDevice("r1", "", "")+
+				floodDevice("floods", "endless", `timeout = "5m"`))
 			code, stdout, stderr, rss := applyProcess(t, dir, "-mode="+mode)
 			t.Logf("peak RSS %d MiB", rss>>20)
 			if code != 1 {
@@ -76,18 +65,9 @@ command "version" {
 // storing it twice.
 func TestLargeOutputStoredOnce(t *testing.T) {
 	t.Parallel()
-	dir := runbookDir(t, labLogin+`
-device "big" {
-  host         = "192.0.2.3"
-  credentials  = credentials.lab
-  output_limit = "32MiB"
-  sim { flood = { "show version" = "20MiB" } }
-}
-command "version" {
-  commands = ["show version"]
-}
-output "version" { value = command.version.output }
-`)
+	dir := runbookDir(t, labLogin+versionRunbook+
+		floodDevice("big", "20MiB", `output_limit = "32MiB"`)+
+		`output "version" { value = command.version.output }`)
 	code, stdout, stderr, rss := applyProcess(t, dir)
 	t.Logf("peak RSS %d MiB", rss>>20)
 	if code != 0 {
@@ -111,6 +91,23 @@ output "version" { value = command.version.output }
 	if n := len(got["big"]); n < 18<<20 {
 		t.Errorf("output version.big is %d bytes, want the whole 20 MiB", n)
 	}
+}
+
+// versionRunbook runs show version on every device.
+const versionRunbook = `
+command "version" {
+  commands = ["show version"]
+}
+`
+
+// floodDevice is a device whose simulator answers show version with size
+// of output ("" for its usual answer), with attr added to the block.
+func floodDevice(name, size, attr string) string {
+	sim := ""
+	if size != "" {
+		sim = fmt.Sprintf(`sim { flood = { "show version" = %q } }`, size)
+	}
+	return fmt.Sprintf("device %q {\n  host = \"192.0.2.1\"\n  credentials = credentials.lab\n  %s\n  %s\n}\n", name, attr, sim)
 }
 
 // tail is the end of a long output, for messages.

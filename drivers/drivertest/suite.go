@@ -23,7 +23,8 @@ import (
 // Run is the conformance suite: what every driver does the same against a
 // simulated IOS device — log in, enable, run commands, answer the pager and
 // questions, configure, keep a masked transcript, refuse unknown host keys,
-// time out, honour cancellation, close. Each behaviour is a parallel
+// time out, honour cancellation, bound what a device sends, explain a
+// device closing the session or sending a huge login banner, close. Each behaviour is a parallel
 // subtest; newDriver gives the driver under test (it may return the same
 // one each time: a Driver is safe for concurrent use).
 //

@@ -10,10 +10,6 @@ import (
 // binary units; the simulator's flood knob takes sizes or "endless".
 func TestOutputLimit(t *testing.T) {
 	rb := load(t, writeRunbook(t, `
-credentials "c" {
-  username = "u"
-  password = "p"
-}
 device "r1" {
   host         = "h"
   credentials  = credentials.c
@@ -29,6 +25,10 @@ device "r2" {
 command "a" {
   commands     = ["show version"]
   output_limit = "512KiB"
+}
+credentials "c" {
+  username = "u"
+  password = "p"
 }
 `), config.Inputs{})
 	if got := rb.Device("r1").OutputLimit; got != 32<<20 {

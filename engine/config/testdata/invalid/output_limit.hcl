@@ -1,7 +1,3 @@
-credentials "c" {
-  username = "u"
-  password = "p"
-}
 device "r1" {
   host         = "h"
   credentials  = credentials.c
@@ -18,4 +14,8 @@ device "r2" {
 command "a" {
   commands     = ["show version"]
   output_limit = "0MiB" # ERROR: Invalid size
+}
+credentials "c" {
+  username = "u"
+  password = "p"
 }
