@@ -24,8 +24,8 @@ import (
 // simulated IOS device — log in, enable, run commands, answer the pager and
 // questions, configure, keep a masked transcript, refuse unknown host keys,
 // time out, honour cancellation, bound what a device sends, explain a
-// device closing the session or sending a huge login banner, close. Each behaviour is a parallel
-// subtest; newDriver gives the driver under test (it may return the same
+// device closing the session or sending a huge login banner, close. Each
+// behaviour is a parallel subtest; newDriver gives the driver under test (it may return the same
 // one each time: a Driver is safe for concurrent use).
 //
 // What only one driver does (scrapli's platform matrix, sshraw's wire
