@@ -15,6 +15,7 @@ package drivers
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"maps"
@@ -31,13 +32,16 @@ import (
 
 // Sentinel errors a driver wraps with %w so callers can test with errors.Is.
 var (
-	ErrAuth     = errors.New("authentication failed")
-	ErrHostKey  = errors.New("host key verification failed")
-	ErrTimeout  = errors.New("timed out")
-	ErrEnable   = errors.New("enable failed")
-	ErrConnect  = errors.New("connection failed")
-	ErrClosed   = errors.New("session closed")
-	ErrPlatform = platform.ErrUnknown
+	ErrAuth    = errors.New("authentication failed")
+	ErrHostKey = errors.New("host key verification failed")
+	ErrTimeout = errors.New("timed out")
+	ErrEnable  = errors.New("enable failed")
+	ErrConnect = errors.New("connection failed")
+	ErrClosed  = errors.New("session closed")
+	// ErrOutputLimit: a command's output passed its limit (OutputLimit);
+	// the session is closed, since the device is still sending.
+	ErrOutputLimit = errors.New("output limit exceeded")
+	ErrPlatform    = platform.ErrUnknown
 )
 
 // Credentials are the secrets used to log in to a device. They are never
@@ -83,6 +87,10 @@ type Target struct {
 	Prompt string
 	// Timeout bounds each command (and the login); 0 means DefaultTimeout.
 	Timeout time.Duration
+	// OutputLimit bounds what is kept of one command's output (and of the
+	// login's), in bytes; 0 means DefaultOutputLimit. Past it the command
+	// fails with ErrOutputLimit and the session is closed.
+	OutputLimit int64
 
 	// KnownHosts is the known_hosts file to verify the host key against;
 	// "" means ~/.ssh/known_hosts.
@@ -144,6 +152,30 @@ func (t Target) Addr() string {
 // DefaultTimeout bounds a command when neither device nor command sets one.
 const DefaultTimeout = 30 * time.Second
 
+// DefaultOutputLimit bounds one command's output when neither device nor
+// command sets a limit: memory stays bounded whatever a device sends.
+const DefaultOutputLimit = 16 << 20
+
+// OutputLimitError is the error for output past limit bytes while doing
+// what ("command \"show log\""), wrapping ErrOutputLimit.
+func OutputLimitError(device, what string, limit int64) error {
+	return fmt.Errorf("%s: output of %s exceeded %s: %w", device, what, FormatSize(limit), ErrOutputLimit)
+}
+
+// FormatSize renders a byte count for a message: "16 MiB", "512 KiB",
+// "100 B".
+func FormatSize(n int64) string {
+	for _, u := range []struct {
+		name string
+		size int64
+	}{{"GiB", 1 << 30}, {"MiB", 1 << 20}, {"KiB", 1 << 10}} {
+		if n >= u.size && n%u.size == 0 {
+			return strconv.FormatInt(n/u.size, 10) + " " + u.name
+		}
+	}
+	return strconv.FormatInt(n, 10) + "B"
+}
+
 // Result is what a device answered to one command or one configuration push.
 // A device that rejects input (% Invalid input) gives Failed=true with the raw
 // text kept in Output; a Go error is for I/O, auth and timeouts.
@@ -172,6 +204,9 @@ type RunOptions struct {
 	// Expect lists the questions this command may ask, tried in order, in
 	// addition to the platform's defaults.
 	Expect []Expect
+	// OutputLimit replaces the target's OutputLimit for this command; 0
+	// keeps it.
+	OutputLimit int64
 }
 
 // RunOption sets a RunOptions field.
@@ -180,6 +215,12 @@ type RunOption func(*RunOptions)
 // WithExpect adds answers to interactive questions for one command.
 func WithExpect(e ...Expect) RunOption {
 	return func(o *RunOptions) { o.Expect = append(o.Expect, e...) }
+}
+
+// WithOutputLimit bounds this command's output to limit bytes (0 keeps the
+// target's limit).
+func WithOutputLimit(limit int64) RunOption {
+	return func(o *RunOptions) { o.OutputLimit = limit }
 }
 
 // Session is one open connection to a device, at privileged exec, reused for

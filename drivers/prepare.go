@@ -26,8 +26,8 @@ func Prepare(t Target) (Target, platform.Platform, error) {
 var discard = slog.New(slog.DiscardHandler)
 
 // WithDefaults returns t with what it leaves unset filled in: Name from
-// Host (errors always name the device), Port 22, Timeout DefaultTimeout and
-// a Logger that discards.
+// Host (errors always name the device), Port 22, Timeout DefaultTimeout,
+// OutputLimit DefaultOutputLimit and a Logger that discards.
 func (t Target) WithDefaults() Target {
 	if t.Name == "" {
 		t.Name = t.Host
@@ -37,6 +37,9 @@ func (t Target) WithDefaults() Target {
 	}
 	if t.Timeout <= 0 {
 		t.Timeout = DefaultTimeout
+	}
+	if t.OutputLimit <= 0 {
+		t.OutputLimit = DefaultOutputLimit
 	}
 	if t.Logger == nil {
 		t.Logger = discard

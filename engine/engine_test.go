@@ -410,8 +410,16 @@ output "secret" {
 	if err != nil {
 		t.Fatal(err)
 	}
+	// The output is command.clock.output: the state refers to r1's result.
+	if o := got.Outputs["clock"]; o.From != "command.clock" || o.Value != nil {
+		t.Errorf("clock output stored as %+v, want a reference to the results", o)
+	}
+	o, _, err := got.Output("clock")
+	if err != nil {
+		t.Fatal(err)
+	}
 	var clock map[string]string
-	if err := json.Unmarshal(got.Outputs["clock"].Value, &clock); err != nil {
+	if err := json.Unmarshal(o.Value, &clock); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.Contains(clock["r1"], "UTC") {

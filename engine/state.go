@@ -49,6 +49,12 @@ func OutputStates(outputs map[string]config.OutputValue, decls []*config.Output)
 			saved[name] = state.OutputState{Sensitive: true}
 			continue
 		}
+		if ov.Command != "" && ov.Value.Type().IsMapType() {
+			// The devices' results hold the value already.
+			from := config.Addr{Kind: config.KindCommand, Name: ov.Command}.String()
+			saved[name] = state.OutputState{From: from, Devices: slices.Sorted(maps.Keys(ov.Value.AsValueMap()))}
+			continue
+		}
 		raw, err := OutputJSON(ov)
 		if err != nil {
 			d := &hcl.Diagnostic{

@@ -67,7 +67,7 @@ func (w *walker) runCommand(ctx context.Context, sess drivers.Session, pd plan.D
 	}
 	for i, c := range cmd.Commands {
 		calls = append(calls, call{shown[i], func(ctx context.Context) (drivers.Result, error) {
-			return sess.Run(ctx, c, drivers.WithExpect(cmd.Expect...))
+			return sess.Run(ctx, c, drivers.WithExpect(cmd.Expect...), drivers.WithOutputLimit(cmd.OutputLimit))
 		}})
 	}
 	for _, c := range calls {

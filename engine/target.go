@@ -32,6 +32,7 @@ func (w *walker) target(pd plan.Device) (drivers.Target, drivers.Driver, error) 
 	t := d.Target(d.Name)
 	t.Platform = d.Platform
 	t.Prompt = d.Prompt
+	t.OutputLimit = d.OutputLimit
 	t.Settings = d.Settings
 	t.KnownHosts = cmp.Or(t.KnownHosts, w.knownHosts)
 	t.AcceptNewHostKeys = w.opts.AcceptNewHostKeys

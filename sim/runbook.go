@@ -94,6 +94,7 @@ func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
 			PageLength:  d.Sim.PageLength,
 			Config:      d.Sim.Config,
 			RejectLines: d.Sim.RejectLines,
+			Flood:       d.Sim.Flood,
 		}
 		if d.Sim.Password != nil {
 			sd.Password = *d.Sim.Password

@@ -21,6 +21,7 @@ import (
 	"errors"
 	"fmt"
 	"net"
+	"strings"
 	"sync/atomic"
 
 	"golang.org/x/crypto/ssh"
@@ -79,6 +80,10 @@ func newServer(d Device, hostKey ssh.Signer) (*Server, error) {
 	s.svc.init()
 	// IOS announces itself this way; some clients key quirks off it.
 	s.cfg = authConfig("SSH-2.0-Cisco-1.25", d.Username, d.Password, d.AuthorizedKeys)
+	if n := d.BannerSize; n > 0 {
+		banner := loginBanner(n)
+		s.cfg.BannerCallback = func(ssh.ConnMetadata) string { return banner }
+	}
 	keys := []ssh.Signer{hostKey}
 	if !d.Algorithms.Empty() {
 		if keys, err = restrictAlgorithms(s.cfg, hostKey, d.Algorithms); err != nil {
@@ -131,6 +136,12 @@ func (s *Server) Close() error { return s.svc.stop(s) }
 
 // handoff serves a forwarded connection (host); false once closed.
 func (s *Server) handoff(nc net.Conn) bool { return s.svc.handoff(nc, s.serveConn) }
+
+// loginBanner is n bytes of legal notice, in lines.
+func loginBanner(n int) string {
+	line := "Authorized access only. Activity may be monitored and reported.\r\n"
+	return strings.Repeat(line, n/len(line)+1)[:n]
+}
 
 // authConfig accepts password and keyboard-interactive logins with password
 // (when set) and public keys from keys; with neither it accepts anyone.

@@ -75,7 +75,11 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 		v.Cancelled()
 		return 1
 	}
-	if err := v.Result(res.Report, res.State.Outputs); err != nil {
+	outputs, err := res.State.ResolvedOutputs()
+	if err == nil {
+		err = v.Result(res.Report, outputs)
+	}
+	if err != nil {
 		return errorf(stderr, "%v", err)
 	}
 	if res.Interrupted {

@@ -26,12 +26,19 @@ func runOutput(wd string, a outputArgs, _ io.Reader, stdout, stderr io.Writer) i
 		return errorf(stderr, "%v", err)
 	}
 	if a.Name == "" {
-		if err := v.Outputs(st.Outputs); err != nil {
+		outputs, err := st.ResolvedOutputs()
+		if err == nil {
+			err = v.Outputs(outputs)
+		}
+		if err != nil {
 			return errorf(stderr, "%v", err)
 		}
 		return 0
 	}
-	o, ok := st.Outputs[a.Name]
+	o, ok, err := st.Output(a.Name)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
 	if !ok {
 		return errorf(stderr, "output %q not found; the last apply recorded: %s", a.Name, strings.Join(slices.Sorted(maps.Keys(st.Outputs)), ", "))
 	}

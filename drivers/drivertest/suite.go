@@ -23,8 +23,9 @@ import (
 // Run is the conformance suite: what every driver does the same against a
 // simulated IOS device — log in, enable, run commands, answer the pager and
 // questions, configure, keep a masked transcript, refuse unknown host keys,
-// time out, honour cancellation, close. Each behaviour is a parallel
-// subtest; newDriver gives the driver under test (it may return the same
+// time out, honour cancellation, bound what a device sends, explain a
+// device closing the session or sending a huge login banner, close. Each
+// behaviour is a parallel subtest; newDriver gives the driver under test (it may return the same
 // one each time: a Driver is safe for concurrent use).
 //
 // What only one driver does (scrapli's platform matrix, sshraw's wire
@@ -57,6 +58,9 @@ func Run(t *testing.T, newDriver func(testing.TB) drivers.Driver, opts ...Option
 		{"BannerDelay", testBannerDelay},
 		{"Transcript", testTranscript},
 		{"Expect", testExpect},
+		{"OutputLimit", testOutputLimit},
+		{"LoginBanner", testLoginBanner},
+		{"CloseAfterAuth", testCloseAfterAuth},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
@@ -647,4 +651,106 @@ func testExpect(t *testing.T, st *suite) {
 		t.Errorf("unanswered question: got %v, want ErrTimeout showing it", err)
 	}
 	t.Log(err)
+}
+
+// testOutputLimit: a device that prints endlessly fails its command with
+// the limit named, and the session is closed (the device is still
+// sending); a large output within a raised limit is kept whole.
+func testOutputLimit(t *testing.T, st *suite) {
+	const big = 20 << 20
+	s := StartSim(t, sim.Device{Flood: map[string]int64{"show flood": -1, "show big": big}})
+	// Tens of MiB take a while for a driver that reads in small chunks on
+	// a loaded machine: the bound is the limit, not the clock.
+	tg := Target(s)
+	tg.Timeout = 2 * time.Minute
+	t.Run("endless", func(t *testing.T) {
+		t.Parallel()
+		sess := MustOpen(t, st.newDriver(t), tg)
+		_, err := sess.Run(context.Background(), "show flood")
+		if !errors.Is(err, drivers.ErrOutputLimit) {
+			t.Fatalf("got %v, want ErrOutputLimit", err)
+		}
+		for _, w := range []string{"r1: ", `"show flood"`, "exceeded 16 MiB"} {
+			if !strings.Contains(err.Error(), w) {
+				t.Errorf("error lacks %q: %v", w, err)
+			}
+		}
+		if _, err := sess.Run(context.Background(), "show clock"); !errors.Is(err, drivers.ErrClosed) {
+			t.Errorf("Run after the limit: got %v, want ErrClosed", err)
+		}
+	})
+	t.Run("device limit", func(t *testing.T) {
+		t.Parallel()
+		tg := tg
+		tg.OutputLimit = 1 << 20
+		sess := MustOpen(t, st.newDriver(t), tg)
+		_, err := sess.Run(context.Background(), "show big")
+		if !errors.Is(err, drivers.ErrOutputLimit) || !strings.Contains(err.Error(), "exceeded 1 MiB") {
+			t.Fatalf("got %v, want ErrOutputLimit naming 1 MiB", err)
+		}
+	})
+	t.Run("raised", func(t *testing.T) {
+		t.Parallel()
+		sess := MustOpen(t, st.newDriver(t), tg)
+		res := MustRun(t, sess, "show big", drivers.WithOutputLimit(32<<20))
+		if n := len(res.Output); n < big*9/10 || n > big { // lines lose their \r and trailing blank
+			t.Errorf("output is %d bytes, want about %d", n, big)
+		}
+		MustRun(t, sess, "show clock")
+	})
+}
+
+// testLoginBanner: an SSH login banner within the protocol's packet limit
+// is accepted; a larger one is reported as such, not as a bare protocol
+// error.
+func testLoginBanner(t *testing.T, st *suite) {
+	MustOpen(t, st.newDriver(t), Target(StartSim(t, sim.Device{BannerSize: 100 << 10}))).Close()
+	_, err := st.newDriver(t).Open(context.Background(), Target(StartSim(t, sim.Device{BannerSize: 1 << 20})))
+	if err == nil || !strings.Contains(err.Error(), "login banner") || !strings.HasPrefix(err.Error(), "r1: ") {
+		t.Fatalf("got %v, want an error about the login banner", err)
+	}
+	t.Log(err)
+}
+
+// testCloseAfterAuth: a device that accepts the login and then closes the
+// session (a full vty pool, an AAA refusal after auth) is reported as
+// that, naming the device once.
+func testCloseAfterAuth(t *testing.T, st *suite) {
+	cfg := &ssh.ServerConfig{NoClientAuth: true}
+	cfg.AddHostKey(HostKey())
+	for _, tc := range []struct {
+		name  string
+		reply bool // whether the PTY and shell are granted before the close
+	}{{"refused", false}, {"granted", true}} {
+		t.Run(tc.name, func(t *testing.T) {
+			t.Parallel()
+			srv := ServeSSH(t, cfg, func(ch ssh.Channel, reqs <-chan *ssh.Request) {
+				if tc.reply {
+					for r := range reqs {
+						r.Reply(true, nil)
+						if r.Type == "shell" {
+							break
+						}
+					}
+				}
+				ch.Close()
+			})
+			tg := drivers.Target{
+				Name: "closeafterauth", Host: "127.0.0.1", Port: srv.Port(),
+				Credentials: drivers.Credentials{Username: User, Password: Password},
+				HostKeys:    []string{AuthorizedKey(HostKey().PublicKey())},
+				Timeout:     10 * time.Second,
+			}
+			_, err := st.newDriver(t).Open(context.Background(), tg)
+			if err == nil {
+				t.Fatal("Open succeeded")
+			}
+			msg := err.Error()
+			if !strings.HasPrefix(msg, "closeafterauth: ") || strings.Count(msg, "closeafterauth") != 1 ||
+				!strings.Contains(msg, "closed the session after authentication") || strings.Contains(msg, ": :") {
+				t.Errorf("got %q, want the device named once and what it did", msg)
+			}
+			t.Log(err)
+		})
+	}
 }

@@ -120,6 +120,7 @@ type wireTarget = struct {
 	Credentials         drivers.Credentials
 	Prompt              string
 	Timeout             int64 // time.Duration
+	OutputLimit         int64
 	KnownHosts          string
 	InsecureSkipHostKey bool
 	HostKeys            []string
@@ -155,6 +156,8 @@ type runArgs = struct {
 	Session  uint64
 	Command  string
 	Expect   []drivers.Expect
+	// OutputLimit is the command's own limit, 0 for the target's.
+	OutputLimit int64
 }
 
 type configureArgs = struct {
@@ -200,6 +203,7 @@ var codes = []struct {
 	{"enable", drivers.ErrEnable},
 	{"connect", drivers.ErrConnect},
 	{"closed", drivers.ErrClosed},
+	{"output_limit", drivers.ErrOutputLimit},
 	{"platform", drivers.ErrPlatform},
 	{"canceled", context.Canceled},
 	{"deadline", context.DeadlineExceeded},

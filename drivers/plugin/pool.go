@@ -358,6 +358,7 @@ func toWireTarget(t drivers.Target) (wireTarget, error) {
 		Credentials:         t.Credentials,
 		Prompt:              t.Prompt,
 		Timeout:             int64(t.Timeout),
+		OutputLimit:         t.OutputLimit,
 		KnownHosts:          t.KnownHosts,
 		InsecureSkipHostKey: t.InsecureSkipHostKey,
 		HostKeys:            t.HostKeys,
@@ -433,7 +434,7 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	id := s.pr.nextCall()
-	args := runArgs{Call: id, Deadline: deadline(ctx), Session: s.id, Command: command, Expect: o.Expect}
+	args := runArgs{Call: id, Deadline: deadline(ctx), Session: s.id, Command: command, Expect: o.Expect, OutputLimit: o.OutputLimit}
 	return s.result(ctx, "Run", id, args, command)
 }
 

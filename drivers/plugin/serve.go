@@ -1,6 +1,7 @@
 package plugin
 
 import (
+	"cmp"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -109,6 +110,8 @@ type remoteSession struct {
 	session    drivers.Session
 	transcript io.Closer
 	logs       *logSink // nil without a Target.Logger
+	name       string
+	limit      int64 // the target's output limit
 }
 
 // restoreStderr undoes go-plugin's redirection of os.Stderr into its RPC
@@ -210,6 +213,9 @@ func (s *server) open(ctx context.Context, args openArgs) (*remoteSession, error
 	if err != nil {
 		return rs, err
 	}
+	// The driver gets the target as sent; the limit is the one it has.
+	dt := t.WithDefaults()
+	rs.name, rs.limit = dt.Name, dt.OutputLimit
 	if args.Target.Log {
 		rs.logs = &logSink{}
 		t.Logger = slog.New(&captureHandler{level: slog.Level(args.Target.LogLevel), sink: rs.logs})
@@ -236,6 +242,7 @@ func fromWire(w wireTarget) (drivers.Target, *os.File, error) {
 		Credentials:         w.Credentials,
 		Prompt:              w.Prompt,
 		Timeout:             time.Duration(w.Timeout),
+		OutputLimit:         w.OutputLimit,
 		KnownHosts:          w.KnownHosts,
 		InsecureSkipHostKey: w.InsecureSkipHostKey,
 		HostKeys:            w.HostKeys,
@@ -279,7 +286,11 @@ func (s *server) Run(args runArgs, reply *resultReply) error {
 		if len(args.Expect) > 0 {
 			opts = append(opts, drivers.WithExpect(args.Expect...))
 		}
+		if args.OutputLimit > 0 {
+			opts = append(opts, drivers.WithOutputLimit(args.OutputLimit))
+		}
 		reply.Result, err = rs.session.Run(ctx, args.Command, opts...)
+		reply.Result, err = rs.bound(reply.Result, err, cmp.Or(args.OutputLimit, rs.limit), fmt.Sprintf("command %q", args.Command))
 		reply.Logs = rs.logs.take()
 	}
 	reply.Err = toWire(err)
@@ -293,6 +304,7 @@ func (s *server) Configure(args configureArgs, reply *resultReply) error {
 	rs, err := s.session(args.Session)
 	if err == nil {
 		reply.Result, err = rs.session.Configure(ctx, args.Lines)
+		reply.Result, err = rs.bound(reply.Result, err, rs.limit, "the configuration push")
 		reply.Logs = rs.logs.take()
 	}
 	reply.Err = toWire(err)
@@ -310,6 +322,17 @@ func (s *server) Close(args closeArgs, reply *errReply) error {
 		reply.Logs = rs.logs.take()
 	}
 	return nil
+}
+
+// bound holds a driver that does not bound its output (a plugin's own) to
+// the limit, so that no reply carries more across the wire than netrun
+// would keep. The session is closed, as a bounding driver closes it.
+func (rs *remoteSession) bound(res drivers.Result, err error, limit int64, what string) (drivers.Result, error) {
+	if err != nil || int64(len(res.Output)) <= limit {
+		return res, err
+	}
+	rs.session.Close()
+	return drivers.Result{Command: res.Command}, drivers.OutputLimitError(rs.name, what, limit)
 }
 
 func (rs *remoteSession) close() error {

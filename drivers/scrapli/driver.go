@@ -86,7 +86,8 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	sh := &shell{
 		ctx: ctx, target: t, cols: d.term.Cols, rows: d.term.Rows,
 		pager: pat.pager, password: pat.password,
-		tr: drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
+		tr:    drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()),
+		limit: t.OutputLimit,
 	}
 	s := &session{
 		name: name, addr: t.Addr(),
@@ -127,11 +128,15 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	s.drv = drv
 
 	stop := context.AfterFunc(ctx, func() { sh.abort(ctx.Err()) })
+	s.what = "starting a shell"
 	err = drv.Open()
 	stop()
 	if err != nil {
+		// Explained before Close, which would make any failure look like
+		// netrun's own close.
+		err = s.openErr(ctx, err)
 		s.Close()
-		return nil, s.openErr(ctx, err)
+		return nil, err
 	}
 	log.Debug("scrapli session open", "device", name, "addr", s.addr, "user", t.Credentials.Username, "platform", plat.Name)
 	return s, nil
@@ -181,17 +186,22 @@ func (s *session) openErr(ctx context.Context, err error) error {
 	switch {
 	case s.sh.dialErr != nil:
 		return s.sh.dialErr // sshconn's errors name the device and wrap the sentinels
+	case s.sh.shellErr != nil:
+		return s.sh.shellErr
 	case s.enableErr != nil:
 		return s.enableErr
 	}
 	return s.opErr(ctx, err)
 }
 
+// firstPrompt is what Open does once the shell has started.
+const firstPrompt = "waiting for the first prompt"
+
 // onOpen is scrapligo's network on-open, done by netrun so that each step's
 // failure is explained: wait for the first prompt, acquire the default
 // privilege level, run the platform's on-open commands.
 func (s *session) onOpen(d *network.Driver) error {
-	s.what = "waiting for the first prompt"
+	s.what = firstPrompt
 	if _, err := d.GetPrompt(); err != nil {
 		return err
 	}
@@ -202,7 +212,7 @@ func (s *session) onOpen(d *network.Driver) error {
 	}
 	for _, c := range s.plat.OnOpen {
 		s.what = fmt.Sprintf("command %q", c)
-		s.sh.mark()
+		s.sh.mark(0)
 		r, err := d.SendCommand(c)
 		if err != nil {
 			return err

@@ -18,6 +18,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/platform"
+	"github.com/netrun/netrun/drivers/sshconn"
 )
 
 // session is one scrapligo network driver on one device.
@@ -69,7 +70,7 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 	stop := s.watch(ctx)
 	defer stop()
 	s.what = fmt.Sprintf("command %q", s.mask(command))
-	s.sh.mark()
+	s.sh.mark(ro.OutputLimit)
 	if len(expects) == 0 {
 		r, err := s.drv.SendCommand(command)
 		if err != nil {
@@ -182,12 +183,12 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 		}
 	}
 	s.what = fmt.Sprintf("entering configuration mode with %q", s.plat.ConfigCommand)
-	s.sh.mark()
+	s.sh.mark(0)
 	if err := s.drv.AcquirePriv("configuration"); err != nil {
 		return res, s.fail(s.opErr(ctx, err))
 	}
 	s.what = "sending configuration lines"
-	s.sh.mark()
+	s.sh.mark(0)
 	mr, err := s.drv.SendConfigs(lines, opoptions.WithStopOnFailed())
 	if err != nil {
 		return res, s.fail(s.opErr(ctx, err))
@@ -206,7 +207,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 	// SendCommand does not change privilege level first.
 	send := func(command string) (*response.Response, error) {
 		s.what = fmt.Sprintf("command %q", command)
-		s.sh.mark()
+		s.sh.mark(0)
 		r, err := s.drv.Driver.SendCommand(command)
 		if err != nil {
 			return nil, s.fail(s.opErr(ctx, err))
@@ -230,7 +231,7 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 		}
 	}
 	s.what = fmt.Sprintf("leaving configuration mode with %q", s.plat.ExitConfigCommand)
-	s.sh.mark()
+	s.sh.mark(0)
 	if err := s.drv.AcquirePriv(s.drv.DefaultDesiredPriv); err != nil {
 		return res, s.fail(s.opErr(ctx, err))
 	}
@@ -279,10 +280,16 @@ func (s *session) opErr(ctx context.Context, err error) error {
 		return fmt.Errorf("%s: %s: %w", s.name, s.what, ctx.Err())
 	case errors.Is(why, errEnableRejected):
 		return fmt.Errorf("%s: %w: %v", s.name, drivers.ErrEnable, why)
+	case errors.Is(why, drivers.ErrOutputLimit):
+		return drivers.OutputLimitError(s.name, s.what, s.sh.outputLimit())
 	case errors.Is(err, util.ErrTimeoutError):
 		return s.timeoutErr("after "+s.timeout.String(), n)
 	case errors.Is(err, util.ErrConnectionError) || why != nil || !s.sh.IsAlive():
 		reason := "connection closed by the device"
+		if why == nil && !s.closed.Load() && s.what == firstPrompt {
+			return fmt.Errorf("%s: %w: %s, before its first prompt; %d bytes received, ending %q",
+				s.name, drivers.ErrClosed, sshconn.ClosedAfterAuth, n, s.excerpt())
+		}
 		if why != nil {
 			reason = why.Error()
 		} else if s.closed.Load() {
@@ -293,7 +300,7 @@ func (s *session) opErr(ctx context.Context, err error) error {
 	return fmt.Errorf("%s: %s: %s", s.name, s.what, s.mask(scrapliReason(err)))
 }
 
-func (s *session) timeoutErr(after string, n int) error {
+func (s *session) timeoutErr(after string, n int64) error {
 	return fmt.Errorf("%s: %s: %w %s waiting for a prompt matching %s; %d bytes received, ending %q",
 		s.name, s.what, drivers.ErrTimeout, after, s.pat.prompt, n, s.excerpt())
 }

@@ -43,6 +43,9 @@ type shell struct {
 	closed  bool
 	why     error // why the shell was closed by netrun, nil if by Close
 	dialErr error // why Open failed, from sshconn
+	// shellErr is why the shell could not start on the authenticated
+	// connection, explained by sshconn.
+	shellErr error
 
 	// Used only by scrapligo's read goroutine.
 	line  []byte // raw bytes received since the last newline
@@ -55,7 +58,8 @@ type shell struct {
 
 	tailMu   sync.Mutex
 	tail     []byte // last bytes received, raw
-	received int    // bytes received since mark
+	received int64  // bytes received since mark
+	limit    int64  // bytes the operation in progress may receive
 }
 
 var _ transport.Implementation = (*shell)(nil)
@@ -83,6 +87,17 @@ func (x *shell) Open(*transport.Args) error {
 	x.client = client
 	x.mu.Unlock()
 
+	if err := x.startShell(client); err != nil {
+		t := x.target
+		x.shellErr = sshconn.ShellError(x.ctx, x.ctx, t.Name, t.Addr(), t.Timeout, err)
+		return err
+	}
+	return nil
+}
+
+// startShell opens a session with a PTY and a shell on client, with the
+// session's pipes set.
+func (x *shell) startShell(client *ssh.Client) error {
 	sess, err := client.NewSession()
 	if err != nil {
 		return fmt.Errorf("opening session: %w", err)
@@ -165,7 +180,13 @@ func (x *shell) Read(n int) ([]byte, error) {
 	}
 	b := bytes.Clone(x.rbuf[:n])
 	x.tr.Received(b)
-	x.record(b)
+	if !x.record(b) {
+		// scrapligo keeps all it reads until the prompt, so the bound is
+		// kept here, where the bytes come in: the device is still sending,
+		// the shell is closed and the operation fails.
+		x.abort(drivers.ErrOutputLimit)
+		return nil, io.EOF
+	}
 	return x.filter(b), nil
 }
 
@@ -198,31 +219,45 @@ func (x *shell) Write(b []byte) error {
 // tailLen is how much received output is kept for error messages.
 const tailLen = 512
 
-func (x *shell) record(b []byte) {
+// record keeps the end of b for error messages and counts it; it reports
+// whether the operation in progress is still within its output limit.
+func (x *shell) record(b []byte) bool {
 	x.tailMu.Lock()
 	defer x.tailMu.Unlock()
-	x.received += len(b)
+	x.received += int64(len(b))
 	if len(b) >= tailLen {
 		x.tail = append(x.tail[:0], b[len(b)-tailLen:]...)
-		return
+	} else {
+		if over := len(x.tail) + len(b) - tailLen; over > 0 {
+			x.tail = x.tail[:copy(x.tail, x.tail[over:])]
+		}
+		x.tail = append(x.tail, b...)
 	}
-	if over := len(x.tail) + len(b) - tailLen; over > 0 {
-		x.tail = x.tail[:copy(x.tail, x.tail[over:])]
-	}
-	x.tail = append(x.tail, b...)
+	return x.received <= x.limit
 }
 
-// mark starts counting received bytes for a new operation.
-func (x *shell) mark() {
+// mark starts counting received bytes for a new operation, which may
+// receive limit bytes (0: the target's OutputLimit).
+func (x *shell) mark(limit int64) {
+	if limit <= 0 {
+		limit = x.target.OutputLimit
+	}
 	x.tailMu.Lock()
-	x.received = 0
+	x.received, x.limit = 0, limit
 	x.tail = x.tail[:0]
 	x.tailMu.Unlock()
 }
 
+// outputLimit is the limit of the operation in progress.
+func (x *shell) outputLimit() int64 {
+	x.tailMu.Lock()
+	defer x.tailMu.Unlock()
+	return x.limit
+}
+
 // lastBytes is the text received last, cleaned as scrapligo cleans it, and
 // the count of bytes received since mark.
-func (x *shell) lastBytes() (string, int) {
+func (x *shell) lastBytes() (string, int64) {
 	x.tailMu.Lock()
 	defer x.tailMu.Unlock()
 	b := bytes.ReplaceAll(x.tail, []byte("\r"), nil)

@@ -86,6 +86,10 @@ func Handshake(ctx context.Context, t drivers.Target) (ssh.Conn, <-chan ssh.NewC
 		if e := st.hostKeyErr.Load(); e != nil {
 			return nil, nil, nil, *e
 		}
+		if st.keyed.Load() && strings.Contains(err.Error(), errMaxPacket) {
+			return nil, nil, nil, fmt.Errorf("%s: %w to %s: login banner too large: the device sent a message over SSH's packet limit of %s while logging in, which no client reads; shorten the banner (%v)",
+				name, drivers.ErrConnect, addr, drivers.FormatSize(maxPacket), err)
+		}
 		if isAuthFailure(err, st.tried.Load()) {
 			return nil, nil, nil, fmt.Errorf("%s: %w for user %q at %s (%s)", name, drivers.ErrAuth, t.Credentials.Username, addr, strings.TrimPrefix(err.Error(), "ssh: handshake failed: "))
 		}
@@ -107,8 +111,18 @@ func ClientConfig(t drivers.Target) (*ssh.ClientConfig, error) {
 // ssh.NewClientConn returns to explain a failure.
 type handshakeState struct {
 	hostKeyErr atomic.Pointer[error]
+	keyed      atomic.Bool // the host key was accepted: authentication began
 	tried      atomic.Bool // the server asked for credentials
 }
+
+// x/crypto refuses a packet over 256 KiB (OpenSSH's limit too) with an
+// untyped error, and the length is all it reads of it. After the key
+// exchange the one message a server sends that large is the banner
+// (SSH_MSG_USERAUTH_BANNER, shown before login): the error says so.
+const (
+	errMaxPacket = "max packet length exceeded"
+	maxPacket    = 256 << 10
+)
 
 func clientConfig(t drivers.Target) (*ssh.ClientConfig, *handshakeState, error) {
 	t = t.WithDefaults()
@@ -130,6 +144,8 @@ func clientConfig(t drivers.Target) (*ssh.ClientConfig, *handshakeState, error) 
 			err := hk(host, remote, key)
 			if err != nil {
 				st.hostKeyErr.Store(&err)
+			} else {
+				st.keyed.Store(true)
 			}
 			return err
 		},
@@ -152,6 +168,21 @@ func ConnectError(ctx, cctx context.Context, name, addr string, timeout time.Dur
 	}
 	return fmt.Errorf("%s: %w to %s: %v", name, drivers.ErrConnect, addr, err)
 }
+
+// ShellError explains a failure to start a shell on an authenticated
+// connection: a device that closes the session at that point (a full vty
+// pool, an AAA refusal after login) is drivers.ErrClosed and says so; any
+// other failure is a ConnectError.
+func ShellError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
+	if errors.Is(err, io.EOF) && ctx.Err() == nil && cctx.Err() == nil {
+		return fmt.Errorf("%s: %w: %s (%v)", name, drivers.ErrClosed, ClosedAfterAuth, err)
+	}
+	return ConnectError(ctx, cctx, name, addr, timeout, err)
+}
+
+// ClosedAfterAuth says what a device did that closed its session after the
+// login succeeded, before its first prompt.
+const ClosedAfterAuth = "the device closed the session after authentication"
 
 // authMethods offers the private key first, then the password both as
 // "password" and as "keyboard-interactive" (which IOS uses). tried records

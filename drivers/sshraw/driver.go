@@ -84,11 +84,13 @@ func (d *Driver) Open(ctx context.Context, t drivers.Target) (drivers.Session, e
 	ch, err := d.startShell(cctx, sc, chans, reqs)
 	if err != nil {
 		sc.Close()
-		return nil, sshconn.ConnectError(ctx, cctx, name, addr, timeout, err)
+		return nil, sshconn.ShellError(ctx, cctx, name, addr, timeout, err)
 	}
 	log.Debug("ssh shell started", "device", name, "addr", addr, "user", t.Credentials.Username)
 
 	s := newSession(d.chunk, sc, ch, name, pat, t.Credentials, timeout, log, drivers.NewTranscript(t.Transcript, t.Credentials.Secrets()))
+	s.limit = t.OutputLimit
+	s.cur = s.limit
 	if err := s.login(ctx); err != nil {
 		s.Close()
 		return nil, err

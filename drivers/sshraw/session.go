@@ -17,6 +17,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/platform"
+	"github.com/netrun/netrun/drivers/sshconn"
 )
 
 // session is one PTY shell on one device.
@@ -39,6 +40,7 @@ type session struct {
 	creds   drivers.Credentials
 	secrets []string
 	timeout time.Duration
+	limit   int64 // the target's output limit
 	log     *slog.Logger
 
 	data    chan []byte // chunks from the reader; closed when it stops
@@ -53,6 +55,7 @@ type session struct {
 	wbuf  []byte
 	cfg   []byte
 	input string // what the exchange in progress sent
+	cur   int64  // output limit of the exchange in progress
 	clean cleaner
 	err   error // set once the session is unusable
 
@@ -170,10 +173,18 @@ func (s *session) wait(ctx context.Context, input string, echo bool, want []*reg
 			if !ok {
 				return -1, s.fail(s.droppedErr(input))
 			}
+			n0 := len(s.buf)
 			s.buf = s.clean.write(s.buf, b)
 			s.free <- b[:cap(b)]
+			if int64(len(s.buf)) > s.cur {
+				// The device is still sending: the session cannot be
+				// used again, and keeping more would grow without bound.
+				return -1, s.fail(drivers.OutputLimitError(s.name, s.describe(input), s.cur))
+			}
 			if !sawNL {
-				if bytes.IndexByte(s.buf, '\n') < 0 {
+				// Only what just arrived: a device sending one endless
+				// line must not cost a scan of the whole buffer per chunk.
+				if bytes.IndexByte(s.buf[min(n0, len(s.buf)):], '\n') < 0 {
 					continue
 				}
 				sawNL = true
@@ -273,6 +284,9 @@ func (s *session) droppedErr(input string) error {
 	}
 	if s.closed.Load() && s.err == nil {
 		why = "session closed"
+	} else if input == "" && s.readErr != nil && errors.Is(s.readErr, io.EOF) {
+		return fmt.Errorf("%s: %w: %s, before its first prompt; %d bytes received, ending %q",
+			s.name, drivers.ErrClosed, sshconn.ClosedAfterAuth, len(s.buf), s.excerpt())
 	}
 	return fmt.Errorf("%s: %s: %w (%s); %d bytes received, ending %q",
 		s.name, s.describe(input), drivers.ErrClosed, why, len(s.buf), s.excerpt())
@@ -438,6 +452,10 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 		}
 		want = append(want, re)
 	}
+	if ro.OutputLimit > 0 {
+		s.cur = ro.OutputLimit
+	}
+	defer func() { s.cur = s.limit }()
 	i, err := s.exchange(ctx, command, true, true, want...)
 	for n := 0; err == nil && i > 0; n++ {
 		if n == maxAnswers {
@@ -482,11 +500,8 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 			return res, err
 		}
 		out := s.body(true)
-		if len(out) > 0 {
-			if len(s.cfg) > 0 {
-				s.cfg = append(s.cfg, '\n')
-			}
-			s.cfg = append(s.cfg, out...)
+		if err := s.keepConfigOutput(out); err != nil {
+			return res, err
 		}
 		if s.failed(out) {
 			res.Failed, res.Rejected = true, l
@@ -503,19 +518,19 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 		if s.failed(out) || containsAny(out, s.pat.CommitFailedWhenContains) {
 			res.Failed, res.Rejected = true, s.pat.CommitCommand
 		}
-		if len(out) > 0 {
-			s.cfg = append(append(s.cfg, '\n'), out...)
+		if err := s.keepConfigOutput(out); err != nil {
+			return res, err
 		}
 	}
 	if res.Failed && s.pat.AbortConfigCommand != "" {
 		if _, err := s.exchange(ctx, s.pat.AbortConfigCommand, true, true, s.pat.prompt); err != nil {
 			return res, err
 		}
-		if out := s.body(true); len(out) > 0 {
-			s.cfg = append(append(s.cfg, '\n'), out...)
+		if err := s.keepConfigOutput(s.body(true)); err != nil {
+			return res, err
 		}
 	}
-	res.Output = string(bytes.TrimLeft(s.cfg, "\n"))
+	res.Output = string(s.cfg)
 	if cap(s.cfg) > maxKeptBuffer {
 		s.cfg = nil
 	}
@@ -530,6 +545,22 @@ func (s *session) Configure(ctx context.Context, lines []string) (drivers.Result
 	}
 	res.Finished = time.Now()
 	return res, nil
+}
+
+// keepConfigOutput adds one line's output to the configuration push's,
+// which the output limit bounds as a whole.
+func (s *session) keepConfigOutput(out []byte) error {
+	if len(out) == 0 {
+		return nil
+	}
+	if len(s.cfg) > 0 {
+		s.cfg = append(s.cfg, '\n')
+	}
+	s.cfg = append(s.cfg, out...)
+	if int64(len(s.cfg)) > s.limit {
+		return s.fail(drivers.OutputLimitError(s.name, "the configuration push", s.limit))
+	}
+	return nil
 }
 
 // Close ends the session. It is idempotent and safe to call from another

@@ -19,8 +19,10 @@ type CommandConfig struct {
 	Configure hcl.Expression // nil when commands is set
 	Timeout   hcl.Expression // nil when not set
 	Expect    hcl.Expression // nil when not set
-	DependsOn []hcl.Traversal
-	DeclRange hcl.Range
+	// OutputLimit is nil when not set.
+	OutputLimit hcl.Expression
+	DependsOn   []hcl.Traversal
+	DeclRange   hcl.Range
 }
 
 func (c *CommandConfig) declRange() hcl.Range { return c.DeclRange }
@@ -45,6 +47,9 @@ type Command struct {
 	DependsOn       []string
 	DependsOnRanges map[string]hcl.Range
 	Timeout         time.Duration // 0: the device's timeout
+	// OutputLimit bounds each command's output, in bytes; 0: the
+	// device's limit. A configure block's push keeps the device's.
+	OutputLimit int64
 	// Expect answers the questions the commands may ask, in the order
 	// written: Prompt is a regular expression.
 	Expect    []drivers.Expect
@@ -52,20 +57,20 @@ type Command struct {
 }
 
 var commandSchema = &hcl.BodySchema{
-	Attributes: attributes("devices", "commands", "configure", "depends_on", "timeout", "expect"),
+	Attributes: attributes("devices", "commands", "configure", "depends_on", "timeout", "expect", "output_limit"),
 }
 
 // exprs lists the block's expressions, whose references are checked
 // before it is evaluated.
 func (c *CommandConfig) exprs() []hcl.Expression {
-	return []hcl.Expression{c.Devices, c.Commands, c.Configure, c.Timeout, c.Expect}
+	return []hcl.Expression{c.Devices, c.Commands, c.Configure, c.Timeout, c.Expect, c.OutputLimit}
 }
 
 func decodeCommandBlock(block *hcl.Block) (*CommandConfig, hcl.Diagnostics) {
 	c := &CommandConfig{Name: block.Labels[0], DeclRange: block.DefRange}
 	content, diags := decodeExprs(block, commandSchema, map[string]*hcl.Expression{
 		"devices": &c.Devices, "commands": &c.Commands, "configure": &c.Configure,
-		"timeout": &c.Timeout, "expect": &c.Expect,
+		"timeout": &c.Timeout, "expect": &c.Expect, "output_limit": &c.OutputLimit,
 	})
 	switch {
 	case c.Commands == nil && c.Configure == nil && !diags.HasErrors():
@@ -164,6 +169,8 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
 	diags = append(diags, ds...)
 	cmd.Expect, ds = e.evalExpect(ctx, c.Expect)
+	diags = append(diags, ds...)
+	cmd.OutputLimit, ds = e.sizeAttr(ctx, c.OutputLimit, "output_limit")
 	diags = append(diags, ds...)
 	return cmd, diags
 }

@@ -165,7 +165,7 @@ func TestEvalOutputs(t *testing.T) {
 	want := map[string]config.OutputValue{
 		"clock": {Value: cty.MapVal(map[string]cty.Value{
 			"e1": cty.StringVal("08:00"), "e2": cty.StringVal("09:00"),
-		})},
+		}), Command: "clock"},
 		"version": {Value: cty.MapVal(map[string]cty.Value{
 			"r1": cty.ListVal([]cty.Value{cty.StringVal("v1"), cty.StringVal("inv1")}),
 		})},

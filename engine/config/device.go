@@ -23,7 +23,9 @@ type DeviceConfig struct {
 	Driver   hcl.Expression
 	Tags     hcl.Expression
 	Prompt   hcl.Expression
-	Sim      *SimConfig // nil without a sim block
+	// OutputLimit is nil when not set.
+	OutputLimit hcl.Expression
+	Sim         *SimConfig // nil without a sim block
 	// Settings are the attributes netrun itself does not know: the
 	// driver's own settings, kept as source and checked against the
 	// driver's schema by Evaluate, once the driver is known.
@@ -49,6 +51,7 @@ type SimConfig struct {
 	PageLength  hcl.Expression
 	Config      hcl.Expression
 	RejectLines hcl.Expression
+	Flood       hcl.Expression
 	DeclRange   hcl.Range
 }
 
@@ -62,7 +65,10 @@ type Device struct {
 	Driver   string
 	Tags     []string
 	Prompt   string
-	Sim      SimSettings
+	// OutputLimit bounds each command's output, in bytes; 0:
+	// drivers.DefaultOutputLimit.
+	OutputLimit int64
+	Sim         SimSettings
 	// Settings are the driver-specific attributes, for drivers that declare
 	// a schema (plugins), converted to the declared types as JSON-like
 	// values: string, float64, bool, []any of strings, map[string]any of
@@ -86,18 +92,21 @@ type SimSettings struct {
 	// lines it refuses, as a device that does not support a feature.
 	Config      string
 	RejectLines []string
+	// Flood maps commands to the bytes of output the simulated device
+	// prints for them; -1 prints endlessly.
+	Flood map[string]int64
 }
 
 var deviceSchema = &hcl.BodySchema{
 	// for_each first, then in the order did-you-mean suggestions prefer
 	// on a tie (port before prompt).
 	Attributes: append(append(attributes("for_each"), connectionAttributes...),
-		attributes("platform", "driver", "tags", "prompt")...),
+		attributes("platform", "driver", "tags", "prompt", "output_limit")...),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}, {Type: "ssh"}},
 }
 
 var simSchema = &hcl.BodySchema{
-	Attributes: attributes("password", "enable", "latency", "banner_delay", "hang_on", "drop_on", "page_length", "config", "reject_lines"),
+	Attributes: attributes("password", "enable", "latency", "banner_delay", "hang_on", "drop_on", "page_length", "config", "reject_lines", "flood"),
 }
 
 // deviceType is the type of a device in expressions: device.r1, or each
@@ -127,6 +136,7 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 	d.ConnectionConfig = conn
 	setExprs(content, map[string]*hcl.Expression{
 		"for_each": &d.ForEach, "platform": &d.Platform, "driver": &d.Driver, "tags": &d.Tags, "prompt": &d.Prompt,
+		"output_limit": &d.OutputLimit,
 	})
 	// The ssh blocks are decodeConnection's.
 	for _, b := range content.Blocks {
@@ -148,7 +158,7 @@ func decodeSimBlock(block *hcl.Block) (*SimConfig, hcl.Diagnostics) {
 	_, diags := decodeExprs(block, simSchema, map[string]*hcl.Expression{
 		"password": &s.Password, "enable": &s.Enable, "latency": &s.Latency, "banner_delay": &s.BannerDelay,
 		"hang_on": &s.HangOn, "drop_on": &s.DropOn, "page_length": &s.PageLength,
-		"config": &s.Config, "reject_lines": &s.RejectLines,
+		"config": &s.Config, "reject_lines": &s.RejectLines, "flood": &s.Flood,
 	})
 	return s, diags
 }
@@ -156,9 +166,9 @@ func decodeSimBlock(block *hcl.Block) (*SimConfig, hcl.Diagnostics) {
 // exprs lists the expressions of the block other than for_each, for
 // finding references.
 func (d *DeviceConfig) exprs() []hcl.Expression {
-	out := append(d.ConnectionConfig.exprs(), d.Platform, d.Driver, d.Tags, d.Prompt)
+	out := append(d.ConnectionConfig.exprs(), d.Platform, d.Driver, d.Tags, d.Prompt, d.OutputLimit)
 	if s := d.Sim; s != nil {
-		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength, s.Config, s.RejectLines)
+		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength, s.Config, s.RejectLines, s.Flood)
 	}
 	for _, name := range sortedKeys(d.Settings) {
 		out = append(out, d.Settings[name].Expr)
@@ -362,6 +372,9 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		}
 	}
 
+	dev.OutputLimit, ds = e.sizeAttr(ctx, d.OutputLimit, "output_limit")
+	diags = append(diags, ds...)
+
 	if d.Sim != nil {
 		sim, ds := e.evalSim(d.Sim, ctx)
 		diags = append(diags, ds...)
@@ -418,7 +431,28 @@ func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hc
 	}
 	sim.PageLength, _, ds = e.intAttrIn(ctx, s.PageLength, "page_length", 0, math.MaxInt32, "Invalid page_length", "page_length must not be negative; 0 turns paging off.")
 	diags = append(diags, ds...)
+	sim.Flood, ds = e.evalFlood(ctx, s.Flood)
+	diags = append(diags, ds...)
 	return sim, diags
+}
+
+// evalFlood reads flood = { "COMMAND" = "SIZE" or "endless", ... }.
+func (e *evaluator) evalFlood(ctx *hcl.EvalContext, expr hcl.Expression) (map[string]int64, hcl.Diagnostics) {
+	v, diags := e.eval(ctx, expr, cty.Map(cty.String), "flood")
+	if diags.HasErrors() || v.IsNull() {
+		return nil, diags
+	}
+	out := map[string]int64{}
+	for cmd, size := range v.AsValueMap() {
+		if plainString(size) == "endless" {
+			out[cmd] = -1
+		} else if n, ok := parseSize(plainString(size)); ok {
+			out[cmd] = n
+		} else {
+			diags = append(diags, sizeDiag(expr, "flood", size))
+		}
+	}
+	return out, diags
 }
 
 // uniqueDiags drops diagnostics identical to an earlier one.

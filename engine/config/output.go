@@ -25,6 +25,11 @@ func (o *Output) declRange() hcl.Range { return o.DeclRange }
 type OutputValue struct {
 	Value     cty.Value
 	Sensitive bool
+	// Command is set when the output is a command block's output as it
+	// stands (value = command.NAME.output): the block's name. The state
+	// then refers to the device results it already holds instead of
+	// storing each device's output a second time.
+	Command string
 }
 
 // Results is what apply produced: command name -> device name -> one output
@@ -77,7 +82,7 @@ func (r *Runbook) EvalOutputs(res Results) (out map[string]OutputValue, diags hc
 		diags = append(diags, ds...)
 		if !ds.HasErrors() {
 			val, _ = val.UnmarkDeep()
-			out[o.Name] = OutputValue{Value: val, Sensitive: o.Sensitive}
+			out[o.Name] = OutputValue{Value: val, Sensitive: o.Sensitive, Command: commandOutputRef(o.Expr)}
 		}
 	}
 	return out, diags
@@ -90,6 +95,23 @@ func (r *Runbook) outputContext(cmds map[string]cty.Value) *hcl.EvalContext {
 	}
 	vars["command"] = objectVal(cmds)
 	return &hcl.EvalContext{Variables: vars, Functions: r.funcs}
+}
+
+// commandOutputRef is NAME when expr is command.NAME.output, else "".
+func commandOutputRef(expr hcl.Expression) string {
+	if expr == nil {
+		return ""
+	}
+	tr, diags := hcl.AbsTraversalForExpr(expr)
+	if diags.HasErrors() || len(tr) != 3 || tr.RootName() != "command" {
+		return ""
+	}
+	name, ok1 := tr[1].(hcl.TraverseAttr)
+	attr, ok2 := tr[2].(hcl.TraverseAttr)
+	if !ok1 || !ok2 || attr.Name != "output" {
+		return ""
+	}
+	return name.Name
 }
 
 func (r *Runbook) evalOutput(o *Output, ctx *hcl.EvalContext) (cty.Value, hcl.Diagnostics) {

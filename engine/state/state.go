@@ -12,6 +12,8 @@ package state
 
 import (
 	"encoding/json"
+	"fmt"
+	"strings"
 	"time"
 )
 
@@ -77,9 +79,48 @@ type StateCommand struct {
 }
 
 // OutputState is one output value; a sensitive output keeps no value.
+//
+// An output that is a command block's output as it stands keeps no value
+// either: From names the command ("command.show"), Devices the devices the
+// value holds, and the value is their results in Devices, joined by
+// newlines (Output rebuilds it). A device's output is then stored once.
 type OutputState struct {
 	Sensitive bool            `json:"sensitive,omitempty"`
 	Value     json.RawMessage `json:"value,omitempty"`
+	From      string          `json:"from,omitempty"`
+	Devices   []string        `json:"devices,omitempty"`
+}
+
+// Output is the output named name with its value, rebuilt from the device
+// results when it refers to them (OutputState.From).
+func (st *State) Output(name string) (OutputState, bool, error) {
+	o, ok := st.Outputs[name]
+	if !ok || o.From == "" {
+		return o, ok, nil
+	}
+	value := make(map[string]string, len(o.Devices))
+	for _, d := range o.Devices {
+		var outs []string
+		for _, r := range st.Devices[d].Commands[o.From].Results {
+			outs = append(outs, r.Output)
+		}
+		value[d] = strings.Join(outs, "\n")
+	}
+	raw, err := json.Marshal(value)
+	return OutputState{Value: raw}, true, err
+}
+
+// ResolvedOutputs are all outputs with their values, as Output gives them.
+func (st *State) ResolvedOutputs() (map[string]OutputState, error) {
+	out := make(map[string]OutputState, len(st.Outputs))
+	for name := range st.Outputs {
+		o, _, err := st.Output(name)
+		if err != nil {
+			return nil, fmt.Errorf("output %q: %w", name, err)
+		}
+		out[name] = o
+	}
+	return out, nil
 }
 
 // ConfigOutcome is what a converge step did to its device.

@@ -1,6 +1,7 @@
 package device
 
 import (
+	"bytes"
 	"io"
 	"strings"
 	"time"
@@ -159,6 +160,13 @@ func (c *cli) handleLine(l string) bool {
 	c.promptUsed = c.prompt()
 	c.noMore, c.displaySet = false, false
 	p, out := c.dispatch(l)
+	if n, ok := c.inst.flood[faultKey(l, p)]; ok {
+		if !c.flood(n) {
+			return false
+		}
+		c.put(c.prompt())
+		return c.flush() == nil
+	}
 	if c.fault(l, p, out) || c.err != nil {
 		return false
 	}
@@ -175,10 +183,7 @@ func (c *cli) handleLine(l string) bool {
 // fault plays the HangOn and DropOn knobs; it reports whether one fired,
 // after which the session is over.
 func (c *cli) fault(line string, p parsed, out string) bool {
-	key := p.canonical()
-	if p.err != errNone {
-		key = rawKey(line)
-	}
+	key := faultKey(line, p)
 	hang, drop := c.inst.hang[key], c.inst.drop[key]
 	if !hang && !drop {
 		return false
@@ -253,6 +258,48 @@ func (c *cli) wait(d time.Duration) bool {
 	case <-c.connDone:
 		return false
 	}
+}
+
+// faultKey is what the fault knobs are keyed by: the canonical command, or
+// the line as typed when the device does not know it.
+func faultKey(line string, p parsed) string {
+	if p.err != errNone {
+		return rawKey(line)
+	}
+	return p.canonical()
+}
+
+// flood plays the Flood knob: n bytes of filler lines (endless when n < 0),
+// written as the client's window allows. It reports false when the
+// connection or the server went first.
+func (c *cli) flood(n int64) bool {
+	if c.flush() != nil {
+		return false
+	}
+	line := []byte(strings.Repeat("flood ", 10) + "\r\n")
+	chunk := bytes.Repeat(line, 32<<10/len(line))
+	for n != 0 {
+		b := chunk
+		if n > 0 && int64(len(b)) > n {
+			b = b[:n]
+		}
+		select {
+		case <-c.stop:
+			return false
+		case <-c.connDone:
+			return false
+		default:
+		}
+		if _, err := c.ch.Write(b); err != nil {
+			c.err = err
+			return false
+		}
+		if n > 0 {
+			n -= int64(len(b))
+		}
+	}
+	c.put("\r\n") // the prompt on a line of its own, wherever n cut
+	return true
 }
 
 // put queues raw output.

@@ -4,7 +4,7 @@
 // Junos with a candidate and commit), a running configuration that
 // configuration really changes, questions that wait for an answer
 // ([confirm]) and the fault knobs that act on commands (latency, hangs,
-// dropped connections, slow banners). An Instance is one device's state;
+// dropped connections, floods of output, slow banners). An Instance is one device's state;
 // each session runs its CLI over a byte stream.
 //
 // It is not an SSH server: package sim accepts connections, authenticates
@@ -58,6 +58,15 @@ type Device struct {
 	// DropOn lists commands whose output is cut half-way and the connection
 	// closed.
 	DropOn []string
+	// Flood maps commands (matched as HangOn's are) to the bytes of output
+	// the device prints for them, lines of filler text followed by the
+	// prompt; a negative size prints endlessly, until the connection is
+	// closed. Paging does not apply.
+	Flood map[string]int64
+	// BannerSize, when set, is the size in bytes of an SSH authentication
+	// banner the server sends before the login completes (package sim
+	// sends it), as a device with a long legal notice does.
+	BannerSize int
 	// PageLength is the default terminal length: lines of output shown
 	// before --More--. 0 means 24.
 	PageLength int
@@ -89,9 +98,10 @@ type Instance struct {
 	plat    *platform
 	model   *model
 	started time.Time
-	hang    map[string]bool // canonical forms of Device.HangOn
-	drop    map[string]bool // canonical forms of Device.DropOn
-	reject  map[string]bool // Device.RejectLines, trimmed
+	hang    map[string]bool  // canonical forms of Device.HangOn
+	drop    map[string]bool  // canonical forms of Device.DropOn
+	flood   map[string]int64 // canonical forms of Device.Flood
+	reject  map[string]bool  // Device.RejectLines, trimmed
 
 	lines atomic.Int64 // vty line numbers for show users
 
@@ -119,7 +129,13 @@ func New(d Device) (*Instance, error) {
 		started: time.Now(),
 		hang:    canonicalSet(plat, d.HangOn),
 		drop:    canonicalSet(plat, d.DropOn),
+		flood:   map[string]int64{},
 		reject:  make(map[string]bool, len(d.RejectLines)),
+	}
+	for cmd, n := range d.Flood {
+		for k := range canonicalSet(plat, []string{cmd}) {
+			in.flood[k] = n
+		}
 	}
 	for _, l := range d.RejectLines {
 		in.reject[strings.TrimSpace(l)] = true
