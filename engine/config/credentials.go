@@ -82,6 +82,5 @@ func (e *evaluator) evalCredentials(c *CredentialsConfig) hcl.Diagnostics {
 		"enable":      enable,
 		"private_key": key,
 	})
-	e.base = nil
 	return diags
 }
