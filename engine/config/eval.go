@@ -558,22 +558,35 @@ func (e *evaluator) intAttrIn(ctx *hcl.EvalContext, expr hcl.Expression, name st
 
 // durationAttr evaluates a duration such as "30s"; not set is 0.
 func (e *evaluator) durationAttr(ctx *hcl.EvalContext, expr hcl.Expression, name string) (time.Duration, hcl.Diagnostics) {
+	return e.duration(ctx, expr, name, false)
+}
+
+// timeoutAttr evaluates a timeout: not set is 0, the default, so a timeout
+// that is set must be positive; "0s" would silently mean the default.
+func (e *evaluator) timeoutAttr(ctx *hcl.EvalContext, expr hcl.Expression) (time.Duration, hcl.Diagnostics) {
+	return e.duration(ctx, expr, "timeout", true)
+}
+
+func (e *evaluator) duration(ctx *hcl.EvalContext, expr hcl.Expression, name string, positive bool) (time.Duration, hcl.Diagnostics) {
 	v, diags := e.eval(ctx, expr, cty.String, name)
 	if diags.HasErrors() || v.IsNull() {
 		return 0, diags
 	}
 	s := plainString(v)
 	d, err := time.ParseDuration(s)
-	if err == nil && d >= 0 {
+	if err == nil && d > 0 || err == nil && d == 0 && !positive {
 		return d, diags
 	}
-	detail := fmt.Sprintf("%s must be a duration such as \"30s\", \"1m30s\" or \"200ms\"", name)
+	summary, detail := "Invalid duration", fmt.Sprintf("%s must be a duration such as \"30s\", \"1m30s\" or \"200ms\"", name)
+	if err == nil && d == 0 {
+		summary, detail = "Invalid timeout", "A timeout must be positive, such as \"30s\"; leave it out for the default"
+	}
 	if !v.ContainsMarked() {
 		detail += fmt.Sprintf(", not %q", s)
 	}
 	return 0, append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
-		Summary:  "Invalid duration",
+		Summary:  summary,
 		Detail:   detail + ".",
 		Subject:  expr.Range().Ptr(),
 	})
