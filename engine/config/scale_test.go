@@ -8,11 +8,8 @@ import (
 	"time"
 )
 
-// aclRunbook is one device and one command block pushing n configuration
-// lines, as a long ACL push does.
-func aclRunbook(n int) string {
-	var b strings.Builder
-	b.WriteString(`credentials "lab" {
+// oneDevice declares the device the runbooks below run on.
+const oneDevice = `credentials "lab" {
   username = "admin"
   password = "pw"
 }
@@ -20,9 +17,13 @@ device "r1" {
   host        = "127.0.0.1"
   credentials = credentials.lab
 }
-command "acl" {
-  configure = [
-`)
+`
+
+// aclRunbook is one device and one command block pushing n configuration
+// lines, as a long ACL push does.
+func aclRunbook(n int) string {
+	var b strings.Builder
+	b.WriteString(oneDevice + "command \"acl\" {\n  configure = [\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "    \"access-list 101 permit tcp any host 10.%d.%d.%d eq %d\",\n", i/65536%256, i/256%256, i%256, i%65536)
 	}
@@ -34,17 +35,7 @@ command "acl" {
 // before it, and a command using the last.
 func localsRunbook(n int) string {
 	var b strings.Builder
-	b.WriteString(`credentials "lab" {
-  username = "admin"
-  password = "pw"
-}
-device "r1" {
-  host        = "127.0.0.1"
-  credentials = credentials.lab
-}
-locals {
-  l0 = "x"
-`)
+	b.WriteString(oneDevice + "locals {\n  l0 = \"x\"\n")
 	for i := 1; i < n; i++ {
 		fmt.Fprintf(&b, "  l%d = local.l%d\n", i, i-1)
 	}
@@ -56,16 +47,7 @@ locals {
 // referring to the first, so that many values become ready one by one.
 func pairedLocalsRunbook(n int) string {
 	var b strings.Builder
-	b.WriteString(`credentials "lab" {
-  username = "admin"
-  password = "pw"
-}
-device "r1" {
-  host        = "127.0.0.1"
-  credentials = credentials.lab
-}
-locals {
-`)
+	b.WriteString(oneDevice + "locals {\n")
 	for i := 0; i < n; i++ {
 		fmt.Fprintf(&b, "  a%d = \"x%d\"\n  b%d = local.a%d\n", i, i, i, i)
 	}
