@@ -166,7 +166,7 @@ func (e *evaluator) evalCommand(c *CommandConfig, devices []*Device) (*Command, 
 	cmd.DependsOn, ds = e.dependsOn(c.DependsOn, cmd.Addr(), cmd.DependsOnRanges)
 	diags = append(diags, ds...)
 
-	cmd.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
+	cmd.Timeout, ds = e.timeoutAttr(ctx, c.Timeout)
 	diags = append(diags, ds...)
 	cmd.Expect, ds = e.evalExpect(ctx, c.Expect)
 	diags = append(diags, ds...)

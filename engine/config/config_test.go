@@ -92,7 +92,11 @@ func TestBasic(t *testing.T) {
 	dir := filepath.Join("testdata", "basic")
 	rb := load(t, dir, config.Inputs{})
 
-	key := "-----BEGIN TEST KEY-----\nabc\n-----END TEST KEY-----\n"
+	keyFile, err := os.ReadFile(filepath.Join(dir, "id_test"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	key := string(keyFile)
 	creds := drivers.Credentials{Username: "cisco", Password: "s3cr3t-pass", Enable: "s3cr3t-pass", PrivateKey: key}
 	wantDevices := []*config.Device{
 		{

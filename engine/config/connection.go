@@ -134,7 +134,7 @@ func (e *evaluator) evalConnection(ctx *hcl.EvalContext, c *ConnectionConfig, de
 	}
 	conn.CredentialsName, conn.Credentials, ds = e.credentialsRef(ctx, c.Credentials)
 	diags = append(diags, ds...)
-	conn.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
+	conn.Timeout, ds = e.timeoutAttr(ctx, c.Timeout)
 	diags = append(diags, ds...)
 	v, ds := e.eval(ctx, c.KnownHosts, cty.String, "known_hosts")
 	diags = append(diags, ds...)

@@ -1,8 +1,12 @@
 package config
 
 import (
+	"errors"
+	"fmt"
+
 	"github.com/hashicorp/hcl/v2"
 	"github.com/zclconf/go-cty/cty"
+	"golang.org/x/crypto/ssh"
 
 	"github.com/netrun/netrun/drivers"
 )
@@ -74,6 +78,9 @@ func (e *evaluator) evalCredentials(c *CredentialsConfig) hcl.Diagnostics {
 		})
 	}
 	e.secrets = append(e.secrets, creds.Secrets()...)
+	if d := checkPrivateKey(creds.PrivateKey, c.PrivateKey); d != nil {
+		return append(diags, d)
+	}
 	e.creds[c.Name] = creds
 	e.credVals[c.Name] = cty.ObjectVal(map[string]cty.Value{
 		"name":        cty.StringVal(c.Name),
@@ -82,6 +89,33 @@ func (e *evaluator) evalCredentials(c *CredentialsConfig) hcl.Diagnostics {
 		"enable":      enable,
 		"private_key": key,
 	})
-	e.base = nil
 	return diags
+}
+
+// checkPrivateKey parses a private key at validate, so that a garbage key is
+// not found only when the first device is dialled. netrun does not ask for
+// passphrases, so a protected key is refused too.
+func checkPrivateKey(key string, expr hcl.Expression) *hcl.Diagnostic {
+	if key == "" {
+		return nil
+	}
+	_, err := ssh.ParsePrivateKey([]byte(key))
+	var missing *ssh.PassphraseMissingError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &missing):
+		return &hcl.Diagnostic{
+			Severity: hcl.DiagError,
+			Summary:  "Private key has a passphrase",
+			Detail:   "The private key is protected by a passphrase, which netrun does not support; use a key without a passphrase (ssh-keygen -p -N '' -f KEYFILE removes it from a copy).",
+			Subject:  expr.Range().Ptr(),
+		}
+	}
+	return &hcl.Diagnostic{
+		Severity: hcl.DiagError,
+		Summary:  "Invalid private key",
+		Detail:   fmt.Sprintf("private_key must be an SSH private key in PEM or OpenSSH format, as in file(\"id_ed25519\"): %s.", err),
+		Subject:  expr.Range().Ptr(),
+	}
 }

@@ -121,7 +121,7 @@ func (e *evaluator) evalDesired(c *DesiredConfig, devices []*Device) (*Desired, 
 	diags = append(diags, ds...)
 	d.Rollback, ds = e.keyword(ctx, c.Rollback, "rollback", "on_failure", "on_failure", "never")
 	diags = append(diags, ds...)
-	d.Timeout, ds = e.durationAttr(ctx, c.Timeout, "timeout")
+	d.Timeout, ds = e.timeoutAttr(ctx, c.Timeout)
 	diags = append(diags, ds...)
 
 	d.Devices, ds = e.selectDevices(ctx, c.Devices, devices)

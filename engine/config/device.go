@@ -194,7 +194,6 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 		inst.rng = d.DeclRange
 		e.instances[d.Label] = []*deviceInstance{inst}
 		e.deviceVals[d.Label] = inst.val
-		e.base = nil
 		return append(diags, legacyWarning(d.SSH, "device", []*Device{inst.dev})...)
 	}
 
@@ -236,7 +235,6 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 	} else {
 		e.deviceVals[d.Label] = cty.MapVal(objs)
 	}
-	e.base = nil
 	return diags
 }
 

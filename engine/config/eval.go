@@ -146,19 +146,12 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 }
 
 // ctx is the evaluation context for the values known so far; each, when
-// set, is the each object of a for_each instance.
+// set, is the each object of a for_each instance. While evalBlocks runs, the
+// base holds only the values the node being evaluated refers to (see
+// scoped).
 func (e *evaluator) ctx(each *cty.Value) *hcl.EvalContext {
 	if e.base == nil {
-		e.base = &hcl.EvalContext{
-			Variables: map[string]cty.Value{
-				"var":         objectVal(e.vars),
-				"local":       objectVal(e.locals),
-				"credentials": objectVal(e.credVals),
-				"device":      objectVal(e.deviceVals),
-				"path":        cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(e.m.Dir)}),
-			},
-			Functions: e.funcs,
-		}
+		e.base = e.context(e.vars, e.locals, e.credVals, e.deviceVals)
 	}
 	if each == nil {
 		return e.base
@@ -168,10 +161,40 @@ func (e *evaluator) ctx(each *cty.Value) *hcl.EvalContext {
 	return child
 }
 
+func (e *evaluator) context(vars, locals, creds, devices map[string]cty.Value) *hcl.EvalContext {
+	return &hcl.EvalContext{
+		Variables: map[string]cty.Value{
+			"var":         objectVal(vars),
+			"local":       objectVal(locals),
+			"credentials": objectVal(creds),
+			"device":      objectVal(devices),
+			"path":        cty.ObjectVal(map[string]cty.Value{"root": cty.StringVal(e.m.Dir)}),
+		},
+		Functions: e.funcs,
+	}
+}
+
+// scoped is the evaluation context for a node of evalBlocks: only the
+// values its references name, which refs has checked are declared and
+// evalBlocks has evaluated first. Rebuilding the whole context as each value
+// arrives would cost the number of values every time: n locals took n²
+// (90,000 did not finish in minutes).
+func (e *evaluator) scoped(refs []ref) *hcl.EvalContext {
+	known := map[string]map[string]cty.Value{"var": e.vars, "local": e.locals, "credentials": e.credVals, "device": e.deviceVals}
+	in := map[string]map[string]cty.Value{"var": {}, "local": {}, "credentials": {}, "device": {}}
+	for _, r := range refs {
+		if v, ok := known[r.kind][r.name]; ok {
+			in[r.kind][r.name] = v
+		}
+	}
+	return e.context(in["var"], in["local"], in["credentials"], in["device"])
+}
+
 // node is a block, or a local value, whose value others may refer to.
 type node struct {
 	kind, name string
 	rng        hcl.Range
+	refs       []ref
 	eval       func() hcl.Diagnostics
 }
 
@@ -190,6 +213,7 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 	e.failed = failed
 	var edges [][2]string
 	add := func(n *node, refs []ref, bad bool) {
+		n.refs = refs
 		byKey[n.key()] = n
 		g.Add(n.key())
 		failed[n.key()] = bad
@@ -244,6 +268,7 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 			}
 		}
 		if !failed[k] {
+			e.base = e.scoped(n.refs)
 			ds := n.eval()
 			diags = append(diags, ds...)
 			failed[k] = ds.HasErrors()
@@ -260,6 +285,7 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 			}
 		}
 	}
+	e.base = nil // what follows sees every value
 	return diags
 }
 
@@ -452,7 +478,7 @@ func (e *evaluator) eval(ctx *hcl.EvalContext, expr hcl.Expression, ty cty.Type,
 		})
 	}
 	plain, marks := val.UnmarkDeep()
-	conv, err := convert.Convert(plain, ty)
+	conv, err := convertTo(plain, ty)
 	if err != nil {
 		return cty.DynamicVal, append(diags, &hcl.Diagnostic{
 			Severity:    hcl.DiagError,
@@ -467,6 +493,31 @@ func (e *evaluator) eval(ctx *hcl.EvalContext, expr hcl.Expression, ty cty.Type,
 		conv = conv.WithMarks(marks)
 	}
 	return conv, diags
+}
+
+// convertTo is convert.Convert, except that a tuple becomes a list or set
+// of a primitive type element by element. cty unifies the types of a
+// tuple's elements pair by pair even when the element type is given, so a
+// 20,000-line commands list took seconds and 200,000 lines minutes.
+func convertTo(v cty.Value, ty cty.Type) (cty.Value, error) {
+	vt := v.Type()
+	if !vt.IsTupleType() || vt.Length() == 0 || !v.IsKnown() || v.IsNull() ||
+		!(ty.IsListType() || ty.IsSetType()) || !ty.ElementType().IsPrimitiveType() {
+		return convert.Convert(v, ty)
+	}
+	elems := make([]cty.Value, 0, vt.Length())
+	for it := v.ElementIterator(); it.Next(); {
+		k, el := it.Element()
+		c, err := convert.Convert(el, ty.ElementType())
+		if err != nil {
+			return cty.DynamicVal, cty.Path{cty.IndexStep{Key: k}}.NewError(err)
+		}
+		elems = append(elems, c)
+	}
+	if ty.IsSetType() {
+		return cty.SetVal(elems), nil
+	}
+	return cty.ListVal(elems), nil
 }
 
 // intAttr evaluates a whole number; ok is false when it is not set or on
@@ -507,22 +558,35 @@ func (e *evaluator) intAttrIn(ctx *hcl.EvalContext, expr hcl.Expression, name st
 
 // durationAttr evaluates a duration such as "30s"; not set is 0.
 func (e *evaluator) durationAttr(ctx *hcl.EvalContext, expr hcl.Expression, name string) (time.Duration, hcl.Diagnostics) {
+	return e.duration(ctx, expr, name, false)
+}
+
+// timeoutAttr evaluates a timeout: not set is 0, the default, so a timeout
+// that is set must be positive; "0s" would silently mean the default.
+func (e *evaluator) timeoutAttr(ctx *hcl.EvalContext, expr hcl.Expression) (time.Duration, hcl.Diagnostics) {
+	return e.duration(ctx, expr, "timeout", true)
+}
+
+func (e *evaluator) duration(ctx *hcl.EvalContext, expr hcl.Expression, name string, positive bool) (time.Duration, hcl.Diagnostics) {
 	v, diags := e.eval(ctx, expr, cty.String, name)
 	if diags.HasErrors() || v.IsNull() {
 		return 0, diags
 	}
 	s := plainString(v)
 	d, err := time.ParseDuration(s)
-	if err == nil && d >= 0 {
+	if err == nil && d > 0 || err == nil && d == 0 && !positive {
 		return d, diags
 	}
-	detail := fmt.Sprintf("%s must be a duration such as \"30s\", \"1m30s\" or \"200ms\"", name)
+	summary, detail := "Invalid duration", fmt.Sprintf("%s must be a duration such as \"30s\", \"1m30s\" or \"200ms\"", name)
+	if err == nil && d == 0 {
+		summary, detail = "Invalid timeout", "A timeout must be positive, such as \"30s\"; leave it out for the default"
+	}
 	if !v.ContainsMarked() {
 		detail += fmt.Sprintf(", not %q", s)
 	}
 	return 0, append(diags, &hcl.Diagnostic{
 		Severity: hcl.DiagError,
-		Summary:  "Invalid duration",
+		Summary:  summary,
 		Detail:   detail + ".",
 		Subject:  expr.Range().Ptr(),
 	})

@@ -2,10 +2,13 @@ package config
 
 import (
 	"fmt"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"syscall"
 	"unicode/utf8"
 
 	"github.com/hashicorp/hcl/v2"
@@ -87,7 +90,7 @@ func Functions(dir string) map[string]function.Function {
 		"try":                    tryfunc.TryFunc,
 		"upper":                  stdlib.UpperFunc,
 		"values":                 stdlib.ValuesFunc,
-		"yamldecode":             yaml.YAMLDecodeFunc,
+		"yamldecode":             yamlDecodeFunc,
 		"yamlencode":             yaml.YAMLEncodeFunc,
 		"zipmap":                 stdlib.ZipmapFunc,
 	}
@@ -102,18 +105,60 @@ func Functions(dir string) map[string]function.Function {
 	return funcs
 }
 
+// MaxFileSize is the most file and templatefile read: they read whole
+// files into memory, so /dev/zero or a huge file would take it all.
+const MaxFileSize = 64 << 20
+
+// readFile reads a regular text file of at most MaxFileSize bytes. It opens
+// without blocking and checks what it opened: opening a FIFO for reading
+// waits for a writer, and a device file never ends, and validate must
+// neither hang nor fill memory.
 func readFile(dir, path string) ([]byte, error) {
-	src, err := os.ReadFile(expandPath(dir, path))
+	f, err := os.OpenFile(expandPath(dir, path), os.O_RDONLY|syscall.O_NONBLOCK, 0)
 	if err != nil {
 		if os.IsNotExist(err) {
 			return nil, fmt.Errorf("no file exists at %q (paths are relative to the runbook directory)", path)
 		}
 		return nil, fmt.Errorf("cannot read %q: %w", path, err)
 	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %q: %w", path, err)
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, fmt.Errorf("%q is not a regular file (it is a %s); only regular files can be read", path, fileKind(fi.Mode()))
+	}
+	tooBig := fmt.Errorf("%q is larger than %d MiB, the most file and templatefile read", path, MaxFileSize>>20)
+	if fi.Size() > MaxFileSize {
+		return nil, tooBig
+	}
+	// The file may grow after Stat: read at most one byte past the limit.
+	src, err := io.ReadAll(io.LimitReader(f, MaxFileSize+1))
+	if err != nil {
+		return nil, fmt.Errorf("cannot read %q: %w", path, err)
+	}
+	if len(src) > MaxFileSize {
+		return nil, tooBig
+	}
 	if !utf8.Valid(src) {
 		return nil, fmt.Errorf("%q is not valid UTF-8 text", path)
 	}
 	return src, nil
+}
+
+func fileKind(m fs.FileMode) string {
+	switch {
+	case m.IsDir():
+		return "directory"
+	case m&fs.ModeNamedPipe != 0:
+		return "named pipe"
+	case m&fs.ModeSocket != 0:
+		return "socket"
+	case m&fs.ModeDevice != 0:
+		return "device"
+	}
+	return "special file"
 }
 
 func fileFunc(dir string) function.Function {

@@ -26,6 +26,5 @@ func (e *evaluator) evalLocal(l *Local) hcl.Diagnostics {
 		return diags
 	}
 	e.locals[l.Name] = val
-	e.base = nil
 	return diags
 }

@@ -11,6 +11,7 @@
 package graph
 
 import (
+	"container/heap"
 	"fmt"
 	"sort"
 	"strings"
@@ -136,35 +137,45 @@ func (g *Graph) Sort() ([]string, error) {
 	for _, n := range g.order {
 		indeg[n] = len(g.up[n])
 	}
-	// A simple sorted ready list keeps the result deterministic; graphs here
-	// are small per block, and for steps it is linear enough in practice.
-	var ready []string
+	// The ready nodes are a heap by insertion position: re-sorting a ready
+	// list as nodes become ready made 20,000 locals in pairs take minutes.
+	ready := &byPos{pos: pos}
 	for _, n := range g.order {
 		if indeg[n] == 0 {
-			ready = append(ready, n)
+			heap.Push(ready, n)
 		}
 	}
 	out := make([]string, 0, len(g.order))
-	for len(ready) > 0 {
-		n := ready[0]
-		ready = ready[1:]
+	for ready.Len() > 0 {
+		n := heap.Pop(ready).(string)
 		out = append(out, n)
-		var next []string
 		for m := range g.down[n] {
 			indeg[m]--
 			if indeg[m] == 0 {
-				next = append(next, m)
+				heap.Push(ready, m)
 			}
-		}
-		if len(next) > 0 {
-			ready = append(ready, next...)
-			sort.Slice(ready, func(i, j int) bool { return pos[ready[i]] < pos[ready[j]] })
 		}
 	}
 	if len(out) < len(g.order) {
 		return out, fmt.Errorf("cycle: %s", FormatCycle(g.Cycles()[0]))
 	}
 	return out, nil
+}
+
+// byPos is a heap of nodes, the first added to the graph on top.
+type byPos struct {
+	nodes []string
+	pos   map[string]int
+}
+
+func (h *byPos) Len() int           { return len(h.nodes) }
+func (h *byPos) Less(i, j int) bool { return h.pos[h.nodes[i]] < h.pos[h.nodes[j]] }
+func (h *byPos) Swap(i, j int)      { h.nodes[i], h.nodes[j] = h.nodes[j], h.nodes[i] }
+func (h *byPos) Push(x any)         { h.nodes = append(h.nodes, x.(string)) }
+func (h *byPos) Pop() any {
+	n := h.nodes[len(h.nodes)-1]
+	h.nodes = h.nodes[:len(h.nodes)-1]
+	return n
 }
 
 // FormatCycle renders a cycle as "a → b → c → a".
