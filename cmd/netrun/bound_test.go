@@ -8,6 +8,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 	"testing"
 )
@@ -20,7 +21,7 @@ const maxRSS = 200 << 20
 // its exit code, streams and peak RSS (getrusage: the process's own peak).
 func applyProcess(t *testing.T, dir string, args ...string) (code int, stdout, stderr string, rss int64) {
 	t.Helper()
-	cmd := exec.Command(os.Args[0], append(append([]string{"apply", "-sim", "-auto-approve"}, args...), dir)...)
+	cmd := exec.Command(measuredNetrun(t), append(append([]string{"apply", "-sim", "-auto-approve"}, args...), dir)...)
 	cmd.Env = append(os.Environ(), "NETRUN_TEST_AS_MAIN=1")
 	var out, errb bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &out, &errb
@@ -29,6 +30,38 @@ func applyProcess(t *testing.T, dir string, args ...string) (code int, stdout, s
 	}
 	rss = cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss << 10 // KiB on Linux
 	return cmd.ProcessState.ExitCode(), out.String(), errb.String(), rss
+}
+
+var plainBuild struct {
+	once sync.Once
+	path string
+	err  error
+}
+
+// measuredNetrun is the netrun whose memory is measured: this test binary
+// (run as main), or under -race one built without the race detector, whose
+// shadow memory would be measured instead of netrun's.
+func measuredNetrun(t *testing.T) string {
+	t.Helper()
+	if !raceEnabled {
+		return os.Args[0]
+	}
+	plainBuild.once.Do(func() {
+		dir, err := os.MkdirTemp("", "netrun-plain-")
+		if err != nil {
+			plainBuild.err = err
+			return
+		}
+		plainBuild.path = filepath.Join(dir, "netrun")
+		out, err := exec.Command("go", "build", "-o", plainBuild.path, ".").CombinedOutput()
+		if err != nil {
+			plainBuild.err = fmt.Errorf("go build: %v\n%s", err, out)
+		}
+	})
+	if plainBuild.err != nil {
+		t.Fatal(plainBuild.err)
+	}
+	return plainBuild.path
 }
 
 // TestEndlessOutput: a device that prints endlessly fails with the limit

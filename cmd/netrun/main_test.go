@@ -28,7 +28,11 @@ func TestMain(m *testing.M) {
 	}
 	// Subprocess-mode workers are this test binary re-run as netrun.
 	os.Setenv("NETRUN_TEST_AS_MAIN", "1")
-	os.Exit(m.Run())
+	code := m.Run()
+	if plainBuild.path != "" {
+		os.RemoveAll(filepath.Dir(plainBuild.path))
+	}
+	os.Exit(code)
 }
 
 var progressLine = regexp.MustCompile(`(?m)^===> \d\d:\d\d:\d\d\.\d{6} Connection: 192\.168\.100\.\d$`)
