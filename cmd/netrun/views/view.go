@@ -64,7 +64,9 @@ type streamView struct {
 func newStreamView(v *View) streamView { return streamView{View: v, s: newStream(v)} }
 
 // Diagnostics writes a diagnostic event per problem.
-func (v streamView) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) { v.s.diagnostics(diags) }
+func (v streamView) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
+	v.s.diagnostics(diags)
+}
 
 // write encodes one value, indented, on Stdout.
 func (v jsonView) write(value any) error {
