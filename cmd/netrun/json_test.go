@@ -15,17 +15,13 @@ import (
 // jsonEvent is one line of the stream, with the fields every event has
 // and the payloads the tests read.
 type jsonEvent struct {
-	Type       string          `json:"type"`
-	Timestamp  string          `json:"@timestamp"`
-	Level      string          `json:"@level"`
-	Message    string          `json:"@message"`
-	Device     json.RawMessage `json:"device"`
-	Step       json.RawMessage `json:"step"`
-	Change     json.RawMessage `json:"change"`
-	Changes    json.RawMessage `json:"changes"`
-	Diagnostic json.RawMessage `json:"diagnostic"`
-	Outputs    json.RawMessage `json:"outputs"`
-	Valid      *bool           `json:"valid"`
+	Type      string
+	Timestamp string `json:"@timestamp"`
+	Level     string `json:"@level"`
+	Message   string `json:"@message"`
+	// Payloads, matched by name.
+	Device, Change, Changes, Diagnostic, Outputs json.RawMessage
+	Valid                                        *bool
 
 	read time.Time // when the reader got the line
 }
@@ -74,14 +70,11 @@ func ofType(events []jsonEvent, typ string) []jsonEvent {
 func TestApplyJSONStreams(t *testing.T) {
 	t.Parallel()
 	dir := runbookDir(t, labCredentials+`
-device "fast" {
+device "r" {
+  for_each    = { fast = "1ms", slow = "300ms" }
   host        = "192.0.2.1"
   credentials = credentials.lab
-}
-device "slow" {
-  host        = "192.0.2.2"
-  credentials = credentials.lab
-  sim { latency = "300ms" }
+  sim { latency = each.value }
 }
 command "clock" {
   commands = ["show clock", "show version", "show clock"]
@@ -91,13 +84,13 @@ output "clock" {
 }
 `)
 	cmd := netrunProcess("apply", "-sim", "-auto-approve", "-json", dir)
-	stdout, err := cmd.StdoutPipe()
-	if err != nil {
-		t.Fatal(err)
-	}
 	var stderr strings.Builder
 	cmd.Stderr = &stderr
-	if err := cmd.Start(); err != nil {
+	stdout, err := cmd.StdoutPipe()
+	if err == nil {
+		err = cmd.Start()
+	}
+	if err != nil {
 		t.Fatal(err)
 	}
 	var events []jsonEvent
@@ -195,9 +188,9 @@ func TestPlanJSONStream(t *testing.T) {
 func TestValidateJSONDiagnostics(t *testing.T) {
 	t.Parallel()
 	dir := runbookDir(t, labCredentials+`
-device "r1" {
-  host        = "192.0.2.1"
-  credentials = credentials.nope
+command "clock" {
+  commands   = ["show clock"]
+  depends_on = [command.nope]
 }
 `)
 	code, stdout, stderr := netrun(t, "", "validate", "-json", dir)
