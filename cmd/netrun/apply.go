@@ -23,7 +23,7 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.JSON && !a.AutoApprove && saved == nil {
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
-	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved}, v, stderr)
 	if !ok {
 		return 1
@@ -40,6 +40,7 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
+	opts.Events = v.Event
 	res, err := engine.Run(c.ctx, rb, p, engine.RunOptions{
 		Options:     opts,
 		LockTimeout: a.LockTimeout,

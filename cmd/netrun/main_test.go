@@ -188,14 +188,21 @@ func TestPlanShowsStepsAndSendsNothing(t *testing.T) {
 		t.Errorf("plan connected to devices:\n%s", stderr)
 	}
 	code, stdout, _ = netrun(t, "", "plan", "-json", dir)
-	var p struct {
-		Devices []struct {
-			Name  string
-			Steps []struct{ Task string }
-		}
+	if code != 0 {
+		t.Fatalf("plan -json: exit %d\n%s", code, stdout)
 	}
-	if code != 0 || json.Unmarshal([]byte(stdout), &p) != nil || len(p.Devices) != 4 {
-		t.Errorf("plan -json: exit %d\n%s", code, stdout)
+	// One planned_change per step, 6 steps on the 4 devices.
+	events := parseStream(t, stdout)
+	devices := map[string]bool{}
+	for _, e := range ofType(events, "planned_change") {
+		var c struct{ Device string }
+		if err := json.Unmarshal(e.Change, &c); err != nil {
+			t.Fatal(err)
+		}
+		devices[c.Device] = true
+	}
+	if n := len(ofType(events, "planned_change")); n != 6 || len(devices) != 4 {
+		t.Errorf("plan -json: %d planned changes on %v, want 6 on 4 devices\n%s", n, sortedKeys(devices), stdout)
 	}
 }
 

@@ -31,23 +31,29 @@ func applyResults(t *testing.T, dir string, args ...string) map[string][]string 
 	if code != 0 && code != 1 {
 		t.Fatalf("apply exit %d\n%s", code, stderr)
 	}
-	var out struct {
-		Report struct {
-			Devices []struct {
-				Name, Status, Error string
-				Steps               []struct {
-					Task, Status string
-					Results      []struct{ Output string }
-				}
-			}
+	// Each device's results are in its device_complete or device_errored
+	// event.
+	type device struct {
+		Name, Status, Error string
+		Steps               []struct {
+			Task, Status string
+			Results      []struct{ Output string }
 		}
 	}
-	if err := json.Unmarshal([]byte(stdout), &out); err != nil {
-		t.Fatalf("apply -json: %v\n%s", err, stdout)
+	var devices []device
+	for _, e := range parseStream(t, stdout) {
+		if e.Type != "device_complete" && e.Type != "device_errored" {
+			continue
+		}
+		var d device
+		if err := json.Unmarshal(e.Device, &d); err != nil {
+			t.Fatalf("apply -json: %v\n%s", err, e.Device)
+		}
+		devices = append(devices, d)
 	}
 	clock := regexp.MustCompile(`\d\d:\d\d:\d\d(\.\d+)?|\w{3} \w{3} +\d+ \d{4}|uptime is [^\n]*|Uptime: [^\n]*|127\.0\.0\.1:\d+`)
 	res := map[string][]string{}
-	for _, d := range out.Report.Devices {
+	for _, d := range devices {
 		lines := []string{"status " + d.Status, "error " + clock.ReplaceAllString(d.Error, "T")}
 		for _, s := range d.Steps {
 			lines = append(lines, s.Task+" "+s.Status)

@@ -11,7 +11,7 @@ import (
 // device is contacted.
 func runValidate(wd string, a validateArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &a.Dir)
-	v := views.NewValidate(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	v := views.NewValidate(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars}, v, stderr)
 	if !ok {
 		return 1

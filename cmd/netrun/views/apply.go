@@ -21,6 +21,9 @@ type Apply interface {
 	Cancelled()
 	// Applying says the run starts.
 	Applying(p *plan.Plan)
+	// Event shows what the run reports as it goes (engine.Options.Events):
+	// called from every device's goroutine.
+	Event(e engine.Event)
 	// Result shows every device's results, then the outputs.
 	Result(rep *engine.Report, outputs map[string]state.OutputState) error
 }
@@ -28,7 +31,7 @@ type Apply interface {
 // NewApply returns the apply view of the given type.
 func NewApply(vt ViewType, v *View) Apply {
 	if vt == JSON {
-		return applyJSON{jsonView{View: v, onlyProblems: true}}
+		return applyJSON{newStreamView(v)}
 	}
 	return applyHuman{v}
 }
@@ -46,6 +49,8 @@ func (v applyHuman) Cancelled() { fmt.Fprintln(v.Stdout, "\nApply cancelled.") }
 func (v applyHuman) Applying(p *plan.Plan) {
 	fmt.Fprintf(v.Stdout, "\nApplying on %d devices, %d at a time...\n", len(p.Devices), p.Parallelism)
 }
+
+func (applyHuman) Event(engine.Event) {}
 
 func (v applyHuman) Result(rep *engine.Report, outputs map[string]state.OutputState) error {
 	v.report(rep)
@@ -116,18 +121,23 @@ func (v applyHuman) report(rep *engine.Report) {
 	}
 }
 
-// applyJSON writes one value at the end: the report and the outputs. It is
-// never asked for approval (apply -json needs -auto-approve).
-type applyJSON struct{ jsonView }
+// applyJSON writes the stream: the planned changes, each device's events
+// as the run goes, then the change_summary and the outputs. It is never
+// asked for approval (apply -json needs -auto-approve).
+type applyJSON struct{ streamView }
 
-func (applyJSON) Plan(*plan.Plan, bool) {}
-func (applyJSON) AskApproval()          {}
-func (applyJSON) Cancelled()            {}
-func (applyJSON) Applying(*plan.Plan)   {}
+func (v applyJSON) Plan(p *plan.Plan, _ bool) { v.s.plannedChanges(p) }
+func (applyJSON) AskApproval()                {}
+func (v applyJSON) Cancelled()                { v.s.log("Apply cancelled.") }
+
+func (v applyJSON) Applying(p *plan.Plan) {
+	v.s.log(fmt.Sprintf("Applying on %s, %d at a time...", plural(len(p.Devices), "device"), p.Parallelism))
+}
+
+func (v applyJSON) Event(e engine.Event) { v.s.event(e) }
 
 func (v applyJSON) Result(rep *engine.Report, outputs map[string]state.OutputState) error {
-	return v.write(struct {
-		Report  *engine.Report               `json:"report"`
-		Outputs map[string]state.OutputState `json:"outputs"`
-	}{rep, outputs})
+	v.s.applySummary(rep)
+	v.s.outputs(outputs)
+	return v.s.written()
 }

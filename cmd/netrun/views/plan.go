@@ -5,6 +5,7 @@ import (
 	"io"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/hashicorp/hcl/v2"
 
@@ -29,7 +30,7 @@ type Plan interface {
 // NewPlan returns the plan view of the given type.
 func NewPlan(vt ViewType, v *View) Plan {
 	if vt == JSON {
-		return planJSON{jsonView{View: v, onlyProblems: true}}
+		return planJSON{newStreamView(v)}
 	}
 	return planHuman{v}
 }
@@ -77,15 +78,42 @@ func (v planHuman) Drift(drift []engine.DeviceDrift, detailed bool) (int, error)
 	return 0, nil
 }
 
-// planJSON writes the plan value itself, as a saved plan holds it.
-type planJSON struct{ jsonView }
+// planJSON writes a planned_change event per step, then the
+// change_summary.
+type planJSON struct{ streamView }
 
-func (v planJSON) Plan(p *plan.Plan, _ bool) error { return v.write(p) }
+func (v planJSON) Plan(p *plan.Plan, _ bool) error {
+	v.s.plannedChanges(p)
+	v.s.planSummary(p)
+	return v.s.written()
+}
 
-func (planJSON) Saved(string) {}
+func (v planJSON) Saved(path string) { v.s.log("Saved the plan to " + path) }
 
+// Drift writes a device_drift event per device, then a change_summary
+// with the counts.
 func (v planJSON) Drift(drift []engine.DeviceDrift, _ bool) (int, error) {
-	return 0, v.write(drift)
+	n := map[string]int{}
+	for _, d := range drift {
+		n[d.Status]++
+		level := "info"
+		switch d.Status {
+		case engine.Drifted:
+			level = "warn"
+		case engine.DriftError:
+			level = "error"
+		}
+		s := d.Name + ": " + d.Status
+		if d.Error != "" {
+			s += ": " + d.Error
+		}
+		v.s.emit(time.Now(), level, eventDeviceDrift, s, map[string]any{"drift": d})
+	}
+	v.s.emit(time.Now(), "info", eventChangeSummary,
+		fmt.Sprintf("Drift: %d of %s changed outside netrun.", n[engine.Drifted], plural(len(drift), "device")),
+		map[string]any{"changes": map[string]any{"operation": "refresh-only", "devices": len(drift),
+			"drifted": n[engine.Drifted], "in_sync": n[engine.InSync], "never_applied": n[engine.NeverApplied], "failed": n[engine.DriftError]}})
+	return 0, v.s.written()
 }
 
 // renderPlan prints what apply will do, per device in runbook order, each

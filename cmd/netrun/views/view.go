@@ -2,7 +2,9 @@
 // that takes -json an interface (Validate, Plan, Apply, Output) with a human
 // form (text for a terminal) and a JSON form for machines, made by NewPlan
 // and the like from the flag; a command picks its form once and then only
-// calls the view. Commands without -json (Version, Sim, ForceUnlock) have
+// calls the view. The JSON forms of validate, plan and apply write an event
+// stream, one object per line as things happen (json.go); output -json
+// writes one document. Commands without -json (Version, Sim, ForceUnlock) have
 // their human form only, a plain type. Views do not decide what runs nor
 // exit statuses (the commands in cmd/netrun do), with one exception kept
 // from before views existed: Plan.Drift (see there). Errors and progress
@@ -38,6 +40,8 @@ func TypeOf(jsonFlag bool) ViewType {
 // diagnostics and errors on Stderr. Its Diagnostics is the human form.
 type View struct {
 	Stdout, Stderr io.Writer
+	// Version is netrun's, for the version event of the -json stream.
+	Version string
 }
 
 // Diagnostics writes problems with the runbook as HCL renders them: file,
@@ -47,47 +51,21 @@ func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
 	_ = w.WriteDiagnostics(diags)
 }
 
-// jsonView is the base of the JSON forms: each writes indented JSON values
-// on Stdout.
-type jsonView struct {
+// jsonView is the base of output -json, which writes one JSON document
+// (validate, plan and apply -json write a stream: json.go).
+type jsonView struct{ *View }
+
+// streamView is the base of the JSON forms that write the event stream.
+type streamView struct {
 	*View
-	// onlyProblems: Diagnostics writes nothing when there are none. Plan
-	// and apply set it (their value is the plan or the report); validate
-	// -json says that a runbook is valid by its diagnostics.
-	onlyProblems bool
+	s *stream
 }
 
-// Diagnostics writes {"valid": ..., "diagnostics": [...]} on Stdout.
-func (v jsonView) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
-	if len(diags) == 0 && v.onlyProblems {
-		return
-	}
-	type pos struct {
-		File   string `json:"file"`
-		Line   int    `json:"line"`
-		Column int    `json:"column"`
-	}
-	type diag struct {
-		Severity string `json:"severity"`
-		Summary  string `json:"summary"`
-		Detail   string `json:"detail,omitempty"`
-		Range    *pos   `json:"range,omitempty"`
-	}
-	out := struct {
-		Valid       bool   `json:"valid"`
-		Diagnostics []diag `json:"diagnostics"`
-	}{Valid: !diags.HasErrors(), Diagnostics: []diag{}}
-	for _, d := range diags {
-		jd := diag{Severity: "error", Summary: d.Summary, Detail: d.Detail}
-		if d.Severity == hcl.DiagWarning {
-			jd.Severity = "warning"
-		}
-		if d.Subject != nil {
-			jd.Range = &pos{File: d.Subject.Filename, Line: d.Subject.Start.Line, Column: d.Subject.Start.Column}
-		}
-		out.Diagnostics = append(out.Diagnostics, jd)
-	}
-	_ = v.write(out)
+func newStreamView(v *View) streamView { return streamView{View: v, s: newStream(v)} }
+
+// Diagnostics writes a diagnostic event per problem.
+func (v streamView) Diagnostics(_ map[string]*hcl.File, diags hcl.Diagnostics) {
+	v.s.diagnostics(diags)
 }
 
 // write encodes one value, indented, on Stdout.
