@@ -15,13 +15,21 @@ import (
 // netrun exec runs ad-hoc commands over the runbook's inventory, as a real
 // process over the in-process simulator.
 
-func TestExecLimitOneDevice(t *testing.T) {
-	t.Parallel()
-	dir := copyExample(t, "show-clock")
-	code, stdout, stderr := runIn(t, dir, "exec", "-sim", "-limit", "r1", "show version")
+// execOK runs netrun exec with args as a process in dir and stops the test
+// unless it succeeds.
+func execOK(t *testing.T, dir string, args ...string) (stdout, stderr string) {
+	t.Helper()
+	code, stdout, stderr := runIn(t, dir, append([]string{"exec"}, args...)...)
 	if code != 0 {
 		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
 	}
+	return stdout, stderr
+}
+
+func TestExecLimitOneDevice(t *testing.T) {
+	t.Parallel()
+	dir := copyExample(t, "show-clock")
+	stdout, stderr := execOK(t, dir, "-sim", "-limit", "r1", "show version")
 	for _, want := range []string{"r1 (", "r1# show version", "r1 uptime is", "Exec complete: 1 succeeded, 0 failed"} {
 		if !strings.Contains(stdout, want) {
 			t.Errorf("stdout lacks %q:\n%s", want, stdout)
@@ -58,10 +66,7 @@ command "never" {
   commands = ["show running-config"]
 }
 `)
-	code, stdout, stderr := runIn(t, dir, "exec", "-sim", "-limit", "r*", "show version", "show clock")
-	if code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	stdout, _ := execOK(t, dir, "-sim", "-limit", "r*", "show version", "show clock")
 	heads := regexp.MustCompile(`(?m)^(\S+) \(`).FindAllStringSubmatch(stdout, -1)
 	var order []string
 	for _, h := range heads {
@@ -94,11 +99,7 @@ func TestExecUnknownDevice(t *testing.T) {
 
 func TestExecJSON(t *testing.T) {
 	t.Parallel()
-	dir := copyExample(t, "show-clock")
-	code, stdout, stderr := runIn(t, dir, "exec", "-sim", "-json", "-limit", "r2,r3", "show clock")
-	if code != 0 {
-		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
-	}
+	stdout, _ := execOK(t, copyExample(t, "show-clock"), "-sim", "-json", "-limit", "r2,r3", "show clock")
 	var got struct {
 		Report engine.Report `json:"report"`
 	}

@@ -86,12 +86,7 @@ func (v applyHuman) report(rep *engine.Report) {
 				}
 				continue
 			}
-			for _, r := range s.Results {
-				fmt.Fprintf(w, "    %s# %s\n", d.Name, r.Command)
-				for _, line := range strings.Split(r.Output, "\n") {
-					fmt.Fprintf(w, "    %s\n", line)
-				}
-			}
+			renderResults(w, "    ", d.Name, s.Results)
 		}
 		if d.Error != "" {
 			fmt.Fprintf(w, "  Error: %s\n", d.Error)

@@ -2,10 +2,12 @@ package views
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
 
+	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine"
 )
 
@@ -32,12 +34,7 @@ func (v execHuman) Result(rep *engine.Report) error {
 	for _, d := range rep.Devices {
 		fmt.Fprintf(w, "\n%s (%s): %s\n", d.Name, d.Host, d.Status)
 		for _, s := range d.Steps {
-			for _, r := range s.Results {
-				fmt.Fprintf(w, "  %s# %s\n", d.Name, r.Command)
-				for _, line := range strings.Split(r.Output, "\n") {
-					fmt.Fprintf(w, "  %s\n", line)
-				}
-			}
+			renderResults(w, "  ", d.Name, s.Results)
 		}
 		if d.Error != "" {
 			fmt.Fprintf(w, "  Error: %s\n", d.Error)
@@ -45,6 +42,17 @@ func (v execHuman) Result(rep *engine.Report) error {
 	}
 	summary(w, "Exec", rep)
 	return nil
+}
+
+// renderResults prints each command as the device's prompt would show it,
+// then its output, every line indented.
+func renderResults(w io.Writer, indent, device string, results []drivers.Result) {
+	for _, r := range results {
+		fmt.Fprintf(w, "%s%s# %s\n", indent, device, r.Command)
+		for _, line := range strings.Split(r.Output, "\n") {
+			fmt.Fprintf(w, "%s%s\n", indent, line)
+		}
+	}
 }
 
 // execJSON writes one value at the end, as apply -json does: the report.
