@@ -24,7 +24,7 @@ import (
 )
 
 // The shared preamble of the commands that load a runbook (validate, plan,
-// apply): Ctrl-C handling, driver discovery (begin, which version uses
+// apply, exec): Ctrl-C handling, driver discovery (begin, which version uses
 // too), loading with -var and -var-file, building the plan, and the
 // execution mode (open).
 

@@ -1,5 +1,5 @@
 // Package views renders what netrun's commands report: for each command
-// that takes -json an interface (Validate, Plan, Apply, Output) with a human
+// that takes -json an interface (Validate, Plan, Apply, Exec, Output) with a human
 // form (text for a terminal) and a JSON form for machines, made by NewPlan
 // and the like from the flag; a command picks its form once and then only
 // calls the view. Commands without -json (Version, Sim, ForceUnlock) have
