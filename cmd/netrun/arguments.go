@@ -50,6 +50,20 @@ type applyArgs struct {
 	Mode          string
 }
 
+// execArgs are netrun exec's: ad-hoc commands over the runbook in the
+// current directory (-chdir picks another), so every positional argument is
+// a command.
+type execArgs struct {
+	Vars        varFlags
+	Parallelism int
+	Mode        string
+	JSON        bool
+	Sim         bool
+	Limit       string        // comma list of device names and globs; "": all
+	Timeout     time.Duration // per command; 0: each device's
+	Commands    []string
+}
+
 type forceUnlockArgs struct {
 	ID  string
 	Dir string
@@ -103,17 +117,9 @@ func (v *varFlags) register(fs *flag.FlagSet) {
 // before, between or after the flags (Go's flag package stops at the first
 // positional argument; users type `netrun apply examples/x -auto-approve`).
 func parseWithDir(fs *flag.FlagSet, args []string) (string, error) {
-	var positional []string
-	for {
-		if err := fs.Parse(args); err != nil {
-			return "", err
-		}
-		args = fs.Args()
-		if len(args) == 0 {
-			break
-		}
-		positional = append(positional, args[0])
-		args = args[1:]
+	positional, err := parseInterspersed(fs, args)
+	if err != nil {
+		return "", err
 	}
 	switch len(positional) {
 	case 0:
@@ -122,6 +128,27 @@ func parseWithDir(fs *flag.FlagSet, args []string) (string, error) {
 		return positional[0], nil
 	}
 	return "", fmt.Errorf("too many arguments: %q; expected at most one runbook directory", positional)
+}
+
+// parseInterspersed parses flags wherever they are among the positional
+// arguments, which it returns in order; after "--" every argument is
+// positional.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var positional []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) < len(args) && args[len(args)-len(rest)-1] == "--" {
+			return append(positional, rest...), nil
+		}
+		if len(rest) == 0 {
+			return positional, nil
+		}
+		positional = append(positional, rest[0])
+		args = rest[1:]
+	}
 }
 
 func parseValidate(args []string, stderr io.Writer) (validateArgs, error) {
@@ -166,16 +193,58 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 // -parallelism, -mode), the command's own (registered by own) and the
 // runbook DIR.
 func parseRunbookFlags(name string, args []string, stderr io.Writer, vars *varFlags, parallelism *int, mode *string, own func(*flag.FlagSet)) (string, error) {
-	fs := newFlagSet(name, stderr)
-	vars.register(fs)
-	fs.IntVar(parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
-	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(mode))
+	fs := runbookFlags(name, stderr, vars, parallelism, mode)
 	own(fs)
 	dir, err := parseWithDir(fs, args)
 	if err == nil {
 		err = checkParallelism(fs, *parallelism)
 	}
 	return dir, err
+}
+
+// runbookFlags is a flag set with the flags of every command that runs a
+// runbook's devices: variables, -parallelism and -mode.
+func runbookFlags(name string, stderr io.Writer, vars *varFlags, parallelism *int, mode *string) *flag.FlagSet {
+	fs := newFlagSet(name, stderr)
+	vars.register(fs)
+	fs.IntVar(parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
+	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(mode))
+	return fs
+}
+
+func parseExec(args []string, stderr io.Writer) (execArgs, error) {
+	var a execArgs
+	fs := runbookFlags("exec", stderr, &a.Vars, &a.Parallelism, &a.Mode)
+	fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
+	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
+	fs.StringVar(&a.Limit, "limit", "", "run on these devices only: a comma list of names and globs (r1,dc1-*)")
+	fs.DurationVar(&a.Timeout, "timeout", 0, "time limit of each command (default: each device's timeout)")
+	fs.Usage = func() {
+		fmt.Fprint(stderr, "Usage: netrun [-chdir=DIR] exec [options] COMMAND [COMMAND ...]\n\n"+
+			"Run show commands on the runbook's devices, with its credentials, without a\n"+
+			"command block. Nothing is recorded in the state.\n\nOptions:\n")
+		fs.PrintDefaults()
+	}
+	commands, err := parseInterspersed(fs, args)
+	if err != nil {
+		return a, err
+	}
+	if err := checkParallelism(fs, a.Parallelism); err != nil {
+		return a, err
+	}
+	if a.Timeout < 0 {
+		return a, errors.New("-timeout must be positive")
+	}
+	if len(commands) == 0 {
+		return a, errors.New("no command to run: netrun exec [options] COMMAND [COMMAND ...], e.g. netrun exec 'show version'")
+	}
+	for _, c := range commands {
+		if strings.TrimSpace(c) == "" {
+			return a, errors.New("a command is blank")
+		}
+	}
+	a.Commands = commands
+	return a, nil
 }
 
 func parseOutput(args []string, stderr io.Writer) (outputArgs, error) {

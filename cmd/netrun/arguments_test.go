@@ -86,3 +86,20 @@ func TestParseSimAndOutput(t *testing.T) {
 		t.Errorf("output args = %+v, %v", o, err)
 	}
 }
+
+func TestParseExec(t *testing.T) {
+	t.Parallel()
+	testParse(t, parseExec, []parseCase[execArgs]{
+		{"one command", []string{"show version"}, execArgs{Commands: []string{"show version"}}, false},
+		{"flags around commands", []string{"-sim", "-limit", "r1,dc1-*", "show version", "-json", "show clock", "-timeout=5s"},
+			execArgs{Sim: true, JSON: true, Limit: "r1,dc1-*", Timeout: 5 * time.Second, Commands: []string{"show version", "show clock"}}, false},
+		{"runbook flags", []string{"-parallelism=3", "-mode=subprocess", "-var", "a=1", "-var-file", "x.vars", "sh clock"},
+			execArgs{Parallelism: 3, Mode: "subprocess", Vars: varFlags{Vars: []string{"a=1"}, VarFiles: []string{"x.vars"}}, Commands: []string{"sh clock"}}, false},
+		{"after --, a command may start with a dash", []string{"-sim", "--", "-weird", "-json"},
+			execArgs{Sim: true, Commands: []string{"-weird", "-json"}}, false},
+		{"no command", []string{"-sim"}, execArgs{}, true},
+		{"blank command", []string{"  "}, execArgs{}, true},
+		{"negative timeout", []string{"-timeout=-1s", "sh clock"}, execArgs{}, true},
+		{"zero parallelism", []string{"-parallelism=0", "sh clock"}, execArgs{}, true},
+	})
+}

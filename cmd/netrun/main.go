@@ -31,6 +31,7 @@ Commands:
   validate     Check a runbook for errors without contacting devices
   plan         Show which commands will run on which devices
   apply        Run the runbook's commands on its devices
+  exec         Run ad-hoc commands on the runbook's devices
   output       Show output values from the last apply
   sim          Serve simulated devices on loopback for other tools
   force-unlock Remove a lock a hung apply still holds
@@ -140,6 +141,7 @@ var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout
 	"validate":     withArgs("validate", parseValidate, runValidate),
 	"plan":         withArgs("plan", parsePlan, runPlan),
 	"apply":        withArgs("apply", parseApply, runApply),
+	"exec":         withArgs("exec", parseExec, runExec),
 	"output":       withArgs("output", parseOutput, runOutput),
 	"sim":          withArgs("sim", parseSim, runSim),
 	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),

@@ -24,7 +24,7 @@ import (
 )
 
 // The shared preamble of the commands that load a runbook (validate, plan,
-// apply): Ctrl-C handling, driver discovery (begin, which version uses
+// apply, exec): Ctrl-C handling, driver discovery (begin, which version uses
 // too), loading with -var and -var-file, building the plan, and the
 // execution mode (open).
 
@@ -113,6 +113,10 @@ type runbookArgs struct {
 	Parallelism int        // -parallelism; 0: the runbook's, else the default
 	Mode        string     // -mode; "": a saved plan's, the runbook's, else goroutine
 	Saved       *plan.Plan // apply PLANFILE: the plan to run instead of a new one, with its variables
+	// Shape, when set, changes the evaluated runbook before its plan is
+	// built (exec puts its own commands in place of the blocks); its error
+	// stops the command.
+	Shape func(*config.Runbook) error
 }
 
 // diagnostics is the part of a command's view that shows a runbook's
@@ -153,6 +157,12 @@ func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
 		in.Values = vals
 	}
 	rb, parser, diags := evaluate(a.Dir, in, c.set)
+	if !diags.HasErrors() && a.Shape != nil {
+		if err := a.Shape(rb); err != nil {
+			errorf(c.stderr, "%v", err)
+			return false
+		}
+	}
 	var p *plan.Plan
 	if !diags.HasErrors() {
 		var more hcl.Diagnostics

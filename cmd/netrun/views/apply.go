@@ -2,6 +2,7 @@ package views
 
 import (
 	"fmt"
+	"io"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -90,19 +91,20 @@ func (v applyHuman) report(rep *engine.Report) {
 				}
 				continue
 			}
-			for _, r := range s.Results {
-				fmt.Fprintf(w, "    %s# %s\n", d.Name, r.Command)
-				for _, line := range strings.Split(r.Output, "\n") {
-					fmt.Fprintf(w, "    %s\n", line)
-				}
-			}
+			renderResults(w, "    ", d.Name, s.Results)
 		}
 		if d.Error != "" {
 			fmt.Fprintf(w, "  Error: %s\n", d.Error)
 		}
 	}
+	summary(w, "Apply", rep)
+}
+
+// summary counts the devices by how they ended and names those that did
+// not succeed, with why: "Apply complete: 2 succeeded, 1 failed ...".
+func summary(w io.Writer, what string, rep *engine.Report) {
 	ok, failed, other := rep.Counts()
-	fmt.Fprintf(w, "\nApply complete: %d succeeded, %d failed", ok, failed)
+	fmt.Fprintf(w, "\n%s complete: %d succeeded, %d failed", what, ok, failed)
 	if other > 0 {
 		fmt.Fprintf(w, ", %d skipped or cancelled", other)
 	}

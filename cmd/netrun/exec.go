@@ -1,0 +1,167 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"path"
+	"slices"
+	"strings"
+
+	"github.com/netrun/netrun/cmd/netrun/views"
+	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/config"
+)
+
+// netrun exec 'show version' ['show clock' ...]: ad-hoc commands over the
+// runbook's inventory and credentials, as netmiko's send_command or an
+// Ansible ad-hoc run, without writing a command block. The commands become
+// the runbook's only block, on the selected devices, and run through the
+// engine's walk like any apply: same sessions, parallelism, execution
+// modes, masking and progress lines. exec is not part of the runbook, so,
+// like Ansible's ad-hoc commands, it records nothing: no state, no lock
+// (engine.Apply, not engine.Run), and the runbook's own blocks and outputs
+// are left out.
+
+func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
+	dir := "."
+	a.Vars.resolve(wd, &dir)
+	v := views.NewExec(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	c, ok := open(runbookArgs{Dir: dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode,
+		Shape: func(rb *config.Runbook) error { return adHoc(rb, a) },
+	}, v, stderr)
+	if !ok {
+		return 1
+	}
+	defer c.end()
+	opts, cleanup, err := runOptions(c.rb, c.plan, c.set.reg, a.Sim, false, stderr)
+	if err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	defer cleanup()
+	opts.Events = v.Event
+	rep := engine.Apply(c.ctx, c.rb, c.plan, opts)
+	interrupted := c.ctx.Err() != nil
+	// Back to the default signal handling while the results are shown.
+	c.stop()
+	if err := v.Result(rep); err != nil {
+		return errorf(stderr, "%v", err)
+	}
+	if interrupted {
+		fmt.Fprintln(stderr, "netrun: interrupted.")
+		return 1
+	}
+	if _, failed, other := rep.Counts(); failed+other > 0 {
+		return 1
+	}
+	return 0
+}
+
+// execTask is the name of the block exec's commands become.
+const execTask = "exec"
+
+// adHoc makes the evaluated runbook exec's: its devices are the selected
+// ones, in natural order (r1, r2, r10), and its only block runs a's
+// commands on them.
+func adHoc(rb *config.Runbook, a execArgs) error {
+	devices, err := selectDevices(rb, a.Limit)
+	if err != nil {
+		return err
+	}
+	slices.SortStableFunc(devices, func(x, y *config.Device) int { return naturalCompare(x.Name, y.Name) })
+	names := make([]string, len(devices))
+	for i, d := range devices {
+		names[i] = d.Name
+	}
+	rb.Devices = devices
+	rb.Commands = []*config.Command{{Name: execTask, Commands: a.Commands, Devices: names, Timeout: a.Timeout}}
+	rb.Configs, rb.Outputs = nil, nil
+	return nil
+}
+
+// selectDevices returns the devices -limit selects, in runbook order: a
+// comma list of device names and globs (path.Match: dc1-*, r[12]); "" is
+// every device. A pattern that matches no device is an error naming it.
+//
+// For the coordinator: this is exec's stand-in for the shared selection
+// grammar (engine/select.go, issue 10 item 1: tags, negation, @failed,
+// -target); switch exec to it when merging.
+func selectDevices(rb *config.Runbook, limit string) ([]*config.Device, error) {
+	if len(rb.Devices) == 0 {
+		return nil, fmt.Errorf("the runbook in %s declares no device", rb.Dir)
+	}
+	if strings.TrimSpace(limit) == "" {
+		return slices.Clone(rb.Devices), nil
+	}
+	chosen := map[string]bool{}
+	var unmatched []string
+	for _, pattern := range strings.Split(limit, ",") {
+		pattern = strings.TrimSpace(pattern)
+		if pattern == "" {
+			continue
+		}
+		matched := false
+		for _, d := range rb.Devices {
+			ok, err := path.Match(pattern, d.Name)
+			if err != nil {
+				return nil, fmt.Errorf("-limit: %q is not a valid pattern: %w", pattern, err)
+			}
+			if ok {
+				chosen[d.Name], matched = true, true
+			}
+		}
+		if !matched {
+			unmatched = append(unmatched, fmt.Sprintf("%q", pattern))
+		}
+	}
+	if len(unmatched) > 0 {
+		return nil, fmt.Errorf("-limit: no device of the runbook matches %s", strings.Join(unmatched, ", "))
+	}
+	if len(chosen) == 0 {
+		return nil, fmt.Errorf("-limit %q selects no device", limit)
+	}
+	var out []*config.Device
+	for _, d := range rb.Devices {
+		if chosen[d.Name] {
+			out = append(out, d)
+		}
+	}
+	return out, nil
+}
+
+// naturalCompare orders names as people count: runs of digits compare as
+// numbers, so r2 comes before r10; names equal that way (r01, r1) fall back
+// to byte order, so the order is total.
+func naturalCompare(a, b string) int {
+	x, y := a, b
+	for x != "" && y != "" {
+		dx, dy := digits(x), digits(y)
+		if dx > 0 && dy > 0 {
+			nx, ny := strings.TrimLeft(x[:dx], "0"), strings.TrimLeft(y[:dy], "0")
+			if c := len(nx) - len(ny); c != 0 {
+				return c
+			}
+			if c := strings.Compare(nx, ny); c != 0 {
+				return c
+			}
+			x, y = x[dx:], y[dy:]
+			continue
+		}
+		if x[0] != y[0] {
+			return int(x[0]) - int(y[0])
+		}
+		x, y = x[1:], y[1:]
+	}
+	if c := len(x) - len(y); c != 0 {
+		return c
+	}
+	return strings.Compare(a, b)
+}
+
+// digits is the length of s's leading run of ASCII digits.
+func digits(s string) int {
+	n := 0
+	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
+		n++
+	}
+	return n
+}
