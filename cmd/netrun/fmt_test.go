@@ -1,0 +1,205 @@
+package main
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/hashicorp/hcl/v2/hclwrite"
+)
+
+// TestFmtExamples checks that every example runbook is in canonical form,
+// and that fmt -check finds, and fmt repairs, a misformatted copy of each.
+func TestFmtExamples(t *testing.T) {
+	t.Parallel()
+	root := filepath.Join("..", "..", "examples")
+	if code, stdout, stderr := netrun(t, "", "fmt", "-check", "-recursive", root); code != 0 {
+		t.Fatalf("the examples are not canonical: fmt -check exit %d\n%s%s", code, stdout, stderr)
+	}
+	copied := copyExample(t, ".")
+	var files []string
+	err := filepath.WalkDir(copied, func(path string, d fs.DirEntry, err error) error {
+		if err == nil && d.Name() == "main.hcl" {
+			files = append(files, path)
+		}
+		return err
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) < 9 {
+		t.Fatalf("found %d example runbooks: %v", len(files), files)
+	}
+	for _, file := range files {
+		rel, _ := filepath.Rel(copied, filepath.Dir(file))
+		t.Run(rel, func(t *testing.T) {
+			t.Parallel()
+			canonical := readFile(t, file)
+			mangled := mangle(canonical)
+			if mangled == canonical {
+				t.Fatal("mangling changed nothing")
+			}
+			if err := os.WriteFile(file, []byte(mangled), 0o644); err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Dir(file)
+			code, stdout, stderr := netrun(t, "", "fmt", "-check", dir)
+			if code != 3 || stdout != file+"\n" {
+				t.Errorf("fmt -check on the misformatted copy: exit %d, want 3 listing %s\n%s%s", code, file, stdout, stderr)
+			}
+			if readFile(t, file) != mangled {
+				t.Error("fmt -check wrote the file")
+			}
+			if code, stdout, stderr := netrun(t, "", "fmt", dir); code != 0 || stdout != file+"\n" {
+				t.Errorf("fmt: exit %d, want 0 listing %s\n%s%s", code, file, stdout, stderr)
+			}
+			if code, stdout, stderr := netrun(t, "", "fmt", "-check", dir); code != 0 || stdout != "" {
+				t.Errorf("fmt -check after fmt: exit %d\n%s%s", code, stdout, stderr)
+			}
+			got := readFile(t, file)
+			if want := string(hclwrite.Format([]byte(got))); got != want {
+				t.Errorf("fmt left a file that is not canonical:\n%s", got)
+			}
+			if got != canonical {
+				t.Errorf("fmt did not restore the example:\n%s", got)
+			}
+		})
+	}
+}
+
+var heredoc = regexp.MustCompile(`<<-?([A-Za-z_]+)\s*$`)
+
+// mangle re-indents every line with a tab and three spaces and pads the
+// first " = " of each line but comments, leaving heredocs' text, which is
+// data, alone.
+func mangle(src string) string {
+	lines := strings.Split(src, "\n")
+	marker := ""
+	for i, line := range lines {
+		trimmed := strings.TrimSpace(line)
+		if marker != "" {
+			if trimmed == marker {
+				marker = ""
+			}
+			continue
+		}
+		if m := heredoc.FindStringSubmatch(line); m != nil {
+			marker = m[1]
+		}
+		if trimmed == "" {
+			continue
+		}
+		if !strings.HasPrefix(trimmed, "#") {
+			trimmed = strings.Replace(trimmed, " = ", "   =  ", 1)
+		}
+		lines[i] = "\t   " + trimmed
+	}
+	return strings.Join(lines, "\n")
+}
+
+// TestFmtFlags runs the real binary: -diff, -write=false, -list=false,
+// -recursive, standard input and a syntax error.
+func TestFmtFlags(t *testing.T) {
+	t.Parallel()
+	const bad = "device \"r1\" {\nhost   =  \"10.0.0.1\"\n    port=22\n}\n"
+	const good = "device \"r1\" {\n  host = \"10.0.0.1\"\n  port = 22\n}\n"
+	setup := func(t *testing.T) string {
+		dir := t.TempDir()
+		if err := os.MkdirAll(filepath.Join(dir, "sub", ".netrun"), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range []string{"main.hcl", "sub/more.hcl", "sub/.netrun/hidden.hcl", "devices.csv"} {
+			if err := os.WriteFile(filepath.Join(dir, f), []byte(bad), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		return dir
+	}
+	t.Run("diff without writing", func(t *testing.T) {
+		t.Parallel()
+		dir := setup(t)
+		code, stdout, stderr := runIn(t, dir, "fmt", "-diff", "-write=false")
+		want := "main.hcl\n--- old/main.hcl\n+++ new/main.hcl\n@@ -1,4 +1,4 @@\n device \"r1\" {\n" +
+			"-host   =  \"10.0.0.1\"\n-    port=22\n+  host = \"10.0.0.1\"\n+  port = 22\n }\n"
+		if code != 0 || stdout != want {
+			t.Errorf("exit %d\n%s%s\nwant:\n%s", code, stdout, stderr, want)
+		}
+		if readFile(t, filepath.Join(dir, "main.hcl")) != bad {
+			t.Error("-write=false wrote the file")
+		}
+	})
+	t.Run("check lists and exits 3", func(t *testing.T) {
+		t.Parallel()
+		dir := setup(t)
+		code, stdout, stderr := runIn(t, dir, "fmt", "-check", "-recursive")
+		if code != 3 || stdout != "main.hcl\nsub/more.hcl\n" {
+			t.Errorf("exit %d, want 3\n%s%s", code, stdout, stderr)
+		}
+		code, stdout, _ = runIn(t, dir, "fmt", "-check", "-list=false", "sub")
+		if code != 3 || stdout != "" {
+			t.Errorf("-list=false: exit %d, want 3 and nothing listed\n%s", code, stdout)
+		}
+	})
+	t.Run("recursive writes, hidden folders and other files left alone", func(t *testing.T) {
+		t.Parallel()
+		dir := setup(t)
+		code, stdout, stderr := runIn(t, dir, "fmt", "-list=false", "-recursive")
+		if code != 0 || stdout != "" {
+			t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+		}
+		for f, want := range map[string]string{"main.hcl": good, "sub/more.hcl": good, "sub/.netrun/hidden.hcl": bad, "devices.csv": bad} {
+			if got := readFile(t, filepath.Join(dir, f)); got != want {
+				t.Errorf("%s:\n%s", f, got)
+			}
+		}
+	})
+	t.Run("a named file", func(t *testing.T) {
+		t.Parallel()
+		dir := setup(t)
+		code, stdout, stderr := runIn(t, dir, "fmt", "sub/more.hcl")
+		if code != 0 || stdout != "sub/more.hcl\n" || readFile(t, filepath.Join(dir, "sub", "more.hcl")) != good {
+			t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+		}
+		if readFile(t, filepath.Join(dir, "main.hcl")) != bad {
+			t.Error("fmt FILE formatted another file")
+		}
+	})
+	t.Run("standard input", func(t *testing.T) {
+		t.Parallel()
+		code, stdout, stderr := netrun(t, bad, "fmt", "-")
+		if code != 0 || stdout != good {
+			t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+		}
+		if code, _, _ := netrun(t, bad, "fmt", "-check", "-"); code != 3 {
+			t.Errorf("fmt -check - on misformatted input: exit %d, want 3", code)
+		}
+	})
+	t.Run("syntax error", func(t *testing.T) {
+		t.Parallel()
+		dir := setup(t)
+		broken := "device \"r1\" {\n  host = \n"
+		if err := os.WriteFile(filepath.Join(dir, "sub", "broken.hcl"), []byte(broken), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		code, stdout, stderr := runIn(t, dir, "fmt", "-recursive")
+		if code != 1 || !strings.Contains(stderr, "Error: ") || !strings.Contains(stderr, "on sub/broken.hcl line 2") {
+			t.Errorf("exit %d, want 1 and a located diagnostic\n%s%s", code, stdout, stderr)
+		}
+		if readFile(t, filepath.Join(dir, "sub", "broken.hcl")) != broken {
+			t.Error("fmt wrote a file it could not parse")
+		}
+		if readFile(t, filepath.Join(dir, "sub", "more.hcl")) != good {
+			t.Error("a syntax error in one file stopped the others being formatted")
+		}
+	})
+	t.Run("missing path", func(t *testing.T) {
+		t.Parallel()
+		code, _, stderr := netrun(t, "", "fmt", filepath.Join(t.TempDir(), "nope"))
+		if code != 1 || !strings.Contains(stderr, "nope") {
+			t.Errorf("exit %d\n%s", code, stderr)
+		}
+	})
+}
