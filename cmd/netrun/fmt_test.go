@@ -203,3 +203,15 @@ func TestFmtFlags(t *testing.T) {
 		}
 	})
 }
+
+func TestParseFmt(t *testing.T) {
+	t.Parallel()
+	testParse(t, parseFmt, []parseCase[fmtArgs]{
+		{"defaults", nil, fmtArgs{Paths: []string{"."}, List: true, Write: true}, false},
+		{"paths among flags", []string{"a", "-diff", "b.hcl", "-recursive", "-"},
+			fmtArgs{Paths: []string{"a", "b.hcl", "-"}, List: true, Write: true, Diff: true, Recursive: true}, false},
+		{"check writes nothing", []string{"-check"}, fmtArgs{Paths: []string{"."}, List: true, Check: true}, false},
+		{"no list, no write", []string{"-list=false", "-write=false", "x"}, fmtArgs{Paths: []string{"x"}}, false},
+		{"unknown flag", []string{"-fix"}, fmtArgs{}, true},
+	})
+}

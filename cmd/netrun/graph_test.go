@@ -83,3 +83,14 @@ func TestGraph(t *testing.T) {
 		t.Errorf("a broken runbook: exit %d\n%s", code, stderr)
 	}
 }
+
+func TestParseGraph(t *testing.T) {
+	t.Parallel()
+	testParse(t, parseGraph, []parseCase[graphArgs]{
+		{"defaults", nil, graphArgs{Dir: ".", Type: "plan"}, false},
+		{"runbook", []string{"ex", "-type=runbook", "-var", "a=1"},
+			graphArgs{Dir: "ex", Type: "runbook", Vars: varFlags{Vars: []string{"a=1"}}}, false},
+		{"unknown type", []string{"-type=apply"}, graphArgs{}, true},
+		{"two dirs", []string{"a", "b"}, graphArgs{}, true},
+	})
+}
