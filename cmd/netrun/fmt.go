@@ -10,7 +10,7 @@ import (
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
-	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/hashicorp/hcl/v2/hclsyntax"
 	"github.com/hashicorp/hcl/v2/hclwrite"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
@@ -25,7 +25,7 @@ const fmtExitChanges = 3
 // what terraform fmt does for .tf files). A file that does not parse is a
 // located diagnostic and is left alone; the others are still formatted.
 func runFmt(wd string, a fmtArgs, stdin io.Reader, stdout, stderr io.Writer) int {
-	f := &formatter{args: a, view: views.NewFmt(&views.View{Stdout: stdout, Stderr: stderr}), parser: hclparse.NewParser()}
+	f := &formatter{args: a, view: views.NewFmt(&views.View{Stdout: stdout, Stderr: stderr}), files: map[string]*hcl.File{}}
 	for _, p := range a.Paths {
 		if p == "-" {
 			f.stdin(stdin)
@@ -37,7 +37,7 @@ func runFmt(wd string, a fmtArgs, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	switch {
 	case f.diags.HasErrors():
-		f.view.Diagnostics(f.parser.Files(), f.diags)
+		f.view.Diagnostics(f.files, f.diags)
 		return 1
 	case a.Check && f.changed:
 		return fmtExitChanges
@@ -48,7 +48,7 @@ func runFmt(wd string, a fmtArgs, stdin io.Reader, stdout, stderr io.Writer) int
 type formatter struct {
 	args    fmtArgs
 	view    views.Fmt
-	parser  *hclparse.Parser
+	files   map[string]*hcl.File // parsed, for diagnostics' snippets
 	diags   hcl.Diagnostics
 	changed bool // a file is not in canonical form
 }
@@ -133,8 +133,12 @@ func (f *formatter) stdin(r io.Reader) {
 // a syntax error is kept in f.diags and leaves src as it is.
 func (f *formatter) format(src []byte, name string) ([]byte, bool) {
 	// hclwrite formats tokens and would tidy a broken file without a word:
-	// parse first so a syntax error is reported where it is.
-	if _, diags := f.parser.ParseHCL(src, name); diags.HasErrors() {
+	// parse first so a syntax error is reported where it is. Not through
+	// an hclparse.Parser: it parses a name once, and a file named twice
+	// (fmt . main.hcl) must be checked each time.
+	file, diags := hclsyntax.ParseConfig(src, name, hcl.InitialPos)
+	f.files[name] = file
+	if diags.HasErrors() {
 		f.diags = append(f.diags, diags...)
 		return src, false
 	}

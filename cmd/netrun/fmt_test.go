@@ -184,7 +184,8 @@ func TestFmtFlags(t *testing.T) {
 		if err := os.WriteFile(filepath.Join(dir, "sub", "broken.hcl"), []byte(broken), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		code, stdout, stderr := runIn(t, dir, "fmt", "-recursive")
+		// Named twice: still not written the second time.
+		code, stdout, stderr := runIn(t, dir, "fmt", "-recursive", ".", "sub/broken.hcl")
 		if code != 1 || !strings.Contains(stderr, "Error: ") || !strings.Contains(stderr, "on sub/broken.hcl line 2") {
 			t.Errorf("exit %d, want 1 and a located diagnostic\n%s%s", code, stdout, stderr)
 		}
