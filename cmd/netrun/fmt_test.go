@@ -1,7 +1,6 @@
 package main
 
 import (
-	"io/fs"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -20,16 +19,9 @@ func TestFmtExamples(t *testing.T) {
 		t.Fatalf("the examples are not canonical: fmt -check exit %d\n%s%s", code, stdout, stderr)
 	}
 	copied := copyExample(t, ".")
-	var files []string
-	err := filepath.WalkDir(copied, func(path string, d fs.DirEntry, err error) error {
-		if err == nil && d.Name() == "main.hcl" {
-			files = append(files, path)
-		}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	files, _ := filepath.Glob(filepath.Join(copied, "*", "main.hcl"))
+	more, _ := filepath.Glob(filepath.Join(copied, "*", "*", "main.hcl"))
+	files = append(files, more...)
 	if len(files) < 9 {
 		t.Fatalf("found %d example runbooks: %v", len(files), files)
 	}
@@ -121,12 +113,8 @@ func TestFmtFlags(t *testing.T) {
 	t.Run("diff without writing", func(t *testing.T) {
 		t.Parallel()
 		dir := setup(t)
-		code, stdout, stderr := runIn(t, dir, "fmt", "-diff", "-write=false")
-		want := "main.hcl\n--- old/main.hcl\n+++ new/main.hcl\n@@ -1,4 +1,4 @@\n device \"r1\" {\n" +
-			"-host   =  \"10.0.0.1\"\n-    port=22\n+  host = \"10.0.0.1\"\n+  port = 22\n }\n"
-		if code != 0 || stdout != want {
-			t.Errorf("exit %d\n%s%s\nwant:\n%s", code, stdout, stderr, want)
-		}
+		fmtIn(t, dir, 0, "main.hcl\n--- old/main.hcl\n+++ new/main.hcl\n@@ -1,4 +1,4 @@\n device \"r1\" {\n"+
+			"-host   =  \"10.0.0.1\"\n-    port=22\n+  host = \"10.0.0.1\"\n+  port = 22\n }\n", "-diff", "-write=false")
 		if readFile(t, filepath.Join(dir, "main.hcl")) != bad {
 			t.Error("-write=false wrote the file")
 		}
@@ -134,22 +122,13 @@ func TestFmtFlags(t *testing.T) {
 	t.Run("check lists and exits 3", func(t *testing.T) {
 		t.Parallel()
 		dir := setup(t)
-		code, stdout, stderr := runIn(t, dir, "fmt", "-check", "-recursive")
-		if code != 3 || stdout != "main.hcl\nsub/more.hcl\n" {
-			t.Errorf("exit %d, want 3\n%s%s", code, stdout, stderr)
-		}
-		code, stdout, _ = runIn(t, dir, "fmt", "-check", "-list=false", "sub")
-		if code != 3 || stdout != "" {
-			t.Errorf("-list=false: exit %d, want 3 and nothing listed\n%s", code, stdout)
-		}
+		fmtIn(t, dir, 3, "main.hcl\nsub/more.hcl\n", "-check", "-recursive")
+		fmtIn(t, dir, 3, "", "-check", "-list=false", "sub")
 	})
 	t.Run("recursive writes, hidden folders and other files left alone", func(t *testing.T) {
 		t.Parallel()
 		dir := setup(t)
-		code, stdout, stderr := runIn(t, dir, "fmt", "-list=false", "-recursive")
-		if code != 0 || stdout != "" {
-			t.Errorf("exit %d\n%s%s", code, stdout, stderr)
-		}
+		fmtIn(t, dir, 0, "", "-list=false", "-recursive")
 		for f, want := range map[string]string{"main.hcl": good, "sub/more.hcl": good, "sub/.netrun/hidden.hcl": bad, "devices.csv": bad} {
 			if got := readFile(t, filepath.Join(dir, f)); got != want {
 				t.Errorf("%s:\n%s", f, got)
@@ -159,9 +138,9 @@ func TestFmtFlags(t *testing.T) {
 	t.Run("a named file", func(t *testing.T) {
 		t.Parallel()
 		dir := setup(t)
-		code, stdout, stderr := runIn(t, dir, "fmt", "sub/more.hcl")
-		if code != 0 || stdout != "sub/more.hcl\n" || readFile(t, filepath.Join(dir, "sub", "more.hcl")) != good {
-			t.Errorf("exit %d\n%s%s", code, stdout, stderr)
+		fmtIn(t, dir, 0, "sub/more.hcl\n", "sub/more.hcl")
+		if readFile(t, filepath.Join(dir, "sub", "more.hcl")) != good {
+			t.Error("fmt FILE did not format it")
 		}
 		if readFile(t, filepath.Join(dir, "main.hcl")) != bad {
 			t.Error("fmt FILE formatted another file")
@@ -203,6 +182,17 @@ func TestFmtFlags(t *testing.T) {
 			t.Errorf("exit %d\n%s", code, stderr)
 		}
 	})
+}
+
+// fmtIn runs netrun fmt with args as a process in dir and reports an exit
+// status or a standard output other than wanted.
+func fmtIn(t *testing.T, dir string, wantCode int, wantStdout string, args ...string) {
+	t.Helper()
+	code, stdout, stderr := runIn(t, dir, append([]string{"fmt"}, args...)...)
+	if code != wantCode || stdout != wantStdout {
+		t.Errorf("fmt %s: exit %d, want %d; stdout:\n%s\nwant:\n%s\nstderr:\n%s",
+			strings.Join(args, " "), code, wantCode, stdout, wantStdout, stderr)
+	}
 }
 
 func TestParseFmt(t *testing.T) {
