@@ -87,6 +87,21 @@ type simArgs struct {
 	Config     string
 }
 
+type fmtArgs struct {
+	Paths     []string // files and directories, "-" for standard input; none: "."
+	List      bool
+	Write     bool
+	Diff      bool
+	Check     bool
+	Recursive bool
+}
+
+type graphArgs struct {
+	Dir  string
+	Vars varFlags
+	Type string // "plan" or "runbook"
+}
+
 // listFlag collects a repeated flag.
 type listFlag struct{ values *[]string }
 
@@ -320,4 +335,43 @@ func modeFlag(dst *string) func(string) error {
 		*dst = v
 		return nil
 	}
+}
+
+// parseFmt takes Terraform's fmt flags and any number of paths among them.
+// -check writes nothing, as in Terraform.
+func parseFmt(args []string, stderr io.Writer) (fmtArgs, error) {
+	var a fmtArgs
+	fs := newFlagSet("fmt", stderr)
+	fs.BoolVar(&a.List, "list", true, "list the files whose formatting differs (-list=false: do not)")
+	fs.BoolVar(&a.Write, "write", true, "write the canonical form to the files (-write=false: do not)")
+	fs.BoolVar(&a.Diff, "diff", false, "print the changes as a unified diff")
+	fs.BoolVar(&a.Check, "check", false, "change no file; exit 3 when one is not in canonical form")
+	fs.BoolVar(&a.Recursive, "recursive", false, "also format the files in subdirectories")
+	for {
+		if err := fs.Parse(args); err != nil {
+			return a, err
+		}
+		if fs.NArg() == 0 {
+			break
+		}
+		a.Paths, args = append(a.Paths, fs.Arg(0)), fs.Args()[1:]
+	}
+	if len(a.Paths) == 0 {
+		a.Paths = []string{"."}
+	}
+	a.Write = a.Write && !a.Check
+	return a, nil
+}
+
+func parseGraph(args []string, stderr io.Writer) (graphArgs, error) {
+	var a graphArgs
+	fs := newFlagSet("graph", stderr)
+	a.Vars.register(fs)
+	fs.StringVar(&a.Type, "type", "plan", "plan: a node per step (task@device); runbook: a node per command or config block")
+	dir, err := parseWithDir(fs, args)
+	a.Dir = dir
+	if err == nil && a.Type != "plan" && a.Type != "runbook" {
+		err = fmt.Errorf("-type must be plan or runbook, not %q", a.Type)
+	}
+	return a, err
 }

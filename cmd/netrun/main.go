@@ -35,6 +35,8 @@ Commands:
   output       Show output values from the last apply
   sim          Serve simulated devices on loopback for other tools
   force-unlock Remove a lock a hung apply still holds
+  fmt          Rewrite runbook files in the canonical format
+  graph        Print the dependency graph of steps or blocks as DOT
   version      Show netrun's version and drivers
 
 Run "netrun <command> -help" for a command's options.
@@ -145,6 +147,8 @@ var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout
 	"output":       withArgs("output", parseOutput, runOutput),
 	"sim":          withArgs("sim", parseSim, runSim),
 	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),
+	"fmt":          withArgs("fmt", parseFmt, runFmt),
+	"graph":        withArgs("graph", parseGraph, runGraph),
 }
 
 // withArgs makes a command of a parser and a run: a command-line error is

@@ -1,6 +1,6 @@
 // Package graph is a small directed graph of string-named nodes: add nodes,
 // connect them, find cycles with a stable readable description, sort them
-// topologically and render DOT. It knows nothing of devices or commands and
+// topologically and render DOT (netrun graph prints it). It knows nothing of devices or commands and
 // imports nothing of netrun. Config evaluation orders locals, credentials
 // and devices with it and finds loops of jump hosts' via (engine/config);
 // the engine orders command and config blocks with it and reports their
@@ -186,15 +186,24 @@ func FormatCycle(c []string) string {
 	return strings.Join(append(append([]string(nil), c...), c[0]), " → ")
 }
 
-// DOT renders the graph in Graphviz's language.
+// DOT renders the graph in Graphviz's language: the nodes, then the edges
+// node by node, both in insertion order. That order is the caller's (a
+// plan's devices as declared, r1, r2, r10, which a string sort would make
+// r1, r10, r2), and the same graph always prints the same bytes.
 func (g *Graph) DOT(name string) string {
+	pos := make(map[string]int, len(g.order))
+	for i, n := range g.order {
+		pos[n] = i
+	}
 	var b strings.Builder
 	fmt.Fprintf(&b, "digraph %q {\n", name)
-	for _, n := range g.sortedNodes() {
+	for _, n := range g.order {
 		fmt.Fprintf(&b, "  %q;\n", n)
 	}
-	for _, n := range g.sortedNodes() {
-		for _, m := range sortedKeys(g.down[n]) {
+	for _, n := range g.order {
+		down := sortedKeys(g.down[n])
+		sort.Slice(down, func(i, j int) bool { return pos[down[i]] < pos[down[j]] })
+		for _, m := range down {
 			fmt.Fprintf(&b, "  %q -> %q;\n", n, m)
 		}
 	}

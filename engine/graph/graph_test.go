@@ -75,6 +75,28 @@ func TestUpDownDOT(t *testing.T) {
 	}
 }
 
+// TestDOTOrder: DOT lists nodes, and each node's edges, in the order the
+// nodes were added, so a fleet declared r1, r2, r10 reads that way (a
+// string sort would give r1, r10, r2) and the same graph prints the same.
+func TestDOTOrder(t *testing.T) {
+	t.Parallel()
+	g := build([]string{"x@r1", "x@r2", "x@r10", "y@r1"},
+		[2]string{"x@r1", "y@r1"}, [2]string{"x@r10", "y@r1"}, [2]string{"x@r2", "y@r1"})
+	want := `digraph "plan" {
+  "x@r1";
+  "x@r2";
+  "x@r10";
+  "y@r1";
+  "x@r1" -> "y@r1";
+  "x@r2" -> "y@r1";
+  "x@r10" -> "y@r1";
+}
+`
+	if diff := cmp.Diff(want, g.DOT("plan")); diff != "" {
+		t.Errorf("DOT (-want +got):\n%s", diff)
+	}
+}
+
 // build makes a graph of nodes, in this order, and edges from → to.
 func build(nodes []string, edges ...[2]string) *graph.Graph {
 	g := graph.New()

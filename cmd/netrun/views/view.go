@@ -2,10 +2,11 @@
 // that takes -json an interface (Validate, Plan, Apply, Exec, Output) with
 // a human form (text for a terminal) and a JSON form for machines, made by
 // NewPlan and the like from the flag; a command picks its form once and
-// then only calls the view. The JSON forms of validate, plan and apply
-// write an event stream, one object per line as things happen (json.go);
-// output -json writes one document. Commands without -json (Version, Sim, ForceUnlock) have
-// their human form only, a plain type. Views do not decide what runs nor
+// then only calls the view. The JSON forms of validate, plan, apply and
+// exec write an event stream, one object per line as things happen
+// (json.go); output -json writes one document. Commands without -json
+// (Version, Sim, ForceUnlock, Fmt, Graph) have their human form only, a
+// plain type. Views do not decide what runs nor
 // exit statuses (the commands in cmd/netrun do), with one exception kept
 // from before views existed: Plan.Drift (see there). Errors and progress
 // lines are not views' either: the commands and the engine write those to
