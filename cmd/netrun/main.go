@@ -32,6 +32,8 @@ Commands:
   plan         Show which commands will run on which devices
   apply        Run the runbook's commands on its devices
   output       Show output values from the last apply
+  show         Show the last apply's results per device, or a saved plan
+  state        List, show or remove devices in the state
   sim          Serve simulated devices on loopback for other tools
   force-unlock Remove a lock a hung apply still holds
   version      Show netrun's version and drivers
@@ -141,6 +143,8 @@ var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout
 	"plan":         withArgs("plan", parsePlan, runPlan),
 	"apply":        withArgs("apply", parseApply, runApply),
 	"output":       withArgs("output", parseOutput, runOutput),
+	"show":         withArgs("show", parseShow, runShow),
+	"state":        withArgs("state", parseState, runState),
 	"sim":          withArgs("sim", parseSim, runSim),
 	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),
 }
