@@ -429,8 +429,8 @@ output "secret" {
 		t.Errorf("sensitive output stored: %+v", s)
 	}
 	entries, _ := os.ReadDir(dir)
-	if len(entries) != 1 {
-		t.Errorf("state dir has %d entries, want only the state file (no temp files)", len(entries))
+	if len(entries) != 2 || entries[0].Name() != state.PrivateDir || entries[1].Name() != state.File {
+		t.Errorf("state dir has %v, want only the state file and .netrun/ (no temp files)", entries)
 	}
 }
 

@@ -9,7 +9,8 @@ import (
 	"github.com/netrun/netrun/engine/state"
 )
 
-// recorder writes the state as devices finish: one writer goroutine
+// recorder writes the state, and each device's results file, as devices
+// finish: one writer goroutine
 // rewrites it (atomically) whenever devices finished since its last write,
 // so a run killed half way loses at most what finished during the write in
 // progress, and device goroutines never wait on the store longer than that.
@@ -40,11 +41,19 @@ func newRecorder(store state.Store, prev *state.State, simulated bool, stderr io
 	return r
 }
 
-// record merges a finished device into the state and has it written.
+// record merges a finished device into the state and has it written, and
+// writes its results file when the run reached it (one it did not keeps
+// its earlier file, as the state keeps its earlier results).
 func (r *recorder) record(d DeviceResult) {
 	r.mu.Lock()
 	mergeDevice(r.st, d)
+	ds := r.st.Devices[d.Name]
 	r.mu.Unlock()
+	if !ds.Stale {
+		if err := r.store.PutResult(d.Name, ds.Text(d.Name)); err != nil {
+			fmt.Fprintf(r.stderr, "netrun: writing the results of %s: %v\n", d.Name, err)
+		}
+	}
 	select {
 	case r.kick <- struct{}{}:
 	default: // a write is already due; it will include this device

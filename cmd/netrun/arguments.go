@@ -72,6 +72,7 @@ type forceUnlockArgs struct {
 type outputArgs struct {
 	Name string
 	JSON bool
+	Raw  bool
 }
 
 type simArgs struct {
@@ -266,12 +267,60 @@ func parseOutput(args []string, stderr io.Writer) (outputArgs, error) {
 	var a outputArgs
 	fs := newFlagSet("output", stderr)
 	fs.BoolVar(&a.JSON, "json", false, "print output values as JSON")
+	fs.BoolVar(&a.Raw, "raw", false, "print one string output's text as it is, without quotes, for scripts")
 	name, err := parseWithDir(fs, args)
 	if name == "." {
 		name = ""
 	}
 	a.Name = name
+	if err == nil && a.Raw && (a.JSON || name == "") {
+		err = errors.New("-raw takes one output NAME and no -json")
+	}
 	return a, err
+}
+
+// showArgs are netrun show [-json] [DIR|PLANFILE].
+type showArgs struct {
+	Path string
+	JSON bool
+}
+
+func parseShow(args []string, stderr io.Writer) (showArgs, error) {
+	var a showArgs
+	fs := newFlagSet("show", stderr)
+	fs.BoolVar(&a.JSON, "json", false, "print the results (or the plan) as JSON")
+	path, err := parseWithDir(fs, args)
+	a.Path = path
+	return a, err
+}
+
+// stateArgs are netrun state list | show [-json] ADDR | rm ADDR...
+type stateArgs struct {
+	Sub   string
+	Addrs []string
+	JSON  bool
+}
+
+func parseState(args []string, stderr io.Writer) (stateArgs, error) {
+	var a stateArgs
+	usage := errors.New("usage: netrun state list | state show [-json] device.NAME | state rm device.NAME...")
+	if len(args) == 0 {
+		return a, usage
+	}
+	a.Sub = args[0]
+	fs := newFlagSet("state "+a.Sub, stderr)
+	if a.Sub == "show" {
+		fs.BoolVar(&a.JSON, "json", false, "print the device's state as JSON")
+	}
+	if err := fs.Parse(args[1:]); err != nil {
+		return a, err
+	}
+	a.Addrs = fs.Args()
+	want := map[string]bool{"list": len(a.Addrs) == 0, "show": len(a.Addrs) == 1, "rm": len(a.Addrs) > 0}
+	if ok, known := want[a.Sub]; !known || !ok {
+		return a, usage
+	}
+	return a, nil
 }
 
 func parseSim(args []string, stderr io.Writer) (simArgs, error) {

@@ -10,6 +10,7 @@ import (
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // netrun exec 'show version' ['show clock' ...]: ad-hoc commands over the
@@ -67,7 +68,7 @@ func adHoc(rb *config.Runbook, a execArgs) error {
 	if err != nil {
 		return err
 	}
-	slices.SortStableFunc(devices, func(x, y *config.Device) int { return naturalCompare(x.Name, y.Name) })
+	slices.SortStableFunc(devices, func(x, y *config.Device) int { return state.NaturalCompare(x.Name, y.Name) })
 	names := make([]string, len(devices))
 	for i, d := range devices {
 		names[i] = d.Name
@@ -126,42 +127,4 @@ func selectDevices(rb *config.Runbook, limit string) ([]*config.Device, error) {
 		}
 	}
 	return out, nil
-}
-
-// naturalCompare orders names as people count: runs of digits compare as
-// numbers, so r2 comes before r10; names equal that way (r01, r1) fall back
-// to byte order, so the order is total.
-func naturalCompare(a, b string) int {
-	x, y := a, b
-	for x != "" && y != "" {
-		dx, dy := digits(x), digits(y)
-		if dx > 0 && dy > 0 {
-			nx, ny := strings.TrimLeft(x[:dx], "0"), strings.TrimLeft(y[:dy], "0")
-			if c := len(nx) - len(ny); c != 0 {
-				return c
-			}
-			if c := strings.Compare(nx, ny); c != 0 {
-				return c
-			}
-			x, y = x[dx:], y[dy:]
-			continue
-		}
-		if x[0] != y[0] {
-			return int(x[0]) - int(y[0])
-		}
-		x, y = x[1:], y[1:]
-	}
-	if c := len(x) - len(y); c != 0 {
-		return c
-	}
-	return strings.Compare(a, b)
-}
-
-// digits is the length of s's leading run of ASCII digits.
-func digits(s string) int {
-	n := 0
-	for n < len(s) && s[n] >= '0' && s[n] <= '9' {
-		n++
-	}
-	return n
 }

@@ -116,13 +116,3 @@ func TestExecJSON(t *testing.T) {
 		t.Errorf("devices %v, want r2,r3", names)
 	}
 }
-
-func TestNaturalCompare(t *testing.T) {
-	t.Parallel()
-	names := []string{"r10", "dc1-r2", "r2", "r01", "r1", "dc1-r10", "r", "rA"}
-	slices.SortFunc(names, naturalCompare)
-	want := []string{"dc1-r2", "dc1-r10", "r", "r01", "r1", "r2", "r10", "rA"}
-	if !slices.Equal(names, want) {
-		t.Errorf("sorted %v, want %v", names, want)
-	}
-}

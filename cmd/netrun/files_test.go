@@ -49,7 +49,7 @@ func TestDeviceFilesDoNotCollide(t *testing.T) {
 	tr := filepath.Join(dir, "transcripts")
 	applyExpect(t, 0, "-auto-approve", "-transcript-dir", tr, "-var", port, dir)
 
-	for _, sub := range []string{"backups", filepath.Join(".netrun", "applied")} {
+	for _, sub := range []string{"backups", "results", filepath.Join(".netrun", "applied")} {
 		entries, err := os.ReadDir(filepath.Join(dir, sub))
 		if err != nil {
 			t.Fatal(err)
@@ -98,6 +98,7 @@ func TestSymlinksNotFollowed(t *testing.T) {
 		{"transcript", "transcripts/r1.log", []string{"apply", "-auto-approve", "-transcript-dir", "DIR/transcripts"}, false, ""},
 		{"backup", "backups/r1.cfg", []string{"apply", "-auto-approve"}, false, ""},
 		{"applied", ".netrun/applied/r1.cfg", []string{"apply", "-auto-approve"}, false, ""},
+		{"result", "results/r1.txt", []string{"apply", "-auto-approve"}, false, ""},
 		{"state", "netrun.state.json", []string{"apply", "-auto-approve"}, false, ""},
 		{"plan file", "r1.plan", []string{"plan", "-out", "DIR/r1.plan"}, false, ""},
 		{"lock", ".netrun.lock", []string{"apply", "-auto-approve"}, true, ""},

@@ -182,6 +182,15 @@ output "last" { value = command.last.output }
 		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, "netrun.state.json"))), &st); err != nil {
 			t.Fatal(err)
 		}
+		// The times are in the run log, not the state file.
+		var times stateFile
+		if err := json.Unmarshal([]byte(readFile(t, filepath.Join(dir, ".netrun", "runs", "last.json"))), &times); err != nil {
+			t.Fatal(err)
+		}
+		for name, d := range st.Devices {
+			d.Started = times.Devices[name].Started
+			st.Devices[name] = d
+		}
 		return st
 	}
 	before := readState()

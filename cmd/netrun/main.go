@@ -33,6 +33,8 @@ Commands:
   apply        Run the runbook's commands on its devices
   exec         Run ad-hoc commands on the runbook's devices
   output       Show output values from the last apply
+  show         Show the last apply's results per device, or a saved plan
+  state        List, show or remove devices in the state
   sim          Serve simulated devices on loopback for other tools
   force-unlock Remove a lock a hung apply still holds
   fmt          Rewrite runbook files in the canonical format
@@ -145,6 +147,8 @@ var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout
 	"apply":        withArgs("apply", parseApply, runApply),
 	"exec":         withArgs("exec", parseExec, runExec),
 	"output":       withArgs("output", parseOutput, runOutput),
+	"show":         withArgs("show", parseShow, runShow),
+	"state":        withArgs("state", parseState, runState),
 	"sim":          withArgs("sim", parseSim, runSim),
 	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),
 	"fmt":          withArgs("fmt", parseFmt, runFmt),

@@ -1,30 +1,21 @@
 package main
 
 import (
-	"errors"
-	"fmt"
 	"io"
-	"io/fs"
 	"maps"
 	"slices"
 	"strings"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
-	"github.com/netrun/netrun/engine/state"
 )
 
 func runOutput(wd string, a outputArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	v := views.NewOutput(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
-	st, err := state.Open(wd, false).ReadState()
-	if err == nil && st.Simulated {
-		fmt.Fprintln(stderr, "netrun: these outputs are from an apply -sim: simulators answered, not devices.")
+	st, code := readState(wd, stderr)
+	if st == nil {
+		return code
 	}
-	if err != nil {
-		if errors.Is(err, fs.ErrNotExist) {
-			return errorf(stderr, "no state here: run `netrun apply` in this directory first (or use -chdir=DIR)")
-		}
-		return errorf(stderr, "%v", err)
-	}
+	simulatedNote(st, stderr, "outputs")
 	if a.Name == "" {
 		outputs, err := st.ResolvedOutputs()
 		if err == nil {
@@ -44,6 +35,12 @@ func runOutput(wd string, a outputArgs, _ io.Reader, stdout, stderr io.Writer) i
 	}
 	if o.Sensitive {
 		return errorf(stderr, "output %q is sensitive: netrun does not store sensitive values, so it cannot show it", a.Name)
+	}
+	if a.Raw {
+		if err := views.Raw(stdout, o); err != nil {
+			return errorf(stderr, "output %q: %v", a.Name, err)
+		}
+		return 0
 	}
 	v.Value(o)
 	return 0

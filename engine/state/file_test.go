@@ -1,6 +1,7 @@
 package state_test
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/netrun/netrun/engine/state"
@@ -24,5 +25,14 @@ func TestFileName(t *testing.T) {
 			t.Errorf("%q and %q share the file %q", name, other, f)
 		}
 		seen[f] = name
+	}
+}
+
+func TestNaturalCompare(t *testing.T) {
+	got := []string{"r10", "r2", "r1", "r100", "a", "r01", "r", "sw1-2", "sw1-10", "sw10-1"}
+	slices.SortFunc(got, state.NaturalCompare)
+	want := []string{"a", "r", "r01", "r1", "r2", "r10", "r100", "sw1-2", "sw1-10", "sw10-1"}
+	if !slices.Equal(got, want) {
+		t.Errorf("sorted %v, want %v", got, want)
 	}
 }

@@ -21,8 +21,9 @@ func TestLocalState(t *testing.T) {
 	if _, err := s.ReadState(); !errors.Is(err, fs.ErrNotExist) {
 		t.Fatalf("ReadState of an empty directory: %v, want fs.ErrNotExist", err)
 	}
-	want := &state.State{Version: state.Version, Devices: map[string]state.DeviceState{
-		"r1": {Host: "192.0.2.1", Port: 22, Status: state.OK, ConfigDigest: "sha256:x"},
+	at := time.Date(2026, 1, 2, 3, 4, 5, 0, time.UTC)
+	want := &state.State{Version: state.Version, Started: at, Devices: map[string]state.DeviceState{
+		"r1": {Host: "192.0.2.1", Port: 22, Status: state.OK, ConfigDigest: "sha256:x", Started: at, Finished: at.Add(time.Second)},
 	}}
 	if err := s.WriteState(want); err != nil {
 		t.Fatal(err)
@@ -34,7 +35,54 @@ func TestLocalState(t *testing.T) {
 	if got.Devices["r1"].ConfigDigest != "sha256:x" || got.Devices["r1"].Status != state.OK {
 		t.Errorf("state read back = %+v", got)
 	}
-	assertOnly(t, dir, state.File)
+	// The times are read back from the run log, not the state file, which
+	// holds only what a run found.
+	if !got.Started.Equal(at) || !got.Devices["r1"].Finished.Equal(at.Add(time.Second)) {
+		t.Errorf("times read back = %v, %+v", got.Started, got.Devices["r1"])
+	}
+	data, err := os.ReadFile(filepath.Join(dir, state.File))
+	if err != nil || strings.Contains(string(data), "2026") {
+		t.Errorf("the state file holds times: %s %v", data, err)
+	}
+	if data, err := os.ReadFile(filepath.Join(dir, ".netrun", ".gitignore")); err != nil || string(data) != "*\n" {
+		t.Errorf(".netrun/.gitignore = %q, %v", data, err)
+	}
+	assertOnly(t, dir, ".netrun/.gitignore", state.RunLog, state.File)
+
+	// Without the run log (.netrun/ removed), the state still reads.
+	if err := os.RemoveAll(filepath.Join(dir, ".netrun")); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.ReadState(); err != nil || got.Devices["r1"].Status != state.OK || !got.Started.IsZero() {
+		t.Errorf("state without its run log = %+v, %v", got, err)
+	}
+}
+
+func TestLocalResults(t *testing.T) {
+	t.Parallel()
+	for simulated, want := range map[bool]string{false: "results/r%2F1.txt", true: ".netrun/sim/results/r%2F1.txt"} {
+		dir := t.TempDir()
+		s := state.NewLocal(dir, simulated)
+		if err := s.PutResult("r/1", "r/1: ok\n"); err != nil {
+			t.Fatal(err)
+		}
+		if got := s.ResultLocation("r/1"); got != filepath.Join(dir, want) {
+			t.Errorf("simulated=%v: result location %s, want %s", simulated, got, want)
+		}
+		if simulated {
+			assertOnly(t, dir, ".netrun/.gitignore", want)
+		} else {
+			assertOnly(t, dir, want)
+		}
+		for range 2 { // removing twice is not an error
+			if err := s.RemoveResult("r/1"); err != nil {
+				t.Error(err)
+			}
+		}
+		if _, err := os.Stat(filepath.Join(dir, want)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("simulated=%v: result left after RemoveResult: %v", simulated, err)
+		}
+	}
 }
 
 // assertOnly checks dir holds exactly the files named (no temporary file
@@ -91,7 +139,7 @@ func TestLocalConfigs(t *testing.T) {
 		if got := s.ConfigLocation(state.Backup, "r/1"); got != filepath.Join(dir, tc.backup) {
 			t.Errorf("simulated=%v: backup location %s, want %s", tc.simulated, got, tc.backup)
 		}
-		assertOnly(t, dir, tc.applied, tc.backup)
+		assertOnly(t, dir, ".netrun/.gitignore", tc.applied, tc.backup)
 	}
 }
 

@@ -33,14 +33,16 @@ const (
 // State is what the last apply left: per device its status and outputs, and
 // the runbook's output values. It never holds secrets: device text is masked
 // and sensitive outputs are not stored. Maps serialise with sorted keys, so
-// the file diffs well in git.
+// the file diffs well in git; and the times (Started, Finished) are not in
+// it but in the run log (runlog.go), so two runs whose devices answer the
+// same leave the same file.
 type State struct {
 	Version int `json:"format_version"`
 	// Simulated marks the results of an apply -sim: simulators answered,
 	// not devices.
 	Simulated bool                   `json:"simulated,omitempty"`
-	Started   time.Time              `json:"started"`
-	Finished  time.Time              `json:"finished"`
+	Started   time.Time              `json:"-"`
+	Finished  time.Time              `json:"-"`
 	Devices   map[string]DeviceState `json:"devices"`
 	Outputs   map[string]OutputState `json:"outputs"`
 }
@@ -51,8 +53,8 @@ type DeviceState struct {
 	Port     int                      `json:"port"`
 	Status   Status                   `json:"status"`
 	Error    string                   `json:"error,omitempty"`
-	Started  time.Time                `json:"started"`
-	Finished time.Time                `json:"finished"`
+	Started  time.Time                `json:"-"` // in the run log
+	Finished time.Time                `json:"-"`
 	Commands map[string]CommandResult `json:"commands,omitempty"`
 	// ConfigDigest is the digest of the running configuration as netrun
 	// last left it (config blocks); plan -refresh-only compares it.

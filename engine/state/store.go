@@ -5,7 +5,8 @@ import (
 	"time"
 )
 
-// Store keeps a runbook's state, its lock and its devices' configurations.
+// Store keeps a runbook's state, its lock, and its devices' configurations
+// and results.
 // Every write is whole or not at all: a run killed while writing leaves the
 // old value or the new, never half of one.
 type Store interface {
@@ -36,6 +37,16 @@ type Store interface {
 	// ConfigLocation says where a device's configuration of a kind is kept,
 	// for messages that send the user to it.
 	ConfigLocation(kind ConfigKind, device string) string
+
+	// PutResult keeps a device's results of the last apply that reached
+	// it, as plain text (DeviceState.Text), beside the state for people
+	// and for git diff. Callers mask secrets first, as for PutConfig.
+	PutResult(device, text string) error
+	// RemoveResult removes what PutResult kept (state rm); nothing kept is
+	// not an error.
+	RemoveResult(device string) error
+	// ResultLocation says where a device's results are kept.
+	ResultLocation(device string) string
 }
 
 // ConfigKind is which of a device's configurations a Store keeps.

@@ -55,6 +55,27 @@ func (v outputJSON) Outputs(outputs map[string]state.OutputState) error {
 	return v.write(values)
 }
 
+// Raw writes a string output's text as it is, without quotes or a newline
+// added, for scripts (output -raw, as Terraform's): numbers and booleans
+// as their text too; other values (lists, maps, null) have no raw form.
+func Raw(w io.Writer, o state.OutputState) error {
+	var v any
+	dec := json.NewDecoder(bytes.NewReader(o.Value))
+	dec.UseNumber()
+	if err := dec.Decode(&v); err != nil {
+		return err
+	}
+	switch v := v.(type) {
+	case string:
+		_, err := io.WriteString(w, v)
+		return err
+	case json.Number, bool:
+		_, err := fmt.Fprint(w, v)
+		return err
+	}
+	return fmt.Errorf("-raw prints only a string, number or bool; this output is %s: use -json", string(o.Value[:min(len(o.Value), 1)]))
+}
+
 // renderOutputs prints output values as Terraform does: NAME = VALUE.
 func renderOutputs(w io.Writer, outputs map[string]state.OutputState) {
 	if len(outputs) == 0 {
