@@ -152,10 +152,12 @@ func (l Limit) usesFailed() bool {
 	return slices.ContainsFunc(l.terms, func(t limitTerm) bool { return t.failed })
 }
 
-// FailedDevices is @failed: the devices of the last recorded run in store
-// that did not end ok (failed, skipped, cancelled) or that it did not reach
-// (stale). A device the state holds nothing for is not in it. None when no
-// run is recorded (or store is nil).
+// FailedDevices is @failed: the devices whose last recorded result in store
+// is not ok (failed, skipped, or cancelled: an interrupted run did not
+// finish them). A stale device counts by the result it keeps: stale also
+// marks the devices a -limit left out, which a retry must not pick up. A
+// device the state holds nothing for is not in it. None when no run is
+// recorded (or store is nil).
 func FailedDevices(store state.Store) (map[string]bool, error) {
 	if store == nil {
 		return nil, nil
@@ -169,7 +171,7 @@ func FailedDevices(store state.Store) (map[string]bool, error) {
 	}
 	out := map[string]bool{}
 	for name, d := range st.Devices {
-		if d.Status != state.OK || d.Stale {
+		if d.Status != state.OK {
 			out[name] = true
 		}
 	}
