@@ -1,6 +1,7 @@
 // Package engine turns an evaluated runbook into a plan and applies it: it
-// builds the DAG of (command, device) steps (build.go), each pinned to what
-// it sends so a saved plan runs only what was planned (pin.go), walks it with a
+// builds the DAG of (command, device) steps (build.go), narrows it to what
+// -target and -limit select (select.go), each step pinned to what it sends
+// so a saved plan runs only what was planned (pin.go), walks it with a
 // bound on concurrent device sessions (walk.go), collects results, and
 // writes state; Run (run.go) is a whole apply, from the lock to the final
 // state, with hooks where the caller shows the plan and asks to go ahead.

@@ -113,8 +113,8 @@ func Run(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts RunOptions)
 	res.Interrupted = ctx.Err() != nil
 
 	// Outputs read the same results the state keeps: a device the run did
-	// not reach counts with its earlier result.
-	outputs, diags := rb.EvalOutputs(withEarlier(res.Report, prev).Results())
+	// not reach, or that its plan left out, counts with its earlier result.
+	outputs, diags := rb.EvalOutputs(withEarlier(res.Report, prev, rb).Results())
 	saved, more := OutputStates(outputs, rb.Outputs)
 	if diags = append(diags, more...); diags.HasErrors() {
 		res.OutputDiags = diags

@@ -136,17 +136,25 @@ func reached(d DeviceResult) bool {
 }
 
 // withEarlier is rep with every device the run did not reach replaced by
-// its result in prev, when prev has one: what outputs are evaluated on, so
-// that they show the same results as the state.
-func withEarlier(rep *Report, prev *state.State) *Report {
+// its result in prev, when prev has one, and with the devices of rb the
+// plan left out (a -limit) added from prev: what outputs are evaluated on,
+// so that they show the same results as the state.
+func withEarlier(rep *Report, prev *state.State, rb *config.Runbook) *Report {
 	if prev == nil {
 		return rep
 	}
 	out := *rep
 	out.Devices = slices.Clone(rep.Devices)
+	inRun := map[string]bool{}
 	for i, d := range out.Devices {
+		inRun[d.Name] = true
 		if ds, ok := prev.Devices[d.Name]; ok && !reached(d) {
 			out.Devices[i] = earlierResult(d.Name, ds)
+		}
+	}
+	for _, d := range rb.Devices {
+		if ds, ok := prev.Devices[d.Name]; ok && !inRun[d.Name] {
+			out.Devices = append(out.Devices, earlierResult(d.Name, ds))
 		}
 	}
 	return &out

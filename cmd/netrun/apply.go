@@ -24,7 +24,7 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
 	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
-	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved}, v, stderr)
+	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved, Select: a.Select.selection()}, v, stderr)
 	if !ok {
 		return 1
 	}
@@ -104,6 +104,9 @@ func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
 	}
 	if len(a.Vars.Vars) > 0 || len(a.Vars.VarFiles) > 0 {
 		return nil, fmt.Errorf("apply %s takes no -var or -var-file: a saved plan runs with the values it was made with; make a new plan to change them", a.Dir)
+	}
+	if sel := a.Select.selection(); !sel.Empty() {
+		return nil, fmt.Errorf("apply %s takes no -target or -limit: a saved plan runs the selection it was made with; make a new plan to change it", a.Dir)
 	}
 	saved, err := plan.ReadFile(a.Dir)
 	if err != nil {

@@ -7,6 +7,8 @@ import (
 	"io"
 	"strings"
 	"time"
+
+	"github.com/netrun/netrun/engine/plan"
 )
 
 // Each command parses its flags into one of these plain structs; parsing is
@@ -27,6 +29,7 @@ type validateArgs struct {
 type planArgs struct {
 	Dir              string
 	Vars             varFlags
+	Select           selectionFlags
 	Parallelism      int
 	JSON             bool
 	Sim              bool
@@ -40,6 +43,7 @@ type planArgs struct {
 type applyArgs struct {
 	Dir           string // a runbook directory, or a saved plan file
 	Vars          varFlags
+	Select        selectionFlags
 	Parallelism   int
 	JSON          bool
 	Sim           bool
@@ -101,6 +105,23 @@ type graphArgs struct {
 	Dir  string
 	Vars varFlags
 	Type string // "plan" or "runbook"
+}
+
+// selectionFlags are -target and -limit, which narrow a command to part of
+// the runbook (engine.Select reads and applies them).
+type selectionFlags struct {
+	Targets []string
+	Limits  []string // joined by commas: -limit a -limit b is -limit a,b
+}
+
+func (s *selectionFlags) register(fs *flag.FlagSet) {
+	fs.Var(listFlag{&s.Targets}, "target", `only this device or block and what it needs: device.NAME, device.NAME["KEY"], command.NAME, config.NAME (repeatable)`)
+	fs.Var(listFlag{&s.Limits}, "limit", "only the devices matching PATTERN: names, globs (dc1-*), tag:TAG, &TERM (and), !TERM (not), @failed (the last run's failures), comma-separated")
+}
+
+// selection is what the flags ask for, as a plan records it.
+func (s selectionFlags) selection() plan.Selection {
+	return plan.Selection{Targets: s.Targets, Limit: strings.Join(s.Limits, ",")}
 }
 
 // listFlag collects a repeated flag.
@@ -186,6 +207,7 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 		fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
 		fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
 		fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
+		a.Select.register(fs)
 	})
 	a.Dir = dir
 	return a, err
@@ -200,6 +222,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 		fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
 		fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
 		fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
+		a.Select.register(fs)
 	})
 	a.Dir = dir
 	return a, err

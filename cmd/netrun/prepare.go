@@ -110,9 +110,10 @@ func (c *runbookCmd) end() {
 type runbookArgs struct {
 	Dir         string
 	Vars        varFlags
-	Parallelism int        // -parallelism; 0: the runbook's, else the default
-	Mode        string     // -mode; "": a saved plan's, the runbook's, else goroutine
-	Saved       *plan.Plan // apply PLANFILE: the plan to run instead of a new one, with its variables
+	Parallelism int            // -parallelism; 0: the runbook's, else the default
+	Mode        string         // -mode; "": a saved plan's, the runbook's, else goroutine
+	Saved       *plan.Plan     // apply PLANFILE: the plan to run instead of a new one, with its variables
+	Select      plan.Selection // -target and -limit: the part of a new plan to keep
 	// Shape, when set, changes the evaluated runbook before its plan is
 	// built (exec puts its own commands in place of the blocks); its error
 	// stops the command.
@@ -169,8 +170,22 @@ func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
 		p, more = engine.BuildPlan(rb, engine.Parallelism(a.Parallelism, rb))
 		diags = append(diags, more...)
 	}
+	var selectErr error
+	if !diags.HasErrors() && a.Saved == nil {
+		// The state is the runbook's own under -sim too: @failed reads
+		// the last run either way.
+		var warnings []string
+		p, warnings, selectErr = engine.Select(rb, p, a.Select, state.Open(rb.Dir, false))
+		for _, w := range warnings {
+			diags = append(diags, &hcl.Diagnostic{Severity: hcl.DiagWarning, Summary: w})
+		}
+	}
 	v.Diagnostics(parser.Files(), diags)
 	if diags.HasErrors() {
+		return false
+	}
+	if selectErr != nil {
+		errorf(c.stderr, "%v", selectErr)
 		return false
 	}
 	if a.Saved != nil {

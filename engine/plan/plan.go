@@ -9,6 +9,7 @@ package plan
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/netrun/netrun/drivers"
@@ -88,7 +89,37 @@ type Plan struct {
 	Variables    map[string]Variable `json:"-"`
 	HoldsSecrets []string            `json:"-"`
 	Parallelism  int                 `json:"parallelism"`
-	Devices      []Device            `json:"devices"`
+	// Selection is the -target and -limit the plan was made with; nil
+	// when it covers the whole runbook. The plan holds only the selected
+	// steps (and those they depend on): apply PLANFILE runs those.
+	Selection *Selection `json:"selection,omitempty"`
+	Devices   []Device   `json:"devices"`
+}
+
+// Selection is what the command line narrowed a plan to: Targets are
+// addresses (device.r1, device.r["r1"], command.clock, config.ntp), Limit a
+// device pattern ("dc1-*,&tag:core,!r7", "@failed").
+type Selection struct {
+	Targets []string `json:"targets,omitempty"`
+	Limit   string   `json:"limit,omitempty"`
+}
+
+// Empty reports whether the selection selects everything.
+func (s *Selection) Empty() bool { return s == nil || len(s.Targets) == 0 && s.Limit == "" }
+
+// String is the selection as typed: -target=A -limit=P.
+func (s *Selection) String() string {
+	if s.Empty() {
+		return ""
+	}
+	var parts []string
+	for _, t := range s.Targets {
+		parts = append(parts, "-target="+t)
+	}
+	if s.Limit != "" {
+		parts = append(parts, "-limit="+s.Limit)
+	}
+	return strings.Join(parts, " ")
 }
 
 // Device is one device and its steps in the order they will run.

@@ -173,12 +173,16 @@ func changeLine(st plan.Step) string {
 // planSummary is the change_summary of plan: what the plan holds.
 func (s *stream) planSummary(p *plan.Plan) {
 	changed, unchanged, unknown, failed := configCounts(p)
+	changes := map[string]any{
+		"operation": "plan", "devices": len(p.Devices), "steps": p.Steps(),
+		"config_change": changed, "config_unchanged": unchanged, "config_unknown": unknown, "config_failed": failed,
+	}
+	if p.Selection != nil && !p.Selection.Empty() {
+		changes["selection"] = p.Selection
+	}
 	s.emit(time.Now(), "info", eventChangeSummary,
 		fmt.Sprintf("Plan: %s on %s.", plural(p.Steps(), "step"), plural(len(p.Devices), "device")),
-		map[string]any{"changes": map[string]any{
-			"operation": "plan", "devices": len(p.Devices), "steps": p.Steps(),
-			"config_change": changed, "config_unchanged": unchanged, "config_unknown": unknown, "config_failed": failed,
-		}})
+		map[string]any{"changes": changes})
 }
 
 // device is how events name a device.

@@ -127,6 +127,9 @@ func renderPlan(w io.Writer, p *plan.Plan, simulated bool) {
 	}
 	fmt.Fprintf(w, "netrun will run %s on %s, %d sessions at a time.\n",
 		plural(len(blocks), "block"), plural(len(p.Devices), "device"), p.Parallelism)
+	if !p.Selection.Empty() {
+		fmt.Fprintf(w, "Selected: %s (the rest of the runbook is left out).\n", p.Selection)
+	}
 	if simulated {
 		fmt.Fprintln(w, "Simulated (-sim): every device is served by an in-process simulator; nothing is sent to real devices.")
 	}
