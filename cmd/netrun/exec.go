@@ -3,13 +3,12 @@ package main
 import (
 	"fmt"
 	"io"
-	"path"
 	"slices"
-	"strings"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
+	"github.com/netrun/netrun/engine/plan"
 	"github.com/netrun/netrun/engine/state"
 )
 
@@ -28,7 +27,8 @@ func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &dir)
 	v := views.NewExec(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
 	c, ok := open(runbookArgs{Dir: dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode,
-		Shape: func(rb *config.Runbook) error { return adHoc(rb, a) },
+		Shape:  func(rb *config.Runbook) error { return adHoc(rb, a) },
+		Select: plan.Selection{Limit: a.Limit},
 	}, v, stderr)
 	if !ok {
 		return 1
@@ -60,14 +60,14 @@ func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 // execTask is the name of the block exec's commands become.
 const execTask = "exec"
 
-// adHoc makes the evaluated runbook exec's: its devices are the selected
-// ones, in natural order (r1, r2, r10), and its only block runs a's
-// commands on them.
+// adHoc makes the evaluated runbook exec's: its devices in natural order
+// (r1, r2, r10), and its only block runs a's commands on them; -limit then
+// narrows the plan as it does plan's and apply's (engine.Select).
 func adHoc(rb *config.Runbook, a execArgs) error {
-	devices, err := selectDevices(rb, a.Limit)
-	if err != nil {
-		return err
+	if len(rb.Devices) == 0 {
+		return fmt.Errorf("the runbook in %s declares no device", rb.Dir)
 	}
+	devices := slices.Clone(rb.Devices)
 	slices.SortStableFunc(devices, func(x, y *config.Device) int { return state.NaturalCompare(x.Name, y.Name) })
 	names := make([]string, len(devices))
 	for i, d := range devices {
@@ -77,54 +77,4 @@ func adHoc(rb *config.Runbook, a execArgs) error {
 	rb.Commands = []*config.Command{{Name: execTask, Commands: a.Commands, Devices: names, Timeout: a.Timeout}}
 	rb.Configs, rb.Outputs = nil, nil
 	return nil
-}
-
-// selectDevices returns the devices -limit selects, in runbook order: a
-// comma list of device names and globs (path.Match: dc1-*, r[12]); "" is
-// every device. A pattern that matches no device is an error naming it.
-//
-// For the coordinator: this is exec's stand-in for the shared selection
-// grammar (engine/select.go, issue 10 item 1: tags, negation, @failed,
-// -target); switch exec to it when merging.
-func selectDevices(rb *config.Runbook, limit string) ([]*config.Device, error) {
-	if len(rb.Devices) == 0 {
-		return nil, fmt.Errorf("the runbook in %s declares no device", rb.Dir)
-	}
-	if strings.TrimSpace(limit) == "" {
-		return slices.Clone(rb.Devices), nil
-	}
-	chosen := map[string]bool{}
-	var unmatched []string
-	for _, pattern := range strings.Split(limit, ",") {
-		pattern = strings.TrimSpace(pattern)
-		if pattern == "" {
-			continue
-		}
-		matched := false
-		for _, d := range rb.Devices {
-			ok, err := path.Match(pattern, d.Name)
-			if err != nil {
-				return nil, fmt.Errorf("-limit: %q is not a valid pattern: %w", pattern, err)
-			}
-			if ok {
-				chosen[d.Name], matched = true, true
-			}
-		}
-		if !matched {
-			unmatched = append(unmatched, fmt.Sprintf("%q", pattern))
-		}
-	}
-	if len(unmatched) > 0 {
-		return nil, fmt.Errorf("-limit: no device of the runbook matches %s", strings.Join(unmatched, ", "))
-	}
-	if len(chosen) == 0 {
-		return nil, fmt.Errorf("-limit %q selects no device", limit)
-	}
-	var out []*config.Device
-	for _, d := range rb.Devices {
-		if chosen[d.Name] {
-			out = append(out, d)
-		}
-	}
-	return out, nil
 }
