@@ -23,6 +23,9 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.JSON && !a.AutoApprove && saved == nil {
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
+	if !a.AutoApprove && saved == nil && !a.Vars.interactive() {
+		return errorf(stderr, "apply needs -auto-approve when -input=false (or NETRUN_IN_AUTOMATION is set): netrun will not ask for approval")
+	}
 	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved, Select: a.Select.selection()}, v, stderr)
 	if !ok {

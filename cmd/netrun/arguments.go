@@ -5,6 +5,8 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"os"
+	"strconv"
 	"strings"
 	"time"
 
@@ -18,6 +20,7 @@ import (
 type varFlags struct {
 	Vars     []string // NAME=VALUE, in order
 	VarFiles []string
+	NoInput  bool // -input=false: never ask (see interactive)
 }
 
 type validateArgs struct {
@@ -72,6 +75,8 @@ type forceUnlockArgs struct {
 	ID  string
 	Dir string
 }
+
+type versionArgs struct{}
 
 type outputArgs struct {
 	Name string
@@ -139,15 +144,56 @@ func (l listFlag) Set(v string) error {
 	return nil
 }
 
-func newFlagSet(name string, stderr io.Writer) *flag.FlagSet {
+// flagOutput is the writer withArgs gives a command's parser, which hands
+// it to newFlagSet: it keeps the command's FlagSet, so that withArgs can
+// print the command's help, and suggest a flag, from the flags themselves.
+type flagOutput struct {
+	io.Writer
+	fs *flag.FlagSet
+}
+
+// newFlagSet is the FlagSet of command name. The flag package prints
+// nothing: withArgs reports errors and -help (writeHelp) when out is its
+// flagOutput.
+func newFlagSet(name string, out io.Writer) *flag.FlagSet {
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
+	fs.Usage = func() {}
+	if o, ok := out.(*flagOutput); ok {
+		o.fs = fs
+	}
 	return fs
 }
 
+// flagHint follows a command-line error of command name: for a flag the
+// command does not define, the nearest one it does, and where to see them.
+func flagHint(name string, err error, fs *flag.FlagSet) string {
+	// The flag package's own wording, stable since Go 1.
+	given, ok := strings.CutPrefix(err.Error(), "flag provided but not defined: ")
+	if !ok {
+		return ""
+	}
+	var names []string
+	if fs != nil {
+		fs.VisitAll(func(f *flag.Flag) { names = append(names, "-"+f.Name) })
+	}
+	return strings.TrimSpace(didYouMean(given, names) + fmt.Sprintf(" Run \"netrun %s -help\" for its options.", name))
+}
+
 func (v *varFlags) register(fs *flag.FlagSet) {
-	fs.Var(listFlag{&v.Vars}, "var", "set a variable: -var 'NAME=VALUE' (repeatable)")
-	fs.Var(listFlag{&v.VarFiles}, "var-file", "load variable values from a file (repeatable)")
+	fs.Var(listFlag{&v.Vars}, "var", "set a variable, as in -var '`NAME=VALUE`' (repeatable)")
+	fs.Var(listFlag{&v.VarFiles}, "var-file", "load variable values from `FILE` (repeatable; netrun.vars, netrun.vars.json and *.auto.vars[.json] in DIR load by themselves, below these)")
+	fs.BoolFunc("input", "ask for input when needed (-input=false, or NETRUN_IN_AUTOMATION set: never ask; apply then needs -auto-approve)", func(s string) error {
+		on, err := strconv.ParseBool(s)
+		v.NoInput = !on
+		return err
+	})
+}
+
+// interactive says whether netrun may ask on stdin: not with -input=false,
+// nor when NETRUN_IN_AUTOMATION is set (to anything), as in CI.
+func (v *varFlags) interactive() bool {
+	return !v.NoInput && os.Getenv("NETRUN_IN_AUTOMATION") == ""
 }
 
 // parseWithDir parses flags and at most one positional DIR, which may come
@@ -205,7 +251,7 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 		fs.BoolVar(&a.Sim, "sim", false, "plan against in-process simulated devices")
 		fs.BoolVar(&a.Refresh, "refresh", true, "read the running configuration of devices with config blocks (-refresh=false: show the static plan)")
 		fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
-		fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
+		fs.StringVar(&a.Out, "out", "", "save the plan to `FILE` for netrun apply FILE")
 		fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
 		a.Select.register(fs)
 	})
@@ -219,7 +265,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 		fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
 		fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
 		fs.BoolVar(&a.AutoApprove, "auto-approve", false, "skip the interactive approval")
-		fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
+		fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to `DIR`/DEVICE.log")
 		fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
 		fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
 		a.Select.register(fs)
@@ -247,7 +293,7 @@ func runbookFlags(name string, stderr io.Writer, vars *varFlags, parallelism *in
 	fs := newFlagSet(name, stderr)
 	vars.register(fs)
 	fs.IntVar(parallelism, "parallelism", 0, "concurrent device sessions (default: the runbook's, else 10)")
-	fs.Func("mode", "where device sessions run: goroutine (default) or subprocess (worker processes)", modeFlag(mode))
+	fs.Func("mode", "where device sessions run, `MODE`: goroutine (default) or subprocess (worker processes)", modeFlag(mode))
 	return fs
 }
 
@@ -330,6 +376,10 @@ func parseState(args []string, stderr io.Writer) (stateArgs, error) {
 	if len(args) == 0 {
 		return a, usage
 	}
+	if strings.HasPrefix(args[0], "-") {
+		// -help (or a flag before the subcommand): the state command's own.
+		return a, newFlagSet("state", stderr).Parse(args)
+	}
 	a.Sub = args[0]
 	fs := newFlagSet("state "+a.Sub, stderr)
 	if a.Sub == "show" {
@@ -397,6 +447,11 @@ func parseForceUnlock(args []string, stderr io.Writer) (forceUnlockArgs, error) 
 		return a, errors.New("usage: netrun force-unlock LOCK_ID [DIR]")
 	}
 	return a, nil
+}
+
+// parseVersion takes no flags but -help; arguments after it are ignored.
+func parseVersion(args []string, stderr io.Writer) (versionArgs, error) {
+	return versionArgs{}, newFlagSet("version", stderr).Parse(args)
 }
 
 func modeFlag(dst *string) func(string) error {

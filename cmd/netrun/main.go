@@ -19,30 +19,18 @@ import (
 	"strings"
 	"sync"
 	"syscall"
+
+	"github.com/posener/complete/v2"
 )
 
 func main() {
+	// A shell's completion calls netrun with COMP_LINE set (complete -C,
+	// from -install-autocomplete): print the candidates and exit.
+	if os.Getenv("COMP_LINE") != "" {
+		complete.Complete("netrun", completion())
+	}
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
-
-const usage = `Usage: netrun [-chdir=DIR] <command> [options] [DIR]
-
-Commands:
-  validate     Check a runbook for errors without contacting devices
-  plan         Show which commands will run on which devices
-  apply        Run the runbook's commands on its devices
-  exec         Run ad-hoc commands on the runbook's devices
-  output       Show output values from the last apply
-  show         Show the last apply's results per device, or a saved plan
-  state        List, show or remove devices in the state
-  sim          Serve simulated devices on loopback for other tools
-  force-unlock Remove a lock a hung apply still holds
-  fmt          Rewrite runbook files in the canonical format
-  graph        Print the dependency graph of steps or blocks as DOT
-  version      Show netrun's version and drivers
-
-Run "netrun <command> -help" for a command's options.
-`
 
 // syncWriter serialises writes to one stream: progress lines, the run's
 // output and plugins' stderr come from many goroutines. Once a write fails
@@ -119,29 +107,31 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 		args = args[1:]
 	}
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
+		fmt.Fprint(stderr, usage())
 		return 1
 	}
 	cmd, rest := args[0], args[1:]
 	if c, ok := commands[cmd]; ok {
-		return c(wd, rest, stdin, stdout, stderr)
+		return c.run(wd, rest, stdin, stdout, stderr)
 	}
 	switch cmd {
-	case "version", "-version", "--version", "-v":
+	case "-version", "--version", "-v":
 		return runVersion(wd, stdout, stderr)
 	case workerArg:
 		return runWorker(stderr)
 	case "help", "-help", "--help", "-h":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, usage())
 		return 0
+	case "-install-autocomplete", "-uninstall-autocomplete":
+		return runAutocomplete(cmd, stdout, stderr)
 	}
-	fmt.Fprintf(stderr, "netrun: unknown command %q\n\n%s", cmd, usage)
+	fmt.Fprintf(stderr, "netrun: unknown command %q.%s\n\nRun \"netrun -help\" for the list of commands.\n", cmd, didYouMean(cmd, topLevelNames(cmd)))
 	return 1
 }
 
-// commands are the commands that take flags, each parsed into its struct
-// (arguments.go) before the command runs.
-var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int{
+// commands are netrun's commands, each parsed into its struct
+// (arguments.go) before it runs; help.go has each one's help.
+var commands = map[string]command{
 	"validate":     withArgs("validate", parseValidate, runValidate),
 	"plan":         withArgs("plan", parsePlan, runPlan),
 	"apply":        withArgs("apply", parseApply, runApply),
@@ -153,22 +143,43 @@ var commands = map[string]func(wd string, args []string, stdin io.Reader, stdout
 	"force-unlock": withArgs("force-unlock", parseForceUnlock, runForceUnlock),
 	"fmt":          withArgs("fmt", parseFmt, runFmt),
 	"graph":        withArgs("graph", parseGraph, runGraph),
+	"version":      withArgs("version", parseVersion, runVersionCmd),
+}
+
+// command is a command of the table: run is the command line after the
+// command's name; flags are its flags, for help and completion.
+type command struct {
+	run   func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int
+	flags func() *flag.FlagSet
 }
 
 // withArgs makes a command of a parser and a run: a command-line error is
-// reported and exits 1; -help exits 0.
+// reported (with the nearest flag for an unknown one) and exits 1; -help
+// prints the command's help on stdout and exits 0.
 func withArgs[A any](name string, parse func([]string, io.Writer) (A, error),
 	run func(wd string, a A, stdin io.Reader, stdout, stderr io.Writer) int,
-) func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	return func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-		a, err := parse(args, stderr)
-		if errors.Is(err, flag.ErrHelp) {
-			return 0
-		}
-		if err != nil {
-			fmt.Fprintf(stderr, "netrun %s: %v\n", name, err)
-			return 1
-		}
-		return run(wd, a, stdin, stdout, stderr)
+) command {
+	return command{
+		run: func(wd string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+			out := &flagOutput{Writer: stderr}
+			a, err := parse(args, out)
+			if errors.Is(err, flag.ErrHelp) {
+				writeHelp(stdout, name, out.fs)
+				return 0
+			}
+			if err != nil {
+				fmt.Fprintf(stderr, "netrun %s: %v\n", name, err)
+				if hint := flagHint(name, err, out.fs); hint != "" {
+					fmt.Fprintln(stderr, hint)
+				}
+				return 1
+			}
+			return run(wd, a, stdin, stdout, stderr)
+		},
+		flags: func() *flag.FlagSet {
+			out := &flagOutput{Writer: io.Discard}
+			_, _ = parse([]string{"-help"}, out)
+			return out.fs
+		},
 	}
 }

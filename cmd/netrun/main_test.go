@@ -24,7 +24,7 @@ func TestMain(m *testing.M) {
 		return // served BenchmarkModes' simulators
 	}
 	if os.Getenv("NETRUN_TEST_AS_MAIN") == "1" {
-		os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+		main()
 	}
 	// Subprocess-mode workers are this test binary re-run as netrun.
 	os.Setenv("NETRUN_TEST_AS_MAIN", "1")

@@ -146,8 +146,10 @@ func open(a runbookArgs, v diagnostics, stderr io.Writer) (c *runbookCmd, ok boo
 
 // load is open after begin: the runbook, its plan and the mode.
 func (c *runbookCmd) load(a runbookArgs, v diagnostics) bool {
-	in := config.Inputs{Vars: a.Vars.Vars, VarFiles: a.Vars.VarFiles, Env: os.Environ()}
-	if a.Saved != nil {
+	in := config.Inputs{Vars: a.Vars.Vars, Env: os.Environ()}
+	if a.Saved == nil {
+		in.VarFiles = append(config.AutoVarFiles(a.Dir), a.Vars.VarFiles...)
+	} else {
 		// The values the plan was made with, whatever -var and the
 		// environment say now.
 		vals, err := a.Saved.VariableValues()

@@ -13,7 +13,11 @@ import (
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "0.1.0-dev"
 
-// runVersion takes no flags; arguments after it are ignored.
+func runVersionCmd(wd string, _ versionArgs, _ io.Reader, stdout, stderr io.Writer) int {
+	return runVersion(wd, stdout, stderr)
+}
+
+// runVersion is the version command, also netrun -version.
 func runVersion(wd string, stdout, stderr io.Writer) int {
 	c, err := begin(wd, stderr)
 	if err != nil {

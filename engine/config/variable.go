@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 
@@ -81,10 +82,39 @@ func decodeVariableBlock(block *hcl.Block) (*Variable, hcl.Diagnostics) {
 	return v, diags
 }
 
+// AutoVarFiles are the variable files of the runbook in dir that load
+// without -var-file, as Terraform's terraform.tfvars and *.auto.tfvars, in
+// the order they load (a later file wins): netrun.vars, netrun.vars.json,
+// then *.auto.vars and *.auto.vars.json in name order. Their names end
+// otherwise than .hcl, so that they are never read as runbook files, nor a
+// runbook file as one of them. Put them before -var-file's in
+// Inputs.VarFiles.
+func AutoVarFiles(dir string) []string {
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return nil // Load reports an unreadable directory
+	}
+	var fixed, auto []string
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || strings.HasPrefix(name, ".") {
+			continue
+		}
+		switch {
+		case name == "netrun.vars", name == "netrun.vars.json":
+			fixed = append(fixed, filepath.Join(dir, name))
+		case strings.HasSuffix(name, ".auto.vars"), strings.HasSuffix(name, ".auto.vars.json"):
+			auto = append(auto, filepath.Join(dir, name))
+		}
+	}
+	// ReadDir sorts by name: netrun.vars comes before netrun.vars.json.
+	return append(fixed, auto...)
+}
+
 // Inputs are the variable values given outside the runbook.
 type Inputs struct {
 	Vars     []string // "NAME=VALUE" from -var, in order
-	VarFiles []string // -var-file paths, in order; *.json files are JSON
+	VarFiles []string // AutoVarFiles, then -var-file paths, in order; *.json files are JSON
 	Env      []string // os.Environ(); NETRUN_VAR_NAME=VALUE entries are used
 	// Values are evaluated values (a saved plan's, from
 	// Runbook.Variables): they win over every other input.
@@ -101,7 +131,8 @@ type inputValue struct {
 }
 
 // evalVariables resolves every variable with the precedence, lowest first:
-// default, environment, -var-file, -var, Values.
+// default, environment, VarFiles (the automatic ones, then -var-file's),
+// -var, Values.
 func (e *evaluator) evalVariables(parser *hclparse.Parser, in Inputs) hcl.Diagnostics {
 	var diags hcl.Diagnostics
 	given := map[string]inputValue{}
