@@ -159,8 +159,15 @@ const DefaultOutputLimit = 16 << 20
 // OutputLimitError is the error for output past limit bytes while doing
 // what ("command \"show log\""), wrapping ErrOutputLimit.
 func OutputLimitError(device, what string, limit int64) error {
-	return fmt.Errorf("%s: output of %s exceeded %s: %w", device, what, FormatSize(limit), ErrOutputLimit)
+	return limitError(fmt.Sprintf("%s: output of %s exceeded %s", device, what, FormatSize(limit)))
 }
+
+// limitError says what passed its limit without repeating ErrOutputLimit's
+// own words, and is still ErrOutputLimit to errors.Is.
+type limitError string
+
+func (e limitError) Error() string { return string(e) }
+func (e limitError) Unwrap() error { return ErrOutputLimit }
 
 // FormatSize renders a byte count for a message: "16 MiB", "512 KiB",
 // "100 B".
