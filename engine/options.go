@@ -31,6 +31,10 @@ type Options struct {
 	// OnDevice, when set, is called as each device finishes (from the
 	// device's goroutine), so callers can record results as they come.
 	OnDevice func(DeviceResult)
+	// Events, when set, is called as devices start, steps complete and
+	// devices complete (from each device's goroutine): live views and the
+	// -json stream read the run through it.
+	Events func(Event)
 	// TranscriptDir, when set, receives one file per device with what was
 	// sent and received (secrets masked): DEVICE.log.
 	TranscriptDir string
