@@ -52,3 +52,9 @@ func (w *walker) emit(e Event) {
 	}
 	w.opts.Events(e)
 }
+
+// stepDone reports a step whose result is final (its done is closed).
+func (w *walker) stepDone(sr *stepRun) {
+	res := sr.result
+	w.emit(Event{Kind: StepComplete, Device: sr.device, Step: sr.step.Task, StepResult: &res})
+}

@@ -24,6 +24,7 @@ import (
 // is how cross-device dependencies hold without a central scheduler.
 type stepRun struct {
 	id     string
+	device string
 	step   plan.Step
 	deps   []*stepRun
 	done   chan struct{}
@@ -49,7 +50,7 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 	perDevice := make([][]*stepRun, len(p.Devices))
 	for i, d := range p.Devices {
 		for _, st := range d.Steps {
-			sr := &stepRun{id: plan.ID(st.Task, d.Name), step: st, done: make(chan struct{})}
+			sr := &stepRun{id: plan.ID(st.Task, d.Name), device: d.Name, step: st, done: make(chan struct{})}
 			sr.result.Task = st.Task
 			steps[sr.id] = sr
 			perDevice[i] = append(perDevice[i], sr)
@@ -75,6 +76,7 @@ func Apply(ctx context.Context, rb *config.Runbook, p *plan.Plan, opts Options) 
 		if opts.OnDevice != nil {
 			opts.OnDevice(rep.Devices[i])
 		}
+		w.emit(Event{Kind: DeviceComplete, Device: p.Devices[i].Name, Host: progressHost(p.Devices[i]), Result: &rep.Devices[i]})
 	})
 	rep.Finished = opts.Now()
 	rep.MaxConcurrent = int(w.peak.Load())
@@ -203,6 +205,7 @@ func (w *walker) crashed(pd plan.Device, steps []*stepRun, pe *panicError) Devic
 // slot held could deadlock the walk when every slot waits.
 func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) DeviceResult {
 	dr := DeviceResult{Name: pd.Name, Host: pd.Host, Port: pd.Port, Started: w.opts.Now()}
+	w.emit(Event{Kind: DeviceStart, Device: pd.Name, Host: progressHost(pd), Time: dr.Started})
 	target, drv, unusable := w.target(pd)
 	if unusable == nil && w.opts.TranscriptDir != "" {
 		f, err := w.transcript(pd)
@@ -266,7 +269,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 				}
 				held = true
 			}
-			w.progress("===>", "Connection", progressHost(pd))
+			w.progress("===>", "Connection", pd)
 			s, err := drv.Open(ctx, target)
 			if err != nil {
 				err = named(pd.Name, err)
@@ -285,6 +288,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 		// Dependants read the result once done is closed.
 		sr.result = res
 		close(sr.done)
+		w.stepDone(sr)
 		var pe *panicError
 		if errors.As(ioErr, &pe) {
 			return w.crashed(pd, steps, pe)
@@ -299,7 +303,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 		}
 	}
 	if received {
-		w.progress("<===", "Received", progressHost(pd))
+		w.progress("<===", "Received", pd)
 	}
 	release()
 
@@ -336,6 +340,7 @@ func (w *walker) finish(sr *stepRun, st Status, msg string) {
 	sr.result.Status = st
 	sr.result.Error = msg
 	close(sr.done)
+	w.stepDone(sr)
 }
 
 func (w *walker) waitDeps(ctx context.Context, sr *stepRun) bool {
