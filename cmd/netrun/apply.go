@@ -23,7 +23,8 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.JSON && !a.AutoApprove && saved == nil {
 		return errorf(stderr, "apply -json needs -auto-approve: there is no one to ask on a machine-read stream")
 	}
-	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	view := newView(stdout, stderr, a.NoColor)
+	v := views.NewApply(views.TypeOf(a.JSON), view)
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved}, v, stderr)
 	if !ok {
 		return 1
@@ -40,6 +41,18 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
+	applying, stopLive := v.Applying, func() {}
+	if !a.JSON {
+		// Devices show as they finish: a counter on a terminal, a line
+		// each in a log.
+		live := views.NewLive(view)
+		opts.Progress, opts.Events = live.Progress(), live.Event
+		applying = func(p *plan.Plan) {
+			v.Applying(p)
+			live.Start(len(p.Devices))
+		}
+		stopLive = live.Stop
+	}
 	res, err := engine.Run(c.ctx, rb, p, engine.RunOptions{
 		Options:     opts,
 		LockTimeout: a.LockTimeout,
@@ -53,12 +66,13 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 			// was shown then, step by step (see engine's pin.go).
 			return a.AutoApprove || saved != nil || approved(v, stdin)
 		},
-		Applying: v.Applying,
+		Applying: applying,
 		Stderr:   stderr,
 	})
 	// Back to the default signal handling: a second Ctrl-C while the
 	// results are shown ends netrun.
 	c.stop()
+	stopLive()
 	if res != nil {
 		for _, d := range res.OutputDiags {
 			where := ""

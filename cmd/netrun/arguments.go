@@ -35,6 +35,7 @@ type planArgs struct {
 	Out              string
 	DetailedExitcode bool
 	Mode             string
+	NoColor          bool
 }
 
 type applyArgs struct {
@@ -48,6 +49,7 @@ type applyArgs struct {
 	AcceptNewKeys bool
 	LockTimeout   time.Duration
 	Mode          string
+	NoColor       bool
 }
 
 type forceUnlockArgs struct {
@@ -143,6 +145,7 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 		fs.BoolVar(&a.RefreshOnly, "refresh-only", false, "report drift: devices whose configuration changed since netrun last applied it")
 		fs.StringVar(&a.Out, "out", "", "save the plan to FILE for `netrun apply FILE`")
 		fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
+		noColorFlag(fs, &a.NoColor)
 	})
 	a.Dir = dir
 	return a, err
@@ -157,6 +160,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 		fs.StringVar(&a.TranscriptDir, "transcript-dir", "", "write each device's session (secrets masked) to DIR/DEVICE.log")
 		fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
 		fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
+		noColorFlag(fs, &a.NoColor)
 	})
 	a.Dir = dir
 	return a, err
@@ -251,4 +255,10 @@ func modeFlag(dst *string) func(string) error {
 		*dst = v
 		return nil
 	}
+}
+
+// noColorFlag is -no-color, which every command with a human view takes
+// (and netrun itself, before the command).
+func noColorFlag(fs *flag.FlagSet, dst *bool) {
+	fs.BoolVar(dst, "no-color", false, "no colour on a terminal either (as does the NO_COLOR environment variable)")
 }

@@ -25,7 +25,7 @@ func main() {
 	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }
 
-const usage = `Usage: netrun [-chdir=DIR] <command> [options] [DIR]
+const usage = `Usage: netrun [-chdir=DIR] [-no-color] <command> [options] [DIR]
 
 Commands:
   validate     Check a runbook for errors without contacting devices
@@ -48,6 +48,8 @@ type syncWriter struct {
 	mu  sync.Mutex
 	w   io.Writer
 	err error
+	// noColor: the global -no-color (see newView).
+	noColor bool
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
@@ -78,8 +80,8 @@ func survivePipes() {
 // run is netrun's whole command line; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	survivePipes()
-	out := &syncWriter{w: stdout}
-	stdout, stderr = out, &syncWriter{w: stderr}
+	out, errw := &syncWriter{w: stdout}, &syncWriter{w: stderr}
+	stdout, stderr = out, errw
 	defer func() {
 		if err := out.failed(); err != nil && code == 0 {
 			fmt.Fprintf(stderr, "netrun: the output was cut short: %v\n", err)
@@ -97,7 +99,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	// a base directory rather than a process-wide os.Chdir, so run stays
 	// callable from parallel tests.
 	wd := "."
-	for len(args) > 0 && strings.HasPrefix(args[0], "-chdir") {
+	for len(args) > 0 && (strings.HasPrefix(args[0], "-chdir") || args[0] == "-no-color") {
+		if args[0] == "-no-color" {
+			out.noColor, errw.noColor = true, true
+			args = args[1:]
+			continue
+		}
 		_, dir, ok := strings.Cut(args[0], "=")
 		if !ok {
 			if len(args) < 2 {

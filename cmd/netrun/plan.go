@@ -9,7 +9,7 @@ import (
 
 func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &a.Dir)
-	v := views.NewPlan(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	v := views.NewPlan(views.TypeOf(a.JSON), newView(stdout, stderr, a.NoColor))
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode}, v, stderr)
 	if !ok {
 		return 1

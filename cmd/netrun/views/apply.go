@@ -35,7 +35,9 @@ func NewApply(vt ViewType, v *View) Apply {
 
 type applyHuman struct{ *View }
 
-func (v applyHuman) Plan(p *plan.Plan, simulated bool) { renderPlan(v.Stdout, p, simulated) }
+func (v applyHuman) Plan(p *plan.Plan, simulated bool) {
+	renderPlan(v.Stdout, v.stdoutColors(), p, simulated)
+}
 
 func (v applyHuman) AskApproval() {
 	fmt.Fprint(v.Stdout, "\nDo you want to run these commands?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
@@ -55,7 +57,7 @@ func (v applyHuman) Result(rep *engine.Report, outputs map[string]state.OutputSt
 
 // report prints every device's outputs and errors, then a summary.
 func (v applyHuman) report(rep *engine.Report) {
-	w := v.Stdout
+	w, c := v.Stdout, v.stdoutColors()
 	for _, d := range rep.Devices {
 		fmt.Fprintf(w, "\n%s (%s): %s\n", d.Name, d.Host, d.Status)
 		for _, s := range d.Steps {
@@ -66,21 +68,21 @@ func (v applyHuman) report(rep *engine.Report) {
 				continue
 			}
 			fmt.Fprintf(w, "  %s\n", s.Task)
-			if c := s.Config; c != nil {
+			if cfg := s.Config; cfg != nil {
 				switch {
-				case c.Changed == 0:
+				case cfg.Changed == 0:
 					fmt.Fprintln(w, "    No changes.")
 				default:
-					fmt.Fprintf(w, "    changed %s", plural(changeCount(c.Diff), "line"))
-					if c.Saved {
+					fmt.Fprintf(w, "    changed %s", plural(changeCount(cfg.Diff), "line"))
+					if cfg.Saved {
 						fmt.Fprint(w, ", saved")
 					}
-					if c.RolledBack {
-						fmt.Fprint(w, "; ROLLED BACK")
+					if cfg.RolledBack {
+						fmt.Fprint(w, c.err("; ROLLED BACK"))
 					}
 					fmt.Fprintln(w)
-					for _, l := range c.Diff {
-						fmt.Fprintf(w, "    %s\n", l)
+					for _, l := range cfg.Diff {
+						fmt.Fprintln(w, c.diff("    "+l))
 					}
 				}
 				continue
@@ -93,7 +95,7 @@ func (v applyHuman) report(rep *engine.Report) {
 			}
 		}
 		if d.Error != "" {
-			fmt.Fprintf(w, "  Error: %s\n", d.Error)
+			fmt.Fprintf(w, "  %s %s\n", c.err(c.bold("Error:")), d.Error)
 		}
 	}
 	ok, failed, other := rep.Counts()
@@ -111,7 +113,7 @@ func (v applyHuman) report(rep *engine.Report) {
 			if !strings.HasPrefix(msg, d.Name+": ") {
 				msg = d.Name + ": " + msg
 			}
-			fmt.Fprintf(w, "  %s\n", msg)
+			fmt.Fprintln(w, c.err("  "+msg))
 		}
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -38,12 +39,22 @@ func TypeOf(jsonFlag bool) ViewType {
 // diagnostics and errors on Stderr. Its Diagnostics is the human form.
 type View struct {
 	Stdout, Stderr io.Writer
+	// StdoutTerminal and StderrTerminal are the terminals the streams
+	// write to, nil for a file, a pipe or a CI log: colour and the live
+	// view need one (its size is read from it).
+	StdoutTerminal, StderrTerminal *os.File
+	// NoColor turns colour off on a terminal too (-no-color, NO_COLOR).
+	NoColor bool
 }
+
+// colors of Stdout and of Stderr: only on a terminal, unless NoColor.
+func (v *View) stdoutColors() colors { return colors(v.StdoutTerminal != nil && !v.NoColor) }
+func (v *View) stderrColors() colors { return colors(v.StderrTerminal != nil && !v.NoColor) }
 
 // Diagnostics writes problems with the runbook as HCL renders them: file,
 // line and a snippet of the source, from the parser's files.
 func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	w := hcl.NewDiagnosticTextWriter(v.Stderr, files, 78, false)
+	w := hcl.NewDiagnosticTextWriter(v.Stderr, files, 78, bool(v.stderrColors()))
 	_ = w.WriteDiagnostics(diags)
 }
 
