@@ -5,9 +5,10 @@
 // calls the view. Commands without -json (Version, Sim, ForceUnlock) have
 // their human form only, a plain type. Views do not decide what runs nor
 // exit statuses (the commands in cmd/netrun do), with one exception kept
-// from before views existed: Plan.Drift (see there). Errors and progress
-// lines are not views' either: the commands and the engine write those to
-// stderr in both forms.
+// from before views existed: Plan.Drift (see there). Errors are not views'
+// either: the commands write those to stderr in both forms. Live is how a
+// human-form apply shows devices as they finish, on stderr; colour goes
+// only to a stream that is a terminal (View).
 package views
 
 import (
