@@ -12,6 +12,7 @@ package engine
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"github.com/hashicorp/hcl/v2"
@@ -200,6 +201,7 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		}
 		p.Devices = append(p.Devices, pd)
 	}
+	slices.SortStableFunc(p.Devices, func(a, b plan.Device) int { return CompareNames(a.Name, b.Name) })
 	return p, nil
 }
 

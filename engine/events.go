@@ -6,8 +6,9 @@ import "time"
 type EventKind int
 
 const (
-	// DeviceStart: a device's first step is about to run (its goroutine
-	// has started; it may still wait for a session slot).
+	// DeviceStart: a device begins connecting, a session slot held; a
+	// device that never connects (a dependency failed, the run was
+	// cancelled first) has a DeviceComplete only.
 	DeviceStart EventKind = iota + 1
 	// StepComplete: one step of a device has its final result.
 	StepComplete

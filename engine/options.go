@@ -15,8 +15,8 @@ type Options struct {
 	Drivers     drivers.Registry
 	// Endpoints overrides device addresses by device name (-sim).
 	Endpoints map[string]drivers.Endpoint
-	// Progress receives the textbook's "===> time Connection: host" and
-	// "<=== time Received: host" lines; nil means none.
+	// Progress receives the textbook's "===> time Connection: NAME (host)" and
+	// "<=== time Received: NAME (host)" lines; nil means none.
 	Progress io.Writer
 	Logger   *slog.Logger
 	// Secrets are masked in every output and error the report holds.

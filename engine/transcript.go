@@ -17,13 +17,16 @@ import (
 // This file is what a run shows of a device as it goes: the textbook's
 // progress lines and, with Options.TranscriptDir, a transcript per device.
 
-func (w *walker) progress(arrow, what, host string) {
+// progress writes "===> 08:35:50.931629 Connection: r17 (10.0.0.17)": the
+// textbook's line, with the device's name first, since in a fleet the
+// address alone says little (and -sim devices share one).
+func (w *walker) progress(arrow, what string, pd plan.Device) {
 	if w.opts.Progress == nil {
 		return
 	}
 	w.progressMu.Lock()
 	defer w.progressMu.Unlock()
-	fmt.Fprintf(w.opts.Progress, "%s %s %s: %s\n", arrow, w.opts.Now().Format("15:04:05.000000"), what, host)
+	fmt.Fprintf(w.opts.Progress, "%s %s %s: %s (%s)\n", arrow, w.opts.Now().Format("15:04:05.000000"), what, pd.Name, progressHost(pd))
 }
 
 // progressHost is the device's host as the textbook prints it, with the

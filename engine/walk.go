@@ -205,7 +205,6 @@ func (w *walker) crashed(pd plan.Device, steps []*stepRun, pe *panicError) Devic
 // slot held could deadlock the walk when every slot waits.
 func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) DeviceResult {
 	dr := DeviceResult{Name: pd.Name, Host: pd.Host, Port: pd.Port, Started: w.opts.Now()}
-	w.emit(Event{Kind: DeviceStart, Device: pd.Name, Host: progressHost(pd), Time: dr.Started})
 	target, drv, unusable := w.target(pd)
 	if unusable == nil && w.opts.TranscriptDir != "" {
 		f, err := w.transcript(pd)
@@ -233,7 +232,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 		}
 	}
 	defer release()
-	received := false
+	received, started := false, false
 
 	for _, sr := range steps {
 		if held && !allDone(sr.deps) {
@@ -269,7 +268,11 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 				}
 				held = true
 			}
-			w.progress("===>", "Connection", progressHost(pd))
+			if !started {
+				started = true
+				w.emit(Event{Kind: DeviceStart, Device: pd.Name, Host: progressHost(pd), Time: w.opts.Now()})
+			}
+			w.progress("===>", "Connection", pd)
 			s, err := drv.Open(ctx, target)
 			if err != nil {
 				err = named(pd.Name, err)
@@ -303,7 +306,7 @@ func (w *walker) device(ctx context.Context, pd plan.Device, steps []*stepRun) D
 		}
 	}
 	if received {
-		w.progress("<===", "Received", progressHost(pd))
+		w.progress("<===", "Received", pd)
 	}
 	release()
 

@@ -26,7 +26,9 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if !a.AutoApprove && saved == nil && !a.Vars.interactive() {
 		return errorf(stderr, "apply needs -auto-approve when -input=false (or NETRUN_IN_AUTOMATION is set): netrun will not ask for approval")
 	}
-	v := views.NewApply(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
+	view := newView(stdout, stderr, a.NoColor)
+	view.Version = version
+	v := views.NewApply(views.TypeOf(a.JSON), view)
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Saved: saved, Select: a.Select.selection()}, v, stderr)
 	if !ok {
 		return 1
@@ -43,7 +45,19 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
+	applying, stopLive := v.Applying, func() {}
 	opts.Events = v.Event
+	if !a.JSON {
+		// Devices show as they finish: a counter on a terminal, a line
+		// each in a log.
+		live := views.NewLive(view)
+		opts.Progress, opts.Events = live.Progress(), live.Event
+		applying = func(p *plan.Plan) {
+			v.Applying(p)
+			live.Start(len(p.Devices))
+		}
+		stopLive = live.Stop
+	}
 	res, err := engine.Run(c.ctx, rb, p, engine.RunOptions{
 		Options:     opts,
 		LockTimeout: a.LockTimeout,
@@ -57,12 +71,13 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 			// was shown then, step by step (see engine's pin.go).
 			return a.AutoApprove || saved != nil || approved(v, stdin)
 		},
-		Applying: v.Applying,
+		Applying: applying,
 		Stderr:   stderr,
 	})
 	// Back to the default signal handling: a second Ctrl-C while the
 	// results are shown ends netrun.
 	c.stop()
+	stopLive()
 	if res != nil {
 		for _, d := range res.OutputDiags {
 			where := ""

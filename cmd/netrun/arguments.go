@@ -41,6 +41,7 @@ type planArgs struct {
 	Out              string
 	DetailedExitcode bool
 	Mode             string
+	NoColor          bool
 }
 
 type applyArgs struct {
@@ -55,6 +56,7 @@ type applyArgs struct {
 	AcceptNewKeys bool
 	LockTimeout   time.Duration
 	Mode          string
+	NoColor       bool
 }
 
 // execArgs are netrun exec's: ad-hoc commands over the runbook in the
@@ -254,6 +256,7 @@ func parsePlan(args []string, stderr io.Writer) (planArgs, error) {
 		fs.StringVar(&a.Out, "out", "", "save the plan to `FILE` for netrun apply FILE")
 		fs.BoolVar(&a.DetailedExitcode, "detailed-exitcode", false, "exit 0 for no changes, 1 for errors, 2 for changes")
 		a.Select.register(fs)
+		noColorFlag(fs, &a.NoColor)
 	})
 	a.Dir = dir
 	return a, err
@@ -269,6 +272,7 @@ func parseApply(args []string, stderr io.Writer) (applyArgs, error) {
 		fs.DurationVar(&a.LockTimeout, "lock-timeout", 0, "wait this long for another apply of the runbook to finish (default: fail at once)")
 		fs.BoolVar(&a.AcceptNewKeys, "accept-new-host-keys", false, "trust host keys seen for the first time and record them in the runbook's known_hosts (a changed key is still refused)")
 		a.Select.register(fs)
+		noColorFlag(fs, &a.NoColor)
 	})
 	a.Dir = dir
 	return a, err
@@ -501,4 +505,10 @@ func parseGraph(args []string, stderr io.Writer) (graphArgs, error) {
 		err = fmt.Errorf("-type must be plan or runbook, not %q", a.Type)
 	}
 	return a, err
+}
+
+// noColorFlag is -no-color, which every command with a human view takes
+// (and netrun itself, before the command).
+func noColorFlag(fs *flag.FlagSet, dst *bool) {
+	fs.BoolVar(dst, "no-color", false, "no colour on a terminal either (as does the NO_COLOR environment variable)")
 }

@@ -118,7 +118,7 @@ command "tech" {
 	cmd, stderr := startNetrun(t, nil, "apply", "-sim", "-auto-approve", dir)
 	// Once slow connects, fast has finished: wait until the state file
 	// records it, then kill without warning.
-	scanUntil(bufio.NewScanner(stderr), "Connection: 192.0.2.2")
+	scanUntil(bufio.NewScanner(stderr), "Connection: slow (192.0.2.2)")
 	statePath := filepath.Join(dir, "netrun.state.json")
 	drivertest.WaitFor(t, 20*time.Second, func() bool { return strings.Contains(readIfExists(statePath), `"fast"`) })
 	if err := cmd.Process.Kill(); err != nil {

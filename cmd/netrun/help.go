@@ -68,6 +68,7 @@ var help = map[string]commandHelp{
 // globalOptions come before the command.
 var globalOptions = []struct{ name, text string }{
 	{"-chdir=DIR", "Work in DIR: the runbook, variable files and state are found there"},
+	{"-no-color", "No colour on a terminal either (as NO_COLOR does)"},
 	{"-help", "Show this help; \"netrun COMMAND -help\" shows a command's"},
 	{"-version", "The version command"},
 	{"-install-autocomplete", "Install shell completion of commands and flags (bash, zsh, fish)"},

@@ -41,6 +41,8 @@ type syncWriter struct {
 	mu  sync.Mutex
 	w   io.Writer
 	err error
+	// noColor: the global -no-color (see newView).
+	noColor bool
 }
 
 func (s *syncWriter) Write(p []byte) (int, error) {
@@ -71,8 +73,8 @@ func survivePipes() {
 // run is netrun's whole command line; it returns the exit status.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	survivePipes()
-	out := &syncWriter{w: stdout}
-	stdout, stderr = out, &syncWriter{w: stderr}
+	out, errw := &syncWriter{w: stdout}, &syncWriter{w: stderr}
+	stdout, stderr = out, errw
 	defer func() {
 		if err := out.failed(); err != nil && code == 0 {
 			fmt.Fprintf(stderr, "netrun: the output was cut short: %v\n", err)
@@ -90,7 +92,12 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) (code int) {
 	// a base directory rather than a process-wide os.Chdir, so run stays
 	// callable from parallel tests.
 	wd := "."
-	for len(args) > 0 && strings.HasPrefix(args[0], "-chdir") {
+	for len(args) > 0 && (strings.HasPrefix(args[0], "-chdir") || args[0] == "-no-color") {
+		if args[0] == "-no-color" {
+			out.noColor, errw.noColor = true, true
+			args = args[1:]
+			continue
+		}
 		_, dir, ok := strings.Cut(args[0], "=")
 		if !ok {
 			if len(args) < 2 {

@@ -9,7 +9,9 @@ import (
 
 func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &a.Dir)
-	v := views.NewPlan(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
+	view := newView(stdout, stderr, a.NoColor)
+	view.Version = version
+	v := views.NewPlan(views.TypeOf(a.JSON), view)
 	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode, Select: a.Select.selection()}, v, stderr)
 	if !ok {
 		return 1

@@ -8,13 +8,17 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"syscall"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
 	"github.com/hashicorp/hcl/v2/hclparse"
+	"github.com/mattn/go-isatty"
 
+	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
@@ -230,11 +234,12 @@ func evaluate(dir string, in config.Inputs, set *driverSet) (*config.Runbook, *h
 // runOptions sets up what a run needs to reach devices: drivers, the
 // simulators under -sim, jump hosts. cleanup releases them.
 func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, simulated, acceptNew bool, stderr io.Writer) (engine.Options, func(), error) {
+	log := newLogger(stderr)
 	opts := engine.Options{
 		Parallelism:       p.Parallelism,
 		Drivers:           reg,
 		Progress:          stderr,
-		Logger:            newLogger(stderr),
+		Logger:            slog.New(log),
 		Secrets:           rb.Secrets(),
 		AcceptNewHostKeys: acceptNew,
 		Store:             state.Open(rb.Dir, simulated),
@@ -261,12 +266,16 @@ func runOptions(rb *config.Runbook, p *plan.Plan, reg drivers.Registry, simulate
 		if fleet != nil {
 			fleet.Close()
 		}
+		log.flush()
 	}, nil
 }
 
-// newLogger logs warnings (such as a skipped host key check) to stderr;
-// NETRUN_LOG=debug shows more.
-func newLogger(stderr io.Writer) *slog.Logger {
+// newLogger is the log of a run on stderr: warnings (such as a skipped
+// host key check) once per cause when the run ends, in Terraform's form,
+// naming the devices they concern, rather than a line per connection;
+// errors as they come; NETRUN_LOG=debug or info shows everything as it
+// comes, warnings included.
+func newLogger(stderr io.Writer) *warnings {
 	level := slog.LevelWarn
 	switch os.Getenv("NETRUN_LOG") {
 	case "debug":
@@ -274,7 +283,143 @@ func newLogger(stderr io.Writer) *slog.Logger {
 	case "info":
 		level = slog.LevelInfo
 	}
-	return slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}))
+	return &warnings{
+		Handler: slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: level}),
+		w:       stderr,
+		collect: level == slog.LevelWarn,
+		causes:  &causes{},
+	}
+}
+
+// warnings is a slog.Handler that keeps warnings for flush, one per cause
+// (the message and its attributes but the device's), and passes the rest
+// to the text handler it embeds.
+type warnings struct {
+	slog.Handler
+	w       io.Writer
+	collect bool
+	attrs   []slog.Attr // from WithAttrs
+	causes  *causes
+}
+
+type causes struct {
+	mu   sync.Mutex
+	list []*cause // in the order they first came
+}
+
+// cause is one warning and who it concerns: devices, jump hosts.
+type cause struct {
+	summary, detail string
+	names           map[string][]string // "device" → names
+}
+
+// whom are the attributes that say whom a warning concerns, and how
+// flush lists them.
+var whom = []struct{ key, label string }{{"device", "Devices"}, {"jump_host", "Jump hosts"}}
+
+func (h *warnings) Handle(ctx context.Context, r slog.Record) error {
+	if !h.collect || r.Level != slog.LevelWarn {
+		return h.Handler.Handle(ctx, r)
+	}
+	var detail []string
+	names := map[string]string{}
+	add := func(a slog.Attr) bool {
+		for _, wh := range whom {
+			if a.Key == wh.key {
+				names[a.Key] = a.Value.String()
+				return true
+			}
+		}
+		if a.Key != "addr" { // the device's, with its name
+			detail = append(detail, a.Key+": "+a.Value.String())
+		}
+		return true
+	}
+	for _, a := range h.attrs {
+		add(a)
+	}
+	r.Attrs(add)
+	c := h.causes.find(r.Message, strings.Join(detail, "\n"))
+	h.causes.mu.Lock()
+	defer h.causes.mu.Unlock()
+	for k, name := range names {
+		if !slices.Contains(c.names[k], name) {
+			c.names[k] = append(c.names[k], name)
+		}
+	}
+	return nil
+}
+
+func (h *warnings) WithAttrs(attrs []slog.Attr) slog.Handler {
+	c := *h
+	c.Handler = h.Handler.WithAttrs(attrs)
+	c.attrs = append(slices.Clip(h.attrs), attrs...)
+	return &c
+}
+
+func (h *warnings) WithGroup(name string) slog.Handler {
+	c := *h
+	c.Handler = h.Handler.WithGroup(name)
+	return &c
+}
+
+// find returns the cause of summary and detail, new when it did not come
+// before.
+func (cs *causes) find(summary, detail string) *cause {
+	cs.mu.Lock()
+	defer cs.mu.Unlock()
+	for _, c := range cs.list {
+		if c.summary == summary && c.detail == detail {
+			return c
+		}
+	}
+	c := &cause{summary: summary, detail: detail, names: map[string][]string{}}
+	cs.list = append(cs.list, c)
+	return c
+}
+
+// flush prints each warning once, as Terraform does:
+//
+//	Warning: host key verification disabled by insecure_skip_host_key; ...
+//
+//	  Devices: r1, r2, r3
+func (h *warnings) flush() {
+	h.causes.mu.Lock()
+	defer h.causes.mu.Unlock()
+	var b strings.Builder
+	for _, c := range h.causes.list {
+		fmt.Fprintf(&b, "\nWarning: %s\n\n", c.summary)
+		for _, wh := range whom {
+			if names := c.names[wh.key]; len(names) > 0 {
+				slices.SortFunc(names, engine.CompareNames)
+				fmt.Fprintf(&b, "  %s: %s\n", wh.label, strings.Join(names, ", "))
+			}
+		}
+		if c.detail != "" {
+			fmt.Fprintf(&b, "  %s\n", strings.ReplaceAll(c.detail, "\n", "\n  "))
+		}
+	}
+	h.causes.list = nil
+	_, _ = io.WriteString(h.w, b.String())
+}
+
+// newView is the view streams of a command: colour and the live view where
+// a stream is a terminal, unless noColor (the command's -no-color), the
+// global -no-color or NO_COLOR (https://no-color.org) says otherwise.
+func newView(stdout, stderr io.Writer, noColor bool) *views.View {
+	v := &views.View{Stdout: stdout, Stderr: stderr, NoColor: noColor || os.Getenv("NO_COLOR") != ""}
+	terminal := func(w io.Writer) *os.File {
+		if sw, ok := w.(*syncWriter); ok {
+			v.NoColor = v.NoColor || sw.noColor
+			w = sw.w
+		}
+		if f, ok := w.(*os.File); ok && (isatty.IsTerminal(f.Fd()) || isatty.IsCygwinTerminal(f.Fd())) {
+			return f
+		}
+		return nil
+	}
+	v.StdoutTerminal, v.StderrTerminal = terminal(stdout), terminal(stderr)
+	return v
 }
 
 // resolve makes the runbook directory and var files relative to -chdir.

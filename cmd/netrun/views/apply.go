@@ -39,7 +39,9 @@ func NewApply(vt ViewType, v *View) Apply {
 
 type applyHuman struct{ *View }
 
-func (v applyHuman) Plan(p *plan.Plan, simulated bool) { renderPlan(v.Stdout, p, simulated) }
+func (v applyHuman) Plan(p *plan.Plan, simulated bool) {
+	renderPlan(v.Stdout, v.stdoutColors(), p, simulated)
+}
 
 func (v applyHuman) AskApproval() {
 	fmt.Fprint(v.Stdout, "\nDo you want to run these commands?\n  Only 'yes' will be accepted to approve.\n\n  Enter a value: ")
@@ -61,7 +63,7 @@ func (v applyHuman) Result(rep *engine.Report, outputs map[string]state.OutputSt
 
 // report prints every device's outputs and errors, then a summary.
 func (v applyHuman) report(rep *engine.Report) {
-	w := v.Stdout
+	w, c := v.Stdout, v.stdoutColors()
 	for _, d := range rep.Devices {
 		fmt.Fprintf(w, "\n%s (%s): %s\n", d.Name, d.Host, d.Status)
 		for _, s := range d.Steps {
@@ -72,21 +74,21 @@ func (v applyHuman) report(rep *engine.Report) {
 				continue
 			}
 			fmt.Fprintf(w, "  %s\n", s.Task)
-			if c := s.Config; c != nil {
+			if cfg := s.Config; cfg != nil {
 				switch {
-				case c.Changed == 0:
+				case cfg.Changed == 0:
 					fmt.Fprintln(w, "    No changes.")
 				default:
-					fmt.Fprintf(w, "    changed %s", plural(changeCount(c.Diff), "line"))
-					if c.Saved {
+					fmt.Fprintf(w, "    changed %s", plural(changeCount(cfg.Diff), "line"))
+					if cfg.Saved {
 						fmt.Fprint(w, ", saved")
 					}
-					if c.RolledBack {
-						fmt.Fprint(w, "; ROLLED BACK")
+					if cfg.RolledBack {
+						fmt.Fprint(w, c.err("; ROLLED BACK"))
 					}
 					fmt.Fprintln(w)
-					for _, l := range c.Diff {
-						fmt.Fprintf(w, "    %s\n", l)
+					for _, l := range cfg.Diff {
+						fmt.Fprintln(w, c.diff("    "+l))
 					}
 				}
 				continue
@@ -94,15 +96,15 @@ func (v applyHuman) report(rep *engine.Report) {
 			renderResults(w, "    ", d.Name, s.Results)
 		}
 		if d.Error != "" {
-			fmt.Fprintf(w, "  Error: %s\n", d.Error)
+			fmt.Fprintf(w, "  %s %s\n", c.err(c.bold("Error:")), d.Error)
 		}
 	}
-	summary(w, "Apply", rep)
+	summary(w, c, "Apply", rep)
 }
 
 // summary counts the devices by how they ended and names those that did
 // not succeed, with why: "Apply complete: 2 succeeded, 1 failed ...".
-func summary(w io.Writer, what string, rep *engine.Report) {
+func summary(w io.Writer, c colors, what string, rep *engine.Report) {
 	ok, failed, other := rep.Counts()
 	fmt.Fprintf(w, "\n%s complete: %d succeeded, %d failed", what, ok, failed)
 	if other > 0 {
@@ -118,7 +120,7 @@ func summary(w io.Writer, what string, rep *engine.Report) {
 			if !strings.HasPrefix(msg, d.Name+": ") {
 				msg = d.Name + ": " + msg
 			}
-			fmt.Fprintf(w, "  %s\n", msg)
+			fmt.Fprintln(w, c.err("  "+msg))
 		}
 	}
 }

@@ -44,7 +44,7 @@ func (v execHuman) Result(rep *engine.Report) error {
 			fmt.Fprintf(w, "  Error: %s\n", d.Error)
 		}
 	}
-	summary(w, "Exec", rep)
+	summary(w, v.stdoutColors(), "Exec", rep)
 	return nil
 }
 

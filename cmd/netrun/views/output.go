@@ -7,10 +7,11 @@ import (
 	"io"
 	"maps"
 	"slices"
-	"sort"
+
 	"strconv"
 	"strings"
 
+	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/state"
 )
 
@@ -144,7 +145,8 @@ func writeValue(b *strings.Builder, v any, indent string) {
 		for k := range v {
 			keys = append(keys, k)
 		}
-		sort.Strings(keys)
+		// Map keys are mostly device names: counted as people count.
+		slices.SortFunc(keys, engine.CompareNames)
 		b.WriteString("{\n")
 		for _, k := range keys {
 			fmt.Fprintf(b, "%s  %s = ", indent, strconv.Quote(k))

@@ -38,7 +38,7 @@ func NewPlan(vt ViewType, v *View) Plan {
 type planHuman struct{ *View }
 
 func (v planHuman) Plan(p *plan.Plan, simulated bool) error {
-	renderPlan(v.Stdout, p, simulated)
+	renderPlan(v.Stdout, v.stdoutColors(), p, simulated)
 	return nil
 }
 
@@ -49,7 +49,7 @@ func (v planHuman) Saved(path string) {
 // Drift prints the devices whose configuration changed since netrun last
 // applied it, with the lines.
 func (v planHuman) Drift(drift []engine.DeviceDrift, detailed bool) (int, error) {
-	w := v.Stdout
+	w, c := v.Stdout, v.stdoutColors()
 	drifted, failed := 0, 0
 	for _, d := range drift {
 		switch d.Status {
@@ -57,11 +57,11 @@ func (v planHuman) Drift(drift []engine.DeviceDrift, detailed bool) (int, error)
 			drifted++
 			fmt.Fprintf(w, "  # %s has drifted: its configuration changed since netrun applied it\n", d.Name)
 			for _, l := range d.Lines {
-				fmt.Fprintf(w, "  %s\n", l)
+				fmt.Fprintf(w, "%s\n", c.diff("  "+l))
 			}
 		case engine.DriftError:
 			failed++
-			fmt.Fprintf(w, "  # %s: cannot read the device: %s\n", d.Name, d.Error)
+			fmt.Fprintln(w, c.err(fmt.Sprintf("  # %s: cannot read the device: %s", d.Name, d.Error)))
 		case engine.NeverApplied:
 			fmt.Fprintf(w, "  # %s: netrun has not applied a configuration to it yet\n", d.Name)
 		default:
@@ -116,9 +116,10 @@ func (v planJSON) Drift(drift []engine.DeviceDrift, _ bool) (int, error) {
 	return 0, v.s.written()
 }
 
-// renderPlan prints what apply will do, per device in runbook order, each
-// device's steps in the order they will run.
-func renderPlan(w io.Writer, p *plan.Plan, simulated bool) {
+// renderPlan prints what apply will do, per device in natural order (the
+// plan's, see engine.CompareNames), each device's steps in the order they
+// will run.
+func renderPlan(w io.Writer, c colors, p *plan.Plan, simulated bool) {
 	blocks := map[string]bool{}
 	for _, d := range p.Devices {
 		for _, s := range d.Steps {
@@ -148,16 +149,16 @@ func renderPlan(w io.Writer, p *plan.Plan, simulated bool) {
 				after = "   (after " + strings.Join(s.DependsOn, ", ") + ")"
 			}
 			if s.Action == plan.Converge {
-				renderChange(w, d.Name, s)
+				renderChange(w, c, d.Name, s)
 				continue
 			}
 			if s.Action == plan.Configure {
-				fmt.Fprintf(w, "  ~ %s (configure)%s\n", s.Task, after)
+				fmt.Fprintf(w, "%s%s\n", c.change(fmt.Sprintf("  ~ %s (configure)", s.Task)), after)
 				for _, c := range s.Commands {
 					fmt.Fprintf(w, "      %s\n", c)
 				}
 			} else {
-				fmt.Fprintf(w, "  + %s%s\n", s.Task, after)
+				fmt.Fprintf(w, "%s%s\n", c.add("  + "+s.Task), after)
 				for _, c := range s.Commands {
 					fmt.Fprintf(w, "      > %s\n", c)
 				}
@@ -191,27 +192,27 @@ func renderPlan(w io.Writer, p *plan.Plan, simulated bool) {
 
 // renderChange shows what a config block will change on one device, as
 // Terraform shows a resource: the diff under a header.
-func renderChange(w io.Writer, device string, s plan.Step) {
-	c := s.Config
+func renderChange(w io.Writer, c colors, device string, s plan.Step) {
+	cfg := s.Config
 	switch {
-	case c == nil || !c.Refreshed && c.Error == "":
+	case cfg == nil || !cfg.Refreshed && cfg.Error == "":
 		fmt.Fprintf(w, "  # %s on %s: not read (-refresh=false); apply changes what differs from:\n", s.Task, device)
-		if c != nil {
-			for _, l := range c.Declared {
+		if cfg != nil {
+			for _, l := range cfg.Declared {
 				fmt.Fprintf(w, "      %s\n", l)
 			}
-			for _, l := range c.Forbidden {
+			for _, l := range cfg.Forbidden {
 				fmt.Fprintf(w, "    absent: %s\n", l)
 			}
 		}
-	case c.Error != "":
-		fmt.Fprintf(w, "  # %s on %s: cannot read the device: %s\n", s.Task, device, c.Error)
-	case c.Changed == 0:
+	case cfg.Error != "":
+		fmt.Fprintln(w, c.err(fmt.Sprintf("  # %s on %s: cannot read the device: %s", s.Task, device, cfg.Error)))
+	case cfg.Changed == 0:
 		fmt.Fprintf(w, "  # %s on %s: No changes.\n", s.Task, device)
 	default:
-		fmt.Fprintf(w, "  # %s on %s will change %s\n", s.Task, device, plural(changeCount(c.Diff), "line"))
-		for _, l := range c.Diff {
-			fmt.Fprintf(w, "  %s\n", l)
+		fmt.Fprintf(w, "  # %s on %s will change %s\n", s.Task, device, plural(changeCount(cfg.Diff), "line"))
+		for _, l := range cfg.Diff {
+			fmt.Fprintln(w, c.diff("  "+l))
 		}
 	}
 }

@@ -8,15 +8,17 @@
 // (Version, Sim, ForceUnlock, Fmt, Graph) have their human form only, a
 // plain type. Views do not decide what runs nor
 // exit statuses (the commands in cmd/netrun do), with one exception kept
-// from before views existed: Plan.Drift (see there). Errors and progress
-// lines are not views' either: the commands and the engine write those to
-// stderr in both forms.
+// from before views existed: Plan.Drift (see there). Errors are not views'
+// either: the commands write those to stderr in both forms. Live is how a
+// human-form apply shows devices as they finish, on stderr; colour goes
+// only to a stream that is a terminal (View).
 package views
 
 import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"os"
 
 	"github.com/hashicorp/hcl/v2"
 )
@@ -43,12 +45,22 @@ type View struct {
 	Stdout, Stderr io.Writer
 	// Version is netrun's, for the version event of the -json stream.
 	Version string
+	// StdoutTerminal and StderrTerminal are the terminals the streams
+	// write to, nil for a file, a pipe or a CI log: colour and the live
+	// view need one (its size is read from it).
+	StdoutTerminal, StderrTerminal *os.File
+	// NoColor turns colour off on a terminal too (-no-color, NO_COLOR).
+	NoColor bool
 }
+
+// colors of Stdout and of Stderr: only on a terminal, unless NoColor.
+func (v *View) stdoutColors() colors { return colors(v.StdoutTerminal != nil && !v.NoColor) }
+func (v *View) stderrColors() colors { return colors(v.StderrTerminal != nil && !v.NoColor) }
 
 // Diagnostics writes problems with the runbook as HCL renders them: file,
 // line and a snippet of the source, from the parser's files.
 func (v *View) Diagnostics(files map[string]*hcl.File, diags hcl.Diagnostics) {
-	w := hcl.NewDiagnosticTextWriter(v.Stderr, files, 78, false)
+	w := hcl.NewDiagnosticTextWriter(v.Stderr, files, 78, bool(v.stderrColors()))
 	_ = w.WriteDiagnostics(diags)
 }
 
