@@ -109,9 +109,10 @@ type fmtArgs struct {
 }
 
 type graphArgs struct {
-	Dir  string
-	Vars varFlags
-	Type string // "plan" or "runbook"
+	Dir    string
+	Vars   varFlags
+	Type   string // "plan" or "runbook"
+	Select selectionFlags
 }
 
 // selectionFlags are -target and -limit, which narrow a command to part of
@@ -499,6 +500,7 @@ func parseGraph(args []string, stderr io.Writer) (graphArgs, error) {
 	fs := newFlagSet("graph", stderr)
 	a.Vars.register(fs)
 	fs.StringVar(&a.Type, "type", "plan", "plan: a node per step (task@device); runbook: a node per command or config block")
+	a.Select.register(fs)
 	dir, err := parseWithDir(fs, args)
 	a.Dir = dir
 	if err == nil && a.Type != "plan" && a.Type != "runbook" {

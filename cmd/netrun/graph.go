@@ -10,13 +10,14 @@ import (
 )
 
 // runGraph prints the runbook's dependency graph as DOT without
-// contacting a device: -type=plan the plan's steps (task@device), with an
-// edge for every step another waits for; -type=runbook the command and
-// config blocks and their depends_on.
+// contacting a device: -type=plan the plan's steps (task@device), narrowed
+// by -target and -limit as plan's are, with an edge for every step another
+// waits for; -type=runbook the command and config blocks and their
+// depends_on.
 func runGraph(wd string, a graphArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	a.Vars.resolve(wd, &a.Dir)
 	v := views.NewGraph(&views.View{Stdout: stdout, Stderr: stderr})
-	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars}, v, stderr)
+	c, ok := open(runbookArgs{Dir: a.Dir, Vars: a.Vars, Select: a.Select.selection()}, v, stderr)
 	if !ok {
 		return 1
 	}

@@ -49,6 +49,12 @@ func TestGraph(t *testing.T) {
 			// clock on r2 waits for inventory, which runs on r1 only.
 			`"command.inventory@r1" -> "command.clock@r2";`,
 		}},
+		// -limit keeps r2's steps and, on r1, what they wait for.
+		{[]string{"graph", "-limit=r2"}, []string{
+			`"command.version@r1";`, `"command.version@r2";`, `"command.inventory@r1";`, `"command.clock@r2";`,
+			`"command.version@r1" -> "command.inventory@r1";`,
+			`"command.inventory@r1" -> "command.clock@r2";`,
+		}},
 		{[]string{"graph", "-type=runbook"}, []string{
 			`"command.version";`, `"command.inventory";`, `"command.clock";`,
 			`"command.version" -> "command.inventory";`,
@@ -66,6 +72,9 @@ func TestGraph(t *testing.T) {
 				if !strings.Contains(stdout, want) {
 					t.Errorf("graph lacks %s:\n%s", want, stdout)
 				}
+			}
+			if got, want := strings.Count(stdout, ";"), len(tt.want)+strings.Count(stdout, "node ["); got > want {
+				t.Errorf("%d statements, want only those listed:\n%s", got, stdout)
 			}
 			if got := strings.Count(stdout, "->"); got != strings.Count(strings.Join(tt.want, "\n"), "->") {
 				t.Errorf("%d edges, want only those listed:\n%s", got, stdout)
