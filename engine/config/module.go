@@ -22,6 +22,8 @@ type Module struct {
 	Variables   []*Variable
 	Locals      []*Local
 	Credentials []*CredentialsConfig
+	Defaults    *GroupConfig // nil when there is no defaults block
+	Groups      []*GroupConfig
 	Devices     []*DeviceConfig
 	Commands    []*CommandConfig
 	Configs     []*DesiredConfig
@@ -31,6 +33,7 @@ type Module struct {
 	variables   map[string]*Variable
 	locals      map[string]*Local
 	credentials map[string]*CredentialsConfig
+	groups      map[string]*GroupConfig
 	devices     map[string]*DeviceConfig
 	commands    map[string]*CommandConfig
 	configs     map[string]*DesiredConfig
@@ -46,6 +49,8 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "credentials", LabelNames: []string{"name"}},
+		{Type: "defaults"},
+		{Type: "group", LabelNames: []string{"name"}},
 		{Type: "device", LabelNames: []string{"name"}},
 		{Type: "command", LabelNames: []string{"name"}},
 		{Type: "config", LabelNames: []string{"name"}},
@@ -90,6 +95,7 @@ func Load(parser *hclparse.Parser, dir string) (m *Module, diags hcl.Diagnostics
 		variables:   map[string]*Variable{},
 		locals:      map[string]*Local{},
 		credentials: map[string]*CredentialsConfig{},
+		groups:      map[string]*GroupConfig{},
 		devices:     map[string]*DeviceConfig{},
 		commands:    map[string]*CommandConfig{},
 		configs:     map[string]*DesiredConfig{},
@@ -129,6 +135,14 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 				continue
 			}
 			m.Settings = s
+		case "defaults":
+			g, ds := decodeGroupBlock(block)
+			diags = append(diags, ds...)
+			if m.Defaults != nil {
+				diags = append(diags, duplicate(block, "defaults", "", m.Defaults.DeclRange))
+				continue
+			}
+			m.Defaults = g
 		case "locals":
 			ls, ds := decodeLocalsBlock(block)
 			diags = append(diags, ds...)
@@ -158,6 +172,7 @@ func (m *Module) labelledBlocks() map[string]func(*hcl.Block) hcl.Diagnostics {
 	return map[string]func(*hcl.Block) hcl.Diagnostics{
 		"variable":    registrar(decodeVariableBlock, m.variables, &m.Variables),
 		"credentials": registrar(decodeCredentialsBlock, m.credentials, &m.Credentials),
+		"group":       registrar(decodeGroupBlock, m.groups, &m.Groups),
 		"device":      registrar(decodeDeviceBlock, m.devices, &m.Devices),
 		"command":     registrar(decodeCommandBlock, m.commands, &m.Commands),
 		"config":      registrar(decodeDesiredBlock, m.configs, &m.Configs),
