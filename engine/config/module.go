@@ -128,21 +128,9 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 		}
 		switch block.Type {
 		case "netrun":
-			s, ds := decodeSettingsBlock(block)
-			diags = append(diags, ds...)
-			if m.Settings != nil {
-				diags = append(diags, duplicate(block, "netrun", "", m.Settings.DeclRange))
-				continue
-			}
-			m.Settings = s
+			diags = append(diags, single(block, decodeSettingsBlock, &m.Settings)...)
 		case "defaults":
-			g, ds := decodeGroupBlock(block)
-			diags = append(diags, ds...)
-			if m.Defaults != nil {
-				diags = append(diags, duplicate(block, "defaults", "", m.Defaults.DeclRange))
-				continue
-			}
-			m.Defaults = g
+			diags = append(diags, single(block, decodeGroupBlock, &m.Defaults)...)
 		case "locals":
 			ls, ds := decodeLocalsBlock(block)
 			diags = append(diags, ds...)
@@ -179,6 +167,20 @@ func (m *Module) labelledBlocks() map[string]func(*hcl.Block) hcl.Diagnostics {
 		"output":      registrar(decodeOutputBlock, m.outputs, &m.Outputs),
 		"jump_host":   registrar(decodeJumpHostBlock, m.jumpHosts, &m.JumpHosts),
 	}
+}
+
+// single decodes a block a runbook has at most one of into *slot, or
+// reports it as a second one.
+func single[T any, P interface {
+	*T
+	declared
+}](block *hcl.Block, decode func(*hcl.Block) (P, hcl.Diagnostics), slot *P) hcl.Diagnostics {
+	v, diags := decode(block)
+	if *slot != nil {
+		return append(diags, duplicate(block, block.Type, "", (*slot).declRange()))
+	}
+	*slot = v
+	return diags
 }
 
 // declared is a decoded block that knows where it is declared, for
