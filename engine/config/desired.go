@@ -2,6 +2,7 @@ package config
 
 import (
 	"fmt"
+	"strings"
 	"time"
 
 	"github.com/hashicorp/hcl/v2"
@@ -14,8 +15,8 @@ import (
 type DesiredConfig struct {
 	Name      string
 	Devices   hcl.Expression // nil: every device
-	Text      hcl.Expression // nil when only absent is set
-	Absent    hcl.Expression
+	Text      hcl.Expression // a string or a list of lines; nil when only absent is set
+	Absent    hcl.Expression // as Text
 	Match     hcl.Expression
 	Save      hcl.Expression
 	Rollback  hcl.Expression
@@ -146,7 +147,7 @@ func (e *evaluator) evalDesired(c *DesiredConfig, devices []*Device) (*Desired, 
 			if part.expr == nil {
 				continue
 			}
-			v, ds := e.eval(child, part.expr, cty.String, part.attr)
+			v, ds := e.lines(child, part.expr, part.attr)
 			if ds.HasErrors() {
 				return d, append(diags, ds...)
 			}
@@ -164,6 +165,33 @@ func (e *evaluator) evalDesired(c *DesiredConfig, devices []*Device) (*Desired, 
 		}
 	}
 	return d, diags
+}
+
+// lines evaluates text or absent: a multi-line string, or a list of lines,
+// which is the same string with each line ended by a newline.
+func (e *evaluator) lines(ctx *hcl.EvalContext, expr hcl.Expression, attr string) (cty.Value, hcl.Diagnostics) {
+	v, diags := e.eval(ctx, expr, cty.DynamicPseudoType, attr)
+	if diags.HasErrors() || v.IsNull() {
+		return v, diags
+	}
+	plain, marks := v.UnmarkDeep()
+	if ty := plain.Type(); !ty.IsListType() && !ty.IsTupleType() {
+		return e.eval(ctx, expr, cty.String, attr)
+	}
+	list, ds := e.eval(ctx, expr, cty.List(cty.String), attr)
+	if ds.HasErrors() {
+		return list, ds
+	}
+	lines, ds := plainStrings(list, expr, attr)
+	if ds.HasErrors() {
+		return cty.DynamicVal, ds
+	}
+	var b strings.Builder
+	for _, l := range lines {
+		b.WriteString(l)
+		b.WriteByte('\n')
+	}
+	return cty.StringVal(b.String()).WithMarks(marks), diags
 }
 
 // allInstances lists every evaluated device instance.

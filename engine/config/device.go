@@ -26,6 +26,13 @@ type DeviceConfig struct {
 	// OutputLimit is nil when not set.
 	OutputLimit hcl.Expression
 	Sim         *SimConfig // nil without a sim block
+	// Groups are the groups the device inherits from, in precedence
+	// order: a later group wins over an earlier one.
+	Groups []GroupRef
+	// inheritedTags are the tags of defaults and groups, set by inherit;
+	// sshFrom is the group or defaults the ssh block comes from, if any.
+	inheritedTags []hcl.Expression
+	sshFrom       *GroupConfig
 	// Settings are the attributes netrun itself does not know: the
 	// driver's own settings, kept as source and checked against the
 	// driver's schema by Evaluate, once the driver is known.
@@ -63,8 +70,12 @@ type Device struct {
 	Connection
 	Platform string
 	Driver   string
-	Tags     []string
-	Prompt   string
+	// Tags are the union of the device's own tags and those of its
+	// defaults and groups.
+	Tags []string
+	// Groups name the groups the device belongs to, as listed.
+	Groups []string
+	Prompt string
 	// OutputLimit bounds each command's output, in bytes; 0:
 	// drivers.DefaultOutputLimit.
 	OutputLimit int64
@@ -101,7 +112,7 @@ var deviceSchema = &hcl.BodySchema{
 	// for_each first, then in the order did-you-mean suggestions prefer
 	// on a tie (port before prompt).
 	Attributes: append(append(attributes("for_each"), connectionAttributes...),
-		attributes("platform", "driver", "tags", "prompt", "output_limit")...),
+		attributes("platform", "driver", "tags", "prompt", "output_limit", "groups")...),
 	Blocks: []hcl.BlockHeaderSchema{{Type: "sim"}, {Type: "ssh"}},
 }
 
@@ -138,6 +149,11 @@ func decodeDeviceBlock(block *hcl.Block) (*DeviceConfig, hcl.Diagnostics) {
 		"for_each": &d.ForEach, "platform": &d.Platform, "driver": &d.Driver, "tags": &d.Tags, "prompt": &d.Prompt,
 		"output_limit": &d.OutputLimit,
 	})
+	if x := attrExpr(content, "groups"); x != nil {
+		groups, ds := decodeGroups(x)
+		diags = append(diags, ds...)
+		d.Groups = groups
+	}
 	// The ssh blocks are decodeConnection's.
 	for _, b := range content.Blocks {
 		switch {
@@ -167,6 +183,7 @@ func decodeSimBlock(block *hcl.Block) (*SimConfig, hcl.Diagnostics) {
 // finding references.
 func (d *DeviceConfig) exprs() []hcl.Expression {
 	out := append(d.ConnectionConfig.exprs(), d.Platform, d.Driver, d.Tags, d.Prompt, d.OutputLimit)
+	out = append(out, d.inheritedTags...)
 	if s := d.Sim; s != nil {
 		out = append(out, s.Password, s.Enable, s.Latency, s.BannerDelay, s.HangOn, s.DropOn, s.PageLength, s.Config, s.RejectLines, s.Flood)
 	}
@@ -174,6 +191,15 @@ func (d *DeviceConfig) exprs() []hcl.Expression {
 		out = append(out, d.Settings[name].Expr)
 	}
 	return out
+}
+
+// ownSSH is the device's own ssh block: one inherited is warned about at
+// its group, once for all the devices that inherit it.
+func (d *DeviceConfig) ownSSH() *SSHConfig {
+	if d.sshFrom != nil {
+		return nil
+	}
+	return d.SSH
 }
 
 // deviceInstance is an evaluated device with its value for expressions.
@@ -194,7 +220,7 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 		inst.rng = d.DeclRange
 		e.instances[d.Label] = []*deviceInstance{inst}
 		e.deviceVals[d.Label] = inst.val
-		return append(diags, legacyWarning(d.SSH, "device", []*Device{inst.dev})...)
+		return append(diags, legacyWarning(d.ownSSH(), "device", []*Device{inst.dev})...)
 	}
 
 	keys, vals, diags := e.forEach(base, d.ForEach)
@@ -229,7 +255,7 @@ func (e *evaluator) evalDeviceBlock(d *DeviceConfig) hcl.Diagnostics {
 	for _, inst := range insts {
 		devs = append(devs, inst.dev)
 	}
-	diags = append(diags, legacyWarning(d.SSH, "device", devs)...)
+	diags = append(diags, legacyWarning(d.ownSSH(), "device", devs)...)
 	if len(objs) == 0 {
 		e.deviceVals[d.Label] = cty.MapValEmpty(deviceType)
 	} else {
@@ -350,13 +376,11 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		diags = append(diags, ds...)
 	}
 
-	tagsVal := cty.ListValEmpty(cty.String)
-	if v, ds := e.eval(ctx, d.Tags, cty.List(cty.String), "tags"); ds.HasErrors() {
-		diags = append(diags, ds...)
-	} else if !v.IsNull() {
-		tags, ds := plainStrings(v, d.Tags, "tags")
-		diags = append(diags, ds...)
-		dev.Tags, tagsVal = tags, v
+	var tagsVal cty.Value
+	dev.Tags, tagsVal, ds = e.evalTags(ctx, append(slices.Clip(d.inheritedTags), d.Tags))
+	diags = append(diags, ds...)
+	for _, g := range d.Groups {
+		dev.Groups = append(dev.Groups, g.Name)
 	}
 
 	if dev.Prompt, _ = str(d.Prompt, "prompt", ""); ok && dev.Prompt != "" {
@@ -388,6 +412,43 @@ func (e *evaluator) evalDevice(d *DeviceConfig, ctx *hcl.EvalContext, name, addr
 		"tags":     tagsVal,
 	})
 	return &deviceInstance{dev: dev, val: val}, diags
+}
+
+// evalTags evaluates the tags of a device, its defaults' and its groups':
+// the union, in the order first seen. The value keeps the marks of all.
+func (e *evaluator) evalTags(ctx *hcl.EvalContext, exprs []hcl.Expression) ([]string, cty.Value, hcl.Diagnostics) {
+	var diags hcl.Diagnostics
+	var tags []string
+	var marks []cty.ValueMarks
+	seen := map[string]bool{}
+	for _, x := range exprs {
+		v, ds := e.eval(ctx, x, cty.List(cty.String), "tags")
+		if ds.HasErrors() {
+			diags = append(diags, ds...)
+			continue
+		}
+		if v.IsNull() {
+			continue
+		}
+		own, ds := plainStrings(v, x, "tags")
+		diags = append(diags, ds...)
+		_, m := v.UnmarkDeep()
+		marks = append(marks, m)
+		for _, t := range own {
+			if !seen[t] {
+				seen[t] = true
+				tags = append(tags, t)
+			}
+		}
+	}
+	if len(tags) == 0 {
+		return nil, cty.ListValEmpty(cty.String).WithMarks(marks...), diags
+	}
+	vals := make([]cty.Value, len(tags))
+	for i, t := range tags {
+		vals[i] = cty.StringVal(t)
+	}
+	return tags, cty.ListVal(vals).WithMarks(marks...), diags
 }
 
 func (e *evaluator) evalSim(s *SimConfig, ctx *hcl.EvalContext) (SimSettings, hcl.Diagnostics) {

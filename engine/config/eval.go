@@ -35,6 +35,7 @@ type evaluator struct {
 	locals     map[string]cty.Value
 	creds      map[string]drivers.Credentials
 	credVals   map[string]cty.Value
+	devices    []*DeviceConfig              // the device blocks with what they inherit
 	instances  map[string][]*deviceInstance // by block label
 	deviceVals map[string]cty.Value         // by block label
 
@@ -62,7 +63,9 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 		instances:  map[string][]*deviceInstance{},
 		deviceVals: map[string]cty.Value{},
 	}
-	defer func() { diags = redact(diags, append(e.redact, e.secrets...)) }()
+	// Inherited expressions are evaluated once per device that inherits
+	// them: an error in one is reported once.
+	defer func() { diags = uniqueDiags(redact(diags, append(e.redact, e.secrets...))) }()
 	defer recoverDiags(&diags)
 
 	parser := m.parser
@@ -73,7 +76,11 @@ func (m *Module) Evaluate(in Inputs, opts LoadOptions) (rb *Runbook, diags hcl.D
 	if diags.HasErrors() {
 		return nil, diags
 	}
+	var ds hcl.Diagnostics
+	e.devices, ds = e.inherit()
+	diags = append(diags, ds...)
 	diags = append(diags, e.evalBlocks()...)
+	diags = append(diags, e.legacyWarnings()...)
 	devices, ds := e.collectDevices()
 	diags = append(diags, ds...)
 
@@ -233,7 +240,7 @@ func (e *evaluator) evalBlocks() hcl.Diagnostics {
 		diags = append(diags, ds...)
 		add(&node{kind: "credentials", name: c.Name, rng: c.DeclRange, eval: func() hcl.Diagnostics { return e.evalCredentials(c) }}, refs, ds.HasErrors())
 	}
-	for _, d := range e.m.Devices {
+	for _, d := range e.devices {
 		refs, ds := e.refs(d.ForEach, scope{})
 		more, ds2 := e.allRefs(scope{each: d.ForEach != nil}, d.exprs()...)
 		diags = append(append(diags, ds...), ds2...)
@@ -332,7 +339,7 @@ func (e *evaluator) collectDevices() ([]*Device, hcl.Diagnostics) {
 	var diags hcl.Diagnostics
 	var out []*Device
 	seen := map[string]*deviceInstance{}
-	for _, d := range e.m.Devices {
+	for _, d := range e.devices {
 		for _, inst := range e.instances[d.Label] {
 			if prev, ok := seen[inst.dev.Name]; ok {
 				diags = append(diags, &hcl.Diagnostic{

@@ -59,8 +59,12 @@ func (e *evaluator) checkVia() hcl.Diagnostics {
 		})
 		return true
 	}
+	// An inherited via is checked once, at its group.
 	for _, d := range e.m.Devices {
 		undeclared(d.Via)
+	}
+	for _, g := range e.m.allGroups() {
+		undeclared(g.Via)
 	}
 	// Each jump host is reached through at most one other, so every cycle
 	// is a simple loop, reported once from its first host.

@@ -22,6 +22,8 @@ type Module struct {
 	Variables   []*Variable
 	Locals      []*Local
 	Credentials []*CredentialsConfig
+	Defaults    *GroupConfig // nil when there is no defaults block
+	Groups      []*GroupConfig
 	Devices     []*DeviceConfig
 	Commands    []*CommandConfig
 	Configs     []*DesiredConfig
@@ -31,6 +33,7 @@ type Module struct {
 	variables   map[string]*Variable
 	locals      map[string]*Local
 	credentials map[string]*CredentialsConfig
+	groups      map[string]*GroupConfig
 	devices     map[string]*DeviceConfig
 	commands    map[string]*CommandConfig
 	configs     map[string]*DesiredConfig
@@ -46,6 +49,8 @@ var rootSchema = &hcl.BodySchema{
 		{Type: "variable", LabelNames: []string{"name"}},
 		{Type: "locals"},
 		{Type: "credentials", LabelNames: []string{"name"}},
+		{Type: "defaults"},
+		{Type: "group", LabelNames: []string{"name"}},
 		{Type: "device", LabelNames: []string{"name"}},
 		{Type: "command", LabelNames: []string{"name"}},
 		{Type: "config", LabelNames: []string{"name"}},
@@ -90,6 +95,7 @@ func Load(parser *hclparse.Parser, dir string) (m *Module, diags hcl.Diagnostics
 		variables:   map[string]*Variable{},
 		locals:      map[string]*Local{},
 		credentials: map[string]*CredentialsConfig{},
+		groups:      map[string]*GroupConfig{},
 		devices:     map[string]*DeviceConfig{},
 		commands:    map[string]*CommandConfig{},
 		configs:     map[string]*DesiredConfig{},
@@ -122,13 +128,9 @@ func (m *Module) addFile(f *hcl.File) hcl.Diagnostics {
 		}
 		switch block.Type {
 		case "netrun":
-			s, ds := decodeSettingsBlock(block)
-			diags = append(diags, ds...)
-			if m.Settings != nil {
-				diags = append(diags, duplicate(block, "netrun", "", m.Settings.DeclRange))
-				continue
-			}
-			m.Settings = s
+			diags = append(diags, single(block, decodeSettingsBlock, &m.Settings)...)
+		case "defaults":
+			diags = append(diags, single(block, decodeGroupBlock, &m.Defaults)...)
 		case "locals":
 			ls, ds := decodeLocalsBlock(block)
 			diags = append(diags, ds...)
@@ -158,12 +160,27 @@ func (m *Module) labelledBlocks() map[string]func(*hcl.Block) hcl.Diagnostics {
 	return map[string]func(*hcl.Block) hcl.Diagnostics{
 		"variable":    registrar(decodeVariableBlock, m.variables, &m.Variables),
 		"credentials": registrar(decodeCredentialsBlock, m.credentials, &m.Credentials),
+		"group":       registrar(decodeGroupBlock, m.groups, &m.Groups),
 		"device":      registrar(decodeDeviceBlock, m.devices, &m.Devices),
 		"command":     registrar(decodeCommandBlock, m.commands, &m.Commands),
 		"config":      registrar(decodeDesiredBlock, m.configs, &m.Configs),
 		"output":      registrar(decodeOutputBlock, m.outputs, &m.Outputs),
 		"jump_host":   registrar(decodeJumpHostBlock, m.jumpHosts, &m.JumpHosts),
 	}
+}
+
+// single decodes a block a runbook has at most one of into *slot, or
+// reports it as a second one.
+func single[T any, P interface {
+	*T
+	declared
+}](block *hcl.Block, decode func(*hcl.Block) (P, hcl.Diagnostics), slot *P) hcl.Diagnostics {
+	v, diags := decode(block)
+	if *slot != nil {
+		return append(diags, duplicate(block, block.Type, "", (*slot).declRange()))
+	}
+	*slot = v
+	return diags
 }
 
 // declared is a decoded block that knows where it is declared, for

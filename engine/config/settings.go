@@ -11,6 +11,8 @@ type SettingsConfig struct {
 	DeclRange   hcl.Range
 }
 
+func (s *SettingsConfig) declRange() hcl.Range { return s.DeclRange }
+
 // Settings are the evaluated runbook-wide settings.
 type Settings struct {
 	// Parallelism bounds concurrent device sessions; 0 means not set, and
