@@ -83,7 +83,8 @@ func (t TargetAddr) matchesDevice(d *config.Device) bool {
 }
 
 // Limit is a parsed -limit pattern: comma-separated terms, each a device
-// name or glob (path.Match: dc1-*), tag:TAG (a glob too), or @failed;
+// name or glob (path.Match: dc1-*), tag:TAG or group:GROUP (globs too), or
+// @failed;
 // "&" before a term intersects, "!" subtracts.
 type Limit struct {
 	terms []limitTerm
@@ -93,6 +94,7 @@ type Limit struct {
 type limitTerm struct {
 	op      byte // 0 (union), '&' or '!'
 	tag     bool // match the device's tags, not its name
+	group   bool // match the groups the device inherits from
 	failed  bool // @failed
 	pattern string
 	text    string // the term as written, for messages
@@ -124,6 +126,11 @@ func ParseLimit(s string) (Limit, error) {
 			if t.pattern == "" {
 				return Limit{}, fmt.Errorf("invalid -limit %q: tag: needs a tag name", s)
 			}
+		case strings.HasPrefix(text, "group:"):
+			t.group, t.pattern = true, strings.TrimPrefix(text, "group:")
+			if t.pattern == "" {
+				return Limit{}, fmt.Errorf("invalid -limit %q: group: needs a group name", s)
+			}
 		default:
 			t.pattern = text
 		}
@@ -142,6 +149,8 @@ func (t limitTerm) matches(d *config.Device, failed map[string]bool) bool {
 		return failed[d.Name]
 	case t.tag:
 		return slices.ContainsFunc(d.Tags, func(tag string) bool { ok, _ := path.Match(t.pattern, tag); return ok })
+	case t.group:
+		return slices.ContainsFunc(d.Groups, func(g string) bool { ok, _ := path.Match(t.pattern, g); return ok })
 	}
 	ok, _ := path.Match(t.pattern, d.Name)
 	return ok

@@ -19,7 +19,8 @@ func selectRunbook() string {
 		labDevice("dc1-r1", "192.0.2.1", `tags = ["core"]`) +
 		labDevice("dc1-r2", "192.0.2.2", `tags = ["edge"]`) +
 		labDevice("dc2-r1", "192.0.2.3", `tags = ["core", "edge"]`) +
-		labDevice("r7", "192.0.2.7") +
+		labDevice("r7", "192.0.2.7", "groups = [group.branch]") +
+		"group \"branch\" {\n  tags = [\"far\"]\n}\n" +
 		block("device", "r", `for_each = { a = "192.0.2.10", b = "192.0.2.11" }`, "host = each.value", "credentials = credentials.lab") +
 		block("command", "version", `commands = ["show version"]`) +
 		block("command", "clock", `commands = ["show clock"]`, "depends_on = [command.version]") +
@@ -57,6 +58,7 @@ func TestSelect(t *testing.T) {
 		{name: "name", sel: plan.Selection{Limit: "r7"}, want: map[string]string{"r7": "version clock"}},
 		{name: "list", sel: plan.Selection{Limit: "r7, a"}, want: map[string]string{"r7": "version clock", "a": "version clock"}},
 		{name: "glob", sel: plan.Selection{Limit: "dc1-*"}, want: map[string]string{"dc1-r1": "version clock backup", "dc1-r2": "version clock"}},
+		{name: "group", sel: plan.Selection{Limit: "group:bra*"}, want: map[string]string{"r7": "version clock"}},
 		{name: "tag", sel: plan.Selection{Limit: "tag:core"}, want: map[string]string{"dc1-r1": "version clock backup", "dc2-r1": "version clock report"}},
 		{name: "intersection", sel: plan.Selection{Limit: "tag:core,&tag:edge"}, want: map[string]string{"dc2-r1": "version clock report", "dc1-r1": "backup"}},
 		{name: "negation", sel: plan.Selection{Limit: "dc*,!dc2-r1"}, want: map[string]string{"dc1-r1": "version clock backup", "dc1-r2": "version clock"}},
