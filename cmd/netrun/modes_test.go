@@ -135,43 +135,15 @@ func TestModesAgree(t *testing.T) {
 	}
 }
 
-// proc is a process as /proc shows it.
-type proc struct {
-	pid, ppid int
-	zombie    bool // exited, not yet reaped
-	cmdline   string
-	environ   string
-}
-
 // processes lists the processes of this machine (the test skips without
 // /proc).
-func processes(tb testing.TB) []proc {
+func processes(tb testing.TB) []drivertest.Process {
 	tb.Helper()
-	entries, err := os.ReadDir("/proc")
-	if err != nil {
+	ps, ok := drivertest.Processes()
+	if !ok {
 		tb.Skip("no /proc")
 	}
-	var out []proc
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...
-		f := strings.Fields(string(stat[strings.LastIndexByte(string(stat), ')')+1:]))
-		if len(f) < 2 {
-			continue
-		}
-		ppid, _ := strconv.Atoi(f[1])
-		cmdline, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "cmdline"))
-		environ, _ := os.ReadFile(filepath.Join("/proc", e.Name(), "environ"))
-		out = append(out, proc{pid: pid, ppid: ppid, zombie: f[0] == "Z", cmdline: string(cmdline), environ: string(environ)})
-	}
-	return out
+	return ps
 }
 
 // markedPIDs lists the live processes carrying mark in their environment:
@@ -181,8 +153,8 @@ func markedPIDs(t *testing.T, mark string) []int {
 	t.Helper()
 	var pids []int
 	for _, p := range processes(t) {
-		if p.pid != os.Getpid() && !p.zombie && strings.Contains(p.environ, "NETRUN_TEST_MARK="+mark) {
-			pids = append(pids, p.pid)
+		if p.PID != os.Getpid() && !p.Zombie && strings.Contains(p.Environ, "NETRUN_TEST_MARK="+mark) {
+			pids = append(pids, p.PID)
 		}
 	}
 	return pids
@@ -194,8 +166,8 @@ func childWorkers(tb testing.TB) []int {
 	tb.Helper()
 	var pids []int
 	for _, p := range processes(tb) {
-		if p.ppid == os.Getpid() && !p.zombie && strings.Contains(p.cmdline, workerArg) {
-			pids = append(pids, p.pid)
+		if p.PPID == os.Getpid() && !p.Zombie && strings.Contains(p.Cmdline, workerArg) {
+			pids = append(pids, p.PID)
 		}
 	}
 	return pids

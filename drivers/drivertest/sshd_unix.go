@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 	"time"
 )
@@ -48,29 +47,10 @@ func waitReaped(p int) {
 // descendants lists the processes descended from pid, from /proc (empty
 // where there is none: the process group kill is all there is then).
 func descendants(pid int) []int {
-	entries, _ := os.ReadDir("/proc")
+	ps, _ := Processes()
 	children := map[int][]int{}
-	for _, e := range entries {
-		p, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		stat, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		// pid (comm) state ppid ...; comm may hold spaces and parentheses.
-		i := strings.LastIndexByte(string(stat), ')')
-		if i < 0 {
-			continue
-		}
-		f := strings.Fields(string(stat[i+1:]))
-		if len(f) < 2 {
-			continue
-		}
-		if ppid, err := strconv.Atoi(f[1]); err == nil {
-			children[ppid] = append(children[ppid], p)
-		}
+	for _, p := range ps {
+		children[p.PPID] = append(children[p.PPID], p.PID)
 	}
 	var out []int
 	for queue := children[pid]; len(queue) > 0; {

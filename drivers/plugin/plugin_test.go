@@ -136,20 +136,10 @@ func waitGone(t *testing.T, pids ...int) {
 // (a zombie child is one nobody waited for).
 func children() []int {
 	var out []int
-	entries, _ := os.ReadDir("/proc")
-	for _, e := range entries {
-		pid, err := strconv.Atoi(e.Name())
-		if err != nil {
-			continue
-		}
-		b, err := os.ReadFile(filepath.Join("/proc", e.Name(), "stat"))
-		if err != nil {
-			continue
-		}
-		s := string(b)
-		fields := strings.Fields(s[strings.LastIndexByte(s, ')')+1:])
-		if len(fields) > 1 && fields[1] == strconv.Itoa(os.Getpid()) {
-			out = append(out, pid)
+	ps, _ := drivertest.Processes()
+	for _, p := range ps {
+		if p.PPID == os.Getpid() {
+			out = append(out, p.PID)
 		}
 	}
 	return out
