@@ -355,14 +355,18 @@ func parseOutput(args []string, stderr io.Writer) (outputArgs, error) {
 
 // showArgs are netrun show [-json] [DIR|PLANFILE].
 type showArgs struct {
-	Path string
-	JSON bool
+	Path   string
+	JSON   bool
+	Vars   varFlags       // for -limit/-target, which read the runbook
+	Select selectionFlags // only these devices
 }
 
 func parseShow(args []string, stderr io.Writer) (showArgs, error) {
 	var a showArgs
 	fs := newFlagSet("show", stderr)
 	fs.BoolVar(&a.JSON, "json", false, "print the results (or the plan) as JSON")
+	a.Vars.register(fs)
+	a.Select.register(fs)
 	path, err := parseWithDir(fs, args)
 	a.Path = path
 	return a, err

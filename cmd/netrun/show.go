@@ -32,8 +32,35 @@ func runShow(wd string, a showArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	if st == nil {
 		return code
 	}
+	if sel := a.Select.selection(); !sel.Empty() {
+		if code := keepSelected(wd, a, sel, st, stdout, stderr); code != 0 {
+			return code
+		}
+	}
 	if err := v.State(st); err != nil {
 		return errorf(stderr, "%v", err)
+	}
+	return 0
+}
+
+// keepSelected narrows st to the devices -limit and -target select in the
+// runbook (which the selection's tags, groups and addresses need).
+func keepSelected(wd string, a showArgs, sel plan.Selection, st *state.State, stdout, stderr io.Writer) int {
+	dir := a.Path
+	a.Vars.resolve(wd, &dir)
+	c, ok := open(runbookArgs{Dir: dir, Vars: a.Vars, Select: sel}, &views.View{Stdout: stdout, Stderr: stderr}, stderr)
+	if !ok {
+		return 1
+	}
+	defer c.end()
+	keep := map[string]bool{}
+	for _, d := range c.plan.Devices {
+		keep[d.Name] = true
+	}
+	for _, name := range st.DeviceNames() {
+		if !keep[name] {
+			st.RemoveDevice(name)
+		}
 	}
 	return 0
 }

@@ -106,6 +106,10 @@ func TestShowAndState(t *testing.T) {
 			t.Errorf("show lacks %q:\n%s", want, out)
 		}
 	}
+	// -limit shows only the devices it selects, as for plan and apply.
+	if out := cmd(0, "show", "-limit=r1*"); !strings.Contains(out, "\nr1 ") || !strings.Contains(out, "\nr10 ") || strings.Contains(out, "\nr2 ") {
+		t.Errorf("show -limit=r1*: want r1 and r10 only:\n%s", out)
+	}
 	var shown struct {
 		Devices []struct {
 			Name     string
