@@ -162,10 +162,10 @@ func (l Limit) usesFailed() bool {
 }
 
 // FailedDevices is @failed: the devices whose last recorded result in store
-// is not ok (failed, skipped, or cancelled: an interrupted run did not
-// finish them). A stale device counts by the result it keeps: stale also
-// marks the devices a -limit left out, which a retry must not pick up. A
-// device the state holds nothing for is not in it. None when no run is
+// is not ok (failed, skipped, or cancelled), and those an interrupted run
+// did not reach (Unfinished). Otherwise a stale device counts by the result
+// it keeps: stale also marks the devices a -limit left out, which a retry
+// must not pick up. A device the state holds nothing for is not in it. None when no run is
 // recorded (or store is nil).
 func FailedDevices(store state.Store) (map[string]bool, error) {
 	if store == nil {
@@ -180,7 +180,7 @@ func FailedDevices(store state.Store) (map[string]bool, error) {
 	}
 	out := map[string]bool{}
 	for name, d := range st.Devices {
-		if d.Status != state.OK {
+		if d.Status != state.OK || d.Unfinished {
 			out[name] = true
 		}
 	}

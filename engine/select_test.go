@@ -39,11 +39,13 @@ func TestSelect(t *testing.T) {
 		t.Fatal(diags.Error())
 	}
 	// The last run: dc1-r2 failed, a was interrupted; r7 was left out, so
-	// it is stale, with its earlier result ok; b is new.
+	// it is stale, with its earlier result ok; b was ok before and the
+	// last run was interrupted before it reached b.
 	store := state.NewLocal(t.TempDir(), false)
 	if err := store.WriteState(&state.State{Version: state.Version, Devices: map[string]state.DeviceState{
 		"dc1-r1": {Status: state.OK}, "dc1-r2": {Status: state.Failed},
 		"dc2-r1": {Status: state.OK}, "r7": {Status: state.OK, Stale: true}, "a": {Status: state.Cancelled},
+		"b": {Status: state.OK, Stale: true, Unfinished: true},
 	}}); err != nil {
 		t.Fatal(err)
 	}
@@ -63,8 +65,8 @@ func TestSelect(t *testing.T) {
 		{name: "intersection", sel: plan.Selection{Limit: "tag:core,&tag:edge"}, want: map[string]string{"dc2-r1": "version clock report", "dc1-r1": "backup"}},
 		{name: "negation", sel: plan.Selection{Limit: "dc*,!dc2-r1"}, want: map[string]string{"dc1-r1": "version clock backup", "dc1-r2": "version clock"}},
 		{name: "negation alone", sel: plan.Selection{Limit: "!dc*"}, want: map[string]string{"r7": "version clock", "a": "version clock", "b": "version clock"}},
-		{name: "failed", sel: plan.Selection{Limit: "@failed"}, want: map[string]string{"dc1-r2": "version clock", "a": "version clock"}},
-		{name: "failed but", sel: plan.Selection{Limit: "@failed,!tag:edge"}, want: map[string]string{"a": "version clock"}},
+		{name: "failed", sel: plan.Selection{Limit: "@failed"}, want: map[string]string{"dc1-r2": "version clock", "a": "version clock", "b": "version clock"}},
+		{name: "failed but", sel: plan.Selection{Limit: "@failed,!tag:edge"}, want: map[string]string{"a": "version clock", "b": "version clock"}},
 		{name: "for_each address", sel: plan.Selection{Targets: []string{`device.r["b"]`}}, want: map[string]string{"b": "version clock"}},
 		{name: "for_each block", sel: plan.Selection{Targets: []string{`device.r`}}, want: map[string]string{"a": "version clock", "b": "version clock"}},
 		{name: "device name", sel: plan.Selection{Targets: []string{`device.a`, `device.r7`}}, want: map[string]string{"a": "version clock", "r7": "version clock"}},

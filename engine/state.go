@@ -116,7 +116,7 @@ func mergeDevice(st *state.State, d DeviceResult) {
 	}
 	prev, had := st.Devices[d.Name]
 	if had && !reached(d) {
-		prev.Stale = true
+		prev.Stale, prev.Unfinished = true, true
 		st.Devices[d.Name] = prev
 		return
 	}

@@ -170,9 +170,10 @@ output "last" { value = command.last.output }
 `)
 	applyExpect(t, 0, "-sim", "-auto-approve", dir)
 	type deviceState struct {
-		Status  string
-		Stale   bool
-		Started time.Time
+		Status     string
+		Stale      bool
+		Unfinished bool
+		Started    time.Time
 	}
 	type stateFile struct {
 		Devices map[string]deviceState
@@ -225,7 +226,7 @@ output "last" { value = command.last.output }
 	}
 	for _, name := range []string{"later1", "later2"} {
 		d, was := after.Devices[name], before.Devices[name]
-		if d.Status != "ok" || !d.Stale || !d.Started.Equal(was.Started) {
+		if d.Status != "ok" || !d.Stale || !d.Unfinished || !d.Started.Equal(was.Started) {
 			t.Errorf("%s did not run: it keeps its earlier result, marked stale: %+v, before %+v", name, d, was)
 		}
 		if !strings.Contains(outputs["last"][name], "UTC") {

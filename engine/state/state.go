@@ -63,6 +63,10 @@ type DeviceState struct {
 	// interrupted first, or the device was not in its plan): the rest is
 	// from an earlier run, the one that started at Started.
 	Stale bool `json:"stale,omitempty"`
+	// Unfinished says a run that had the device in its plan was
+	// interrupted before it reached it (a -limit leaving it out is not
+	// that): @failed retries it. The next run that reaches it clears it.
+	Unfinished bool `json:"unfinished,omitempty"`
 }
 
 // CommandResult is one command block's step on one device.
