@@ -131,6 +131,7 @@ func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
 		return nil, err
 	}
 	a.Dir = saved.Dir
+	a.Sim = a.Sim || saved.Simulated
 	if a.Parallelism == 0 {
 		a.Parallelism = saved.Parallelism
 	}
@@ -140,9 +141,9 @@ func readSavedPlan(a *applyArgs) (*plan.Plan, error) {
 // savePlan writes the plan of plan -out, made from the runbook in dir,
 // with the values of its variables, for apply PLANFILE (readSavedPlan).
 // The file holds secrets in clear when variables do: stderr says so.
-func savePlan(path, dir string, p *plan.Plan, rb *config.Runbook, stderr io.Writer) error {
+func savePlan(path, dir string, p *plan.Plan, rb *config.Runbook, simulated bool, stderr io.Writer) error {
 	saved := *p
-	saved.Dir, saved.Created = dir, time.Now().UTC()
+	saved.Dir, saved.Created, saved.Simulated = dir, time.Now().UTC(), simulated
 	if err := saved.SetVariables(rb.Variables(), rb.Secrets()); err != nil {
 		return err
 	}

@@ -25,7 +25,7 @@ import (
 func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	dir := "."
 	a.Vars.resolve(wd, &dir)
-	v := views.NewExec(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr})
+	v := views.NewExec(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
 	c, ok := open(runbookArgs{Dir: dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode,
 		Shape:  func(rb *config.Runbook) error { return adHoc(rb, a) },
 		Select: plan.Selection{Limit: a.Limit},

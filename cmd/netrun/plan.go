@@ -41,7 +41,7 @@ func runPlan(wd string, a planArgs, _ io.Reader, stdout, stderr io.Writer) int {
 		stats = &st
 	}
 	if a.Out != "" {
-		if err := savePlan(within(wd, a.Out), a.Dir, p, rb, stderr); err != nil {
+		if err := savePlan(within(wd, a.Out), a.Dir, p, rb, a.Sim, stderr); err != nil {
 			return errorf(stderr, "saving the plan: %v", err)
 		}
 	}

@@ -127,7 +127,7 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 	t.Parallel()
 	const password, key, enable = "Pl4nPassw0rd", "K3yOfTheUsers", "En4bleSecr3t"
 	dir := runbookDir(t, savedPlanRunbook)
-	code, stdout, stderr := runIn(t, dir, "plan", "-out=saved.plan", "-var", "enable="+enable,
+	code, stdout, stderr := runIn(t, dir, "plan", "-sim", "-out=saved.plan", "-var", "enable="+enable,
 		"-var", "password="+password, "-var", "key="+key, "-var", "what=clock", "-var", `ntp=["10.9.9.9","10.9.9.10"]`, "-var", `hosts={r1="192.0.2.1",r2="192.0.2.2"}`, ".")
 	if code != 0 {
 		t.Fatalf("plan -out: exit %d\n%s%s", code, stdout, stderr)
@@ -168,7 +168,9 @@ func TestSavedPlanAppliesAnywhere(t *testing.T) {
 	}
 
 	elsewhere := t.TempDir()
-	code, stdout, stderr = runIn(t, elsewhere, "apply", "-sim", planFile)
+	// The plan was made with -sim: it is applied to the simulators again
+	// without saying so.
+	code, stdout, stderr = runIn(t, elsewhere, "apply", planFile)
 	if code != 0 {
 		t.Fatalf("apply PLANFILE from another directory: exit %d\n%s%s", code, stdout, stderr)
 	}

@@ -81,6 +81,9 @@ type Plan struct {
 	// relative to the file's own directory (see WriteFile).
 	Dir     string    `json:"runbook_dir,omitempty"`
 	Created time.Time `json:"created,omitzero"`
+	// Simulated marks a plan made with -sim: apply PLANFILE runs it
+	// against the simulators again, never against the real devices.
+	Simulated bool `json:"simulated,omitempty"`
 	// Variables are the values the runbook's variables had when the plan
 	// was made (SetVariables): apply PLANFILE evaluates the runbook with
 	// them, so it needs no -var and sends what was planned. HoldsSecrets

@@ -74,7 +74,14 @@ func Raw(w io.Writer, o state.OutputState) error {
 		_, err := fmt.Fprint(w, v)
 		return err
 	}
-	return fmt.Errorf("-raw prints only a string, number or bool; this output is %s: use -json", string(o.Value[:min(len(o.Value), 1)]))
+	kind := "null"
+	switch v.(type) {
+	case []any:
+		kind = "a list"
+	case map[string]any:
+		kind = "a map"
+	}
+	return fmt.Errorf("-raw prints only a string, number or bool, and this output is %s: use -json", kind)
 }
 
 // renderOutputs prints output values as Terraform does: NAME = VALUE.

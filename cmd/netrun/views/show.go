@@ -51,7 +51,7 @@ func (v showHuman) Device(name string, d state.DeviceState) error {
 }
 
 func (v showHuman) Plan(p *plan.Plan) error {
-	renderPlan(v.Stdout, v.stdoutColors(), p, false)
+	renderPlan(v.Stdout, v.stdoutColors(), p, p.Simulated)
 	return nil
 }
 
