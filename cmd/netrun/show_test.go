@@ -138,6 +138,10 @@ func TestShowAndState(t *testing.T) {
 	if got := cmd(0, "state", "show", "device.r2"); !strings.Contains(got, "hostname r2") || strings.Contains(got, "hostname r1\n") {
 		t.Errorf("state show device.r2:\n%s", got)
 	}
+	// A for_each instance by its address, as -target writes it.
+	if got := cmd(0, "state", "show", `device.r["r10"]`); !strings.Contains(got, "hostname r10") {
+		t.Errorf(`state show device.r["r10"]: want r10's state:\n%s`, got)
+	}
 	cmd(1, "state", "show", "device.r7")
 
 	if got := cmd(0, "output", "-raw", "r2_version"); !strings.HasPrefix(got, "Cisco IOS") || strings.HasPrefix(got, `"`) {

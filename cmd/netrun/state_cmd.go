@@ -7,6 +7,7 @@ import (
 	"strings"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
+	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/state"
 )
 
@@ -78,10 +79,14 @@ func stateRm(wd string, addrs []string, stderr io.Writer) int {
 // deviceAddr is a device's address in the state: device.NAME.
 func deviceAddr(name string) string { return "device." + name }
 
-// recorded is the device an address names (device.NAME, or NAME), if the
-// state has it.
+// recorded is the device an address names (device.NAME, device.NAME["KEY"]
+// for a for_each instance, whose device is named KEY, or NAME), if the state
+// has it.
 func recorded(st *state.State, addr string, stderr io.Writer) (string, int) {
 	name := strings.TrimPrefix(addr, "device.")
+	if t, err := engine.ParseTarget(addr); err == nil && t.Key != nil {
+		name = *t.Key
+	}
 	if _, ok := st.Devices[name]; !ok {
 		return "", errorf(stderr, "%s is not in the state; `netrun state list` shows what is", addr)
 	}
