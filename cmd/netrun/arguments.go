@@ -68,8 +68,8 @@ type execArgs struct {
 	Mode        string
 	JSON        bool
 	Sim         bool
-	Limit       string        // comma list of device names and globs; "": all
-	Timeout     time.Duration // per command; 0: each device's
+	Select      selectionFlags // -limit and -target, as for plan and apply
+	Timeout     time.Duration  // per command; 0: each device's
 	Commands    []string
 }
 
@@ -307,14 +307,8 @@ func parseExec(args []string, stderr io.Writer) (execArgs, error) {
 	fs := runbookFlags("exec", stderr, &a.Vars, &a.Parallelism, &a.Mode)
 	fs.BoolVar(&a.JSON, "json", false, "print the results as JSON")
 	fs.BoolVar(&a.Sim, "sim", false, "run against in-process simulated devices instead of the real ones")
-	fs.StringVar(&a.Limit, "limit", "", "run on these devices only: a comma list of names and globs (r1,dc1-*)")
+	a.Select.register(fs)
 	fs.DurationVar(&a.Timeout, "timeout", 0, "time limit of each command (default: each device's timeout)")
-	fs.Usage = func() {
-		fmt.Fprint(stderr, "Usage: netrun [-chdir=DIR] exec [options] COMMAND [COMMAND ...]\n\n"+
-			"Run show commands on the runbook's devices, with its credentials, without a\n"+
-			"command block. Nothing is recorded in the state.\n\nOptions:\n")
-		fs.PrintDefaults()
-	}
 	commands, err := parseInterspersed(fs, args)
 	if err != nil {
 		return a, err

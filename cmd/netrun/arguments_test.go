@@ -92,7 +92,7 @@ func TestParseExec(t *testing.T) {
 	testParse(t, parseExec, []parseCase[execArgs]{
 		{"one command", []string{"show version"}, execArgs{Commands: []string{"show version"}}, false},
 		{"flags around commands", []string{"-sim", "-limit", "r1,dc1-*", "show version", "-json", "show clock", "-timeout=5s"},
-			execArgs{Sim: true, JSON: true, Limit: "r1,dc1-*", Timeout: 5 * time.Second, Commands: []string{"show version", "show clock"}}, false},
+			execArgs{Sim: true, JSON: true, Select: selectionFlags{Limits: []string{"r1,dc1-*"}}, Timeout: 5 * time.Second, Commands: []string{"show version", "show clock"}}, false},
 		{"runbook flags", []string{"-parallelism=3", "-mode=subprocess", "-var", "a=1", "-var-file", "x.vars", "sh clock"},
 			execArgs{Parallelism: 3, Mode: "subprocess", Vars: varFlags{Vars: []string{"a=1"}, VarFiles: []string{"x.vars"}}, Commands: []string{"sh clock"}}, false},
 		{"after --, a command may start with a dash", []string{"-sim", "--", "-weird", "-json"},

@@ -3,13 +3,10 @@ package main
 import (
 	"fmt"
 	"io"
-	"slices"
 
 	"github.com/netrun/netrun/cmd/netrun/views"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
-	"github.com/netrun/netrun/engine/plan"
-	"github.com/netrun/netrun/engine/state"
 )
 
 // netrun exec 'show version' ['show clock' ...]: ad-hoc commands over the
@@ -28,7 +25,7 @@ func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	v := views.NewExec(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
 	c, ok := open(runbookArgs{Dir: dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode,
 		Shape:  func(rb *config.Runbook) error { return adHoc(rb, a) },
-		Select: plan.Selection{Limit: a.Limit},
+		Select: a.Select.selection(),
 	}, v, stderr)
 	if !ok {
 		return 1
@@ -60,20 +57,18 @@ func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 // execTask is the name of the block exec's commands become.
 const execTask = "exec"
 
-// adHoc makes the evaluated runbook exec's: its devices in natural order
-// (r1, r2, r10), and its only block runs a's commands on them; -limit then
-// narrows the plan as it does plan's and apply's (engine.Select).
+// adHoc makes the evaluated runbook exec's: its only block runs a's
+// commands on every device; -limit and -target then narrow the plan as they
+// do plan's and apply's (engine.Select), and the plan puts the devices in
+// natural order (r1, r2, r10).
 func adHoc(rb *config.Runbook, a execArgs) error {
 	if len(rb.Devices) == 0 {
 		return fmt.Errorf("the runbook in %s declares no device", rb.Dir)
 	}
-	devices := slices.Clone(rb.Devices)
-	slices.SortStableFunc(devices, func(x, y *config.Device) int { return state.NaturalCompare(x.Name, y.Name) })
-	names := make([]string, len(devices))
-	for i, d := range devices {
+	names := make([]string, len(rb.Devices))
+	for i, d := range rb.Devices {
 		names[i] = d.Name
 	}
-	rb.Devices = devices
 	rb.Commands = []*config.Command{{Name: execTask, Commands: a.Commands, Devices: names, Timeout: a.Timeout}}
 	rb.Configs, rb.Outputs = nil, nil
 	return nil
