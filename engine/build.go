@@ -24,6 +24,7 @@ import (
 	"github.com/netrun/netrun/engine/configtree"
 	"github.com/netrun/netrun/engine/graph"
 	"github.com/netrun/netrun/engine/plan"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // DefaultParallelism bounds concurrent device sessions when neither the
@@ -201,7 +202,7 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 		}
 		p.Devices = append(p.Devices, pd)
 	}
-	slices.SortStableFunc(p.Devices, func(a, b plan.Device) int { return CompareNames(a.Name, b.Name) })
+	slices.SortStableFunc(p.Devices, func(a, b plan.Device) int { return state.NaturalCompare(a.Name, b.Name) })
 	return p, nil
 }
 

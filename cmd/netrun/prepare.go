@@ -391,7 +391,7 @@ func (h *warnings) flush() {
 		fmt.Fprintf(&b, "\nWarning: %s\n\n", c.summary)
 		for _, wh := range whom {
 			if names := c.names[wh.key]; len(names) > 0 {
-				slices.SortFunc(names, engine.CompareNames)
+				slices.SortFunc(names, state.NaturalCompare)
 				fmt.Fprintf(&b, "  %s: %s\n", wh.label, strings.Join(names, ", "))
 			}
 		}

@@ -16,7 +16,8 @@ func (st *State) DeviceNames() []string {
 // NaturalCompare orders strings as text, except that runs of digits
 // compare as numbers: "r2" < "r10". Equal numbers with different zero
 // padding ("r01", "r1") fall back to plain text order, so no two names are
-// equal.
+// equal. Everything netrun shows per device (plan, report, outputs, live
+// lines, show) is in this order.
 func NaturalCompare(a, b string) int {
 	i, j := 0, 0
 	for i < len(a) && j < len(b) {

@@ -13,6 +13,7 @@ import (
 	"github.com/vbauerster/mpb/v8/decor"
 
 	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/state"
 )
 
 // Live shows an apply on Stderr as it goes, fed by engine.Options.Events.
@@ -99,7 +100,7 @@ func (l *Live) longest(n int) string {
 		if c := l.running[a].Compare(l.running[b]); c != 0 {
 			return c
 		}
-		return engine.CompareNames(a, b)
+		return state.NaturalCompare(a, b)
 	})
 	var parts []string
 	for _, name := range names[:min(n, len(names))] {

@@ -11,7 +11,6 @@ import (
 	"strconv"
 	"strings"
 
-	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/state"
 )
 
@@ -153,7 +152,7 @@ func writeValue(b *strings.Builder, v any, indent string) {
 			keys = append(keys, k)
 		}
 		// Map keys are mostly device names: counted as people count.
-		slices.SortFunc(keys, engine.CompareNames)
+		slices.SortFunc(keys, state.NaturalCompare)
 		b.WriteString("{\n")
 		for _, k := range keys {
 			fmt.Fprintf(b, "%s  %s = ", indent, strconv.Quote(k))

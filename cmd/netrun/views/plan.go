@@ -117,7 +117,7 @@ func (v planJSON) Drift(drift []engine.DeviceDrift, _ bool) (int, error) {
 }
 
 // renderPlan prints what apply will do, per device in natural order (the
-// plan's, see engine.CompareNames), each device's steps in the order they
+// plan's, see state.NaturalCompare), each device's steps in the order they
 // will run.
 func renderPlan(w io.Writer, c colors, p *plan.Plan, simulated bool) {
 	blocks := map[string]bool{}

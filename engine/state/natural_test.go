@@ -1,4 +1,4 @@
-package engine_test
+package state_test
 
 import (
 	"slices"
@@ -6,10 +6,10 @@ import (
 
 	"github.com/google/go-cmp/cmp"
 
-	"github.com/netrun/netrun/engine"
+	"github.com/netrun/netrun/engine/state"
 )
 
-func TestCompareNames(t *testing.T) {
+func TestNaturalOrder(t *testing.T) {
 	for _, tc := range []struct{ in, want []string }{
 		{[]string{"r10", "r2", "r1", "r100"}, []string{"r1", "r2", "r10", "r100"}},
 		{[]string{"dc1-r10", "dc2-r1", "dc1-r9"}, []string{"dc1-r9", "dc1-r10", "dc2-r1"}},
@@ -18,7 +18,7 @@ func TestCompareNames(t *testing.T) {
 		{[]string{"10", "9a", "9"}, []string{"9", "9a", "10"}},
 	} {
 		got := slices.Clone(tc.in)
-		slices.SortFunc(got, engine.CompareNames)
+		slices.SortFunc(got, state.NaturalCompare)
 		if d := cmp.Diff(tc.want, got); d != "" {
 			t.Errorf("sorted %q (-want +got):\n%s", tc.in, d)
 		}
