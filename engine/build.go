@@ -169,6 +169,15 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 	// step's digest guarantees are the planned ones.
 	mask := newMasker(rb.Secrets(), rb.SensitiveLines()...)
 	p := &plan.Plan{Version: plan.Version, Parallelism: parallelism}
+	// A command block's step is the same on every device: mask and pin its
+	// lines once, not once per device (a 20,000-line ACL on 500 devices).
+	// Devices share its read-only slices.
+	commandSteps := map[string]plan.Step{}
+	for _, t := range order {
+		if t.command != nil {
+			commandSteps[t.addr] = commandStep(t.command, mask)
+		}
+	}
 	for _, d := range rb.Devices {
 		pd := plan.Device{
 			Name:     d.Name,
@@ -184,7 +193,7 @@ func BuildPlan(rb *config.Runbook, parallelism int) (*plan.Plan, hcl.Diagnostics
 			}
 			var st plan.Step
 			if t.command != nil {
-				st = commandStep(t.command, mask)
+				st = commandSteps[t.addr]
 			} else {
 				st = convergeStep(t.desired, d.Name, mask)
 			}
