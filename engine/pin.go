@@ -67,8 +67,9 @@ func (w *walker) refusal(pd plan.Device, st plan.Step) string {
 		if !ok {
 			return w.stale(pd, st, "it is no longer in the runbook")
 		}
-		devices, want = c.Devices, commandDigest(c)
-		now = func() plan.Step { return commandStep(c, w.mask) }
+		cur := w.commandSteps[st.Task]
+		devices, want = c.Devices, cur.Digest
+		now = func() plan.Step { return cur }
 	}
 	switch {
 	case !slices.Contains(devices, pd.Name):

@@ -59,7 +59,7 @@ func (w *walker) runCommand(ctx context.Context, sess drivers.Session, pd plan.D
 		do   func(context.Context) (drivers.Result, error)
 	}
 	var calls []call
-	shown := w.mask.lines(cmd)
+	shown := w.commandSteps[step.Task].Commands
 	if len(cmd.Configure) > 0 {
 		calls = append(calls, call{strings.Join(shown, "\n"), func(ctx context.Context) (drivers.Result, error) {
 			return sess.Configure(ctx, cmd.Configure)

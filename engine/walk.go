@@ -107,8 +107,11 @@ func newWalker(rb *config.Runbook, opts Options) *walker {
 	// Looked up once per run, not per device.
 	w.knownHosts = KnownHostsFile(rb, "", opts.AcceptNewHostKeys)
 	w.commands = make(map[string]*config.Command, len(rb.Commands))
+	w.commandSteps = make(map[string]plan.Step, len(rb.Commands))
 	for _, c := range rb.Commands {
 		w.commands[c.Addr().String()] = c
+		// Its lines masked and pinned once per run, not per device.
+		w.commandSteps[c.Addr().String()] = commandStep(c, w.mask)
 	}
 	for _, c := range rb.Configs {
 		w.desired[c.Addr().String()] = c
@@ -129,6 +132,9 @@ type walker struct {
 	// commands are the runbook's commands by task: the plan's copy is for
 	// showing, with secrets masked.
 	commands map[string]*config.Command
+	// commandSteps are the command blocks' steps as the runbook has them
+	// now, masked and pinned once: apply's pin check and results use them.
+	commandSteps map[string]plan.Step
 
 	progressMu sync.Mutex
 	open, peak atomic.Int64
