@@ -6,7 +6,7 @@ import (
 	"os"
 	"path/filepath"
 
-	"github.com/netrun/netrun/engine/state"
+	"github.com/netrun/netrun/internal/safefile"
 )
 
 // WriteFile saves a plan for apply PLANFILE, atomically and readable by its
@@ -30,7 +30,7 @@ func WriteFile(path string, p *Plan) error {
 	if err != nil {
 		return err
 	}
-	return state.WriteFileAtomic(path, append(data, '\n'), 0o600)
+	return safefile.WriteAtomic(path, append(data, '\n'), 0o600)
 }
 
 // fileFormat is a plan as a plan file holds it: with the variables, which

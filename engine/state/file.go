@@ -2,10 +2,7 @@ package state
 
 import (
 	"fmt"
-	"io/fs"
 	"strings"
-
-	"github.com/netrun/netrun/internal/safefile"
 )
 
 // FileName makes a device name a file name, one to one: letters, digits,
@@ -27,12 +24,4 @@ func FileName(name string) string {
 		}
 	}
 	return b.String()
-}
-
-// WriteFileAtomic writes data to path through a temporary file in the same
-// directory, synced, then renamed over the old file (or a symbolic link
-// there, which is replaced, not followed), so a crash leaves either the
-// old content or the new. Plan files use it too.
-func WriteFileAtomic(path string, data []byte, perm fs.FileMode) error {
-	return safefile.WriteAtomic(path, data, perm)
 }

@@ -7,6 +7,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+
+	"github.com/netrun/netrun/internal/safefile"
 )
 
 // The local store's files, in the runbook directory. Each is plain text or
@@ -66,7 +68,7 @@ func (l *Local) WriteState(st *State) error {
 	if err != nil {
 		return err
 	}
-	if err := WriteFileAtomic(filepath.Join(l.dir, File), append(data, '\n'), 0o600); err != nil {
+	if err := safefile.WriteAtomic(filepath.Join(l.dir, File), append(data, '\n'), 0o600); err != nil {
 		return err
 	}
 	return l.writeRunLog(st)
@@ -148,7 +150,7 @@ func (l *Local) writeFile(path string, data []byte) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return err
 	}
-	return WriteFileAtomic(path, data, 0o600)
+	return safefile.WriteAtomic(path, data, 0o600)
 }
 
 // ignoredDir makes dir with a .gitignore of "*", unless it has one: git
@@ -162,7 +164,7 @@ func ignoredDir(dir string) error {
 	if _, err := os.Lstat(path); err == nil {
 		return nil
 	}
-	return WriteFileAtomic(path, []byte("*\n"), 0o600)
+	return safefile.WriteAtomic(path, []byte("*\n"), 0o600)
 }
 
 // Config reads a device's configuration; a missing file is fs.ErrNotExist.

@@ -16,6 +16,8 @@ import (
 	"time"
 
 	"github.com/gofrs/flock"
+
+	"github.com/netrun/netrun/internal/safefile"
 )
 
 // ErrLocked is returned when another run holds the runbook's lock.
@@ -160,7 +162,7 @@ func sameFile(fl *flock.Flock, path string) bool {
 // killed while writing it, is safe: readHolder goes by the flock, and a
 // held lock it cannot read is "being taken".
 func rewrite(path string, data []byte) error {
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC|syscall.O_NOFOLLOW, 0o600)
+	f, err := safefile.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0o600)
 	if err != nil {
 		return err
 	}
