@@ -9,7 +9,7 @@ import (
 // '-', '_' and '.' stay as they are, so r1 stays r1; every other byte, '%'
 // and a leading '.' become %XX. Devices a/b, a_b and a:b thus get files
 // a%2Fb, a_b and a%3Ab, never one file for two devices, and no device's
-// file is hidden or looks like the temporary files WriteFileAtomic makes
+// file is hidden or looks like the temporary files safefile.WriteAtomic makes
 // (which start with '.'). Names that differ only in case still share a
 // file on a case-insensitive file system (macOS, Windows).
 func FileName(name string) string {
