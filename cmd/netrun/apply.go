@@ -45,18 +45,11 @@ func runApply(wd string, a applyArgs, stdin io.Reader, stdout, stderr io.Writer)
 	if a.TranscriptDir != "" {
 		opts.TranscriptDir = within(wd, a.TranscriptDir)
 	}
-	applying, stopLive := v.Applying, func() {}
 	opts.Events = v.Event
-	if !a.JSON {
-		// Devices show as they finish: a counter on a terminal, a line
-		// each in a log.
-		live := views.NewLive(view)
-		opts.Progress, opts.Events = live.Progress(), live.Event
-		applying = func(p *plan.Plan) {
-			v.Applying(p)
-			live.Start(len(p.Devices))
-		}
-		stopLive = live.Stop
+	startLive, stopLive := watch(view, a.JSON, &opts)
+	applying := func(p *plan.Plan) {
+		v.Applying(p)
+		startLive(len(p.Devices))
 	}
 	res, err := engine.Run(c.ctx, rb, p, engine.RunOptions{
 		Options:     opts,

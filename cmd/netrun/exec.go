@@ -22,7 +22,9 @@ import (
 func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	dir := "."
 	a.Vars.resolve(wd, &dir)
-	v := views.NewExec(views.TypeOf(a.JSON), &views.View{Stdout: stdout, Stderr: stderr, Version: version})
+	view := newView(stdout, stderr, false)
+	view.Version = version
+	v := views.NewExec(views.TypeOf(a.JSON), view)
 	c, ok := open(runbookArgs{Dir: dir, Vars: a.Vars, Parallelism: a.Parallelism, Mode: a.Mode,
 		Shape:  func(rb *config.Runbook) error { return adHoc(rb, a) },
 		Select: a.Select.selection(),
@@ -37,7 +39,10 @@ func runExec(wd string, a execArgs, _ io.Reader, stdout, stderr io.Writer) int {
 	}
 	defer cleanup()
 	opts.Events = v.Event
+	startLive, stopLive := watch(view, a.JSON, &opts)
+	startLive(len(c.plan.Devices))
 	rep := engine.Apply(c.ctx, c.rb, c.plan, opts)
+	stopLive()
 	interrupted := c.ctx.Err() != nil
 	// Back to the default signal handling while the results are shown.
 	c.stop()

@@ -40,7 +40,9 @@ func TestExecLimitOneDevice(t *testing.T) {
 			t.Errorf("%s ran, but -limit selected r1 only:\nstdout:\n%s\nstderr:\n%s", other, stdout, stderr)
 		}
 	}
-	if !strings.Contains(stderr, "===>") {
+	// The same progress as apply: the textbook lines, and a line per
+	// device as it finishes.
+	if !strings.Contains(stderr, "===>") || !strings.Contains(stderr, "r1: ok (") {
 		t.Errorf("no progress lines on stderr:\n%s", stderr)
 	}
 	// exec is not part of the runbook: it leaves no state behind.

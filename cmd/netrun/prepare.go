@@ -406,6 +406,19 @@ func (h *warnings) flush() {
 // newView is the view streams of a command: colour and the live view where
 // a stream is a terminal, unless noColor (the command's -no-color), the
 // global -no-color or NO_COLOR (https://no-color.org) says otherwise.
+// watch shows a human-form run (apply, exec) as it goes: each device as it
+// finishes, a line in a log or a counter on a terminal (views.Live), in
+// place of opts' progress lines and events. The JSON form streams its own
+// events, so watch leaves it alone. start takes the number of devices.
+func watch(view *views.View, jsonForm bool, opts *engine.Options) (start func(devices int), stop func()) {
+	if jsonForm {
+		return func(int) {}, func() {}
+	}
+	live := views.NewLive(view)
+	opts.Progress, opts.Events = live.Progress(), live.Event
+	return live.Start, live.Stop
+}
+
 func newView(stdout, stderr io.Writer, noColor bool) *views.View {
 	v := &views.View{Stdout: stdout, Stderr: stderr, NoColor: noColor || os.Getenv("NO_COLOR") != ""}
 	terminal := func(w io.Writer) *os.File {
