@@ -14,6 +14,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/drivertest"
+	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/engine"
 	"github.com/netrun/netrun/engine/config"
 	"github.com/netrun/netrun/engine/plan"
@@ -33,10 +34,6 @@ func (l loopbackOnly) Open(ctx context.Context, t drivers.Target) (drivers.Sessi
 
 func jumpRegistry(t testing.TB) drivers.Registry {
 	return drivers.Registry{"ssh": loopbackOnly{registry(t)["ssh"]}}
-}
-
-func authorized(k ssh.PublicKey) string {
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
 }
 
 // jumpHostAt declares a jump host at addr ("host:port") with attrs.
@@ -93,7 +90,7 @@ device %[1]q {
   host_key    = %[3]q
   %[4]s
 }
-`, prefix, n, authorized(key), v)
+`, prefix, n, sshconn.Pin(key), v)
 }
 
 func applyRunbook(t testing.TB, src string, parallelism int, log *slog.Logger) (*engine.Report, *config.Runbook) {
@@ -156,7 +153,7 @@ func TestTwoHopBastion(t *testing.T) {
 	startDevices(t, nw, "b", 6, devKey)
 
 	src := jumpHeader +
-		jumpHostAt("b1", b1.Addr(), "credentials = credentials.bastion", fmt.Sprintf("host_key = %q", authorized(b1.HostKey()))) +
+		jumpHostAt("b1", b1.Addr(), "credentials = credentials.bastion", fmt.Sprintf("host_key = %q", sshconn.Pin(b1.HostKey()))) +
 		block("jump_host", "b2", `host = "bastion2.dc1.sim"`, "credentials = credentials.bastion",
 			fmt.Sprintf("host_key = %q", ssh.FingerprintSHA256(b2.HostKey())), "via = jump_host.b1") +
 		devicesHCL("a", 6, "b1", devKey.PublicKey()) + devicesHCL("b", 6, "b2", devKey.PublicKey())
@@ -199,7 +196,7 @@ func TestBastionFailureNamesBastion(t *testing.T) {
 	startDevices(t, nw, "deeper", 2, devKey)
 	src := jumpHeader +
 		jumpHostAt("good", goodAddr, "credentials = credentials.bastion", "insecure_skip_host_key = true") +
-		jumpHostAt("dc9", badAddr, "credentials = credentials.wrong", fmt.Sprintf("host_key = %q", authorized(bad.HostKey()))) +
+		jumpHostAt("dc9", badAddr, "credentials = credentials.wrong", fmt.Sprintf("host_key = %q", sshconn.Pin(bad.HostKey()))) +
 		block("jump_host", "behind_dc9", `host = "nowhere.dc9.sim"`, "credentials = credentials.bastion",
 			"insecure_skip_host_key = true", "via = jump_host.dc9") +
 		devicesHCL("ok", 3, "good", devKey.PublicKey()) +
@@ -287,7 +284,7 @@ func BenchmarkBastion(b *testing.B) {
 	startDevices(b, nw, "j", n, key)
 
 	src := jumpHeader +
-		jumpHostAt("b1", bastion.Addr(), "credentials = credentials.bastion", fmt.Sprintf("host_key = %q", authorized(bastion.HostKey()))) +
+		jumpHostAt("b1", bastion.Addr(), "credentials = credentials.bastion", fmt.Sprintf("host_key = %q", sshconn.Pin(bastion.HostKey()))) +
 		fmt.Sprintf(`
 device "d" {
   for_each    = { %s }
@@ -296,7 +293,7 @@ device "d" {
   credentials = credentials.lab
   host_key    = %q
 }
-`, strings.Join(ports, ", "), authorized(key.PublicKey())) +
+`, strings.Join(ports, ", "), sshconn.Pin(key.PublicKey())) +
 		devicesHCL("j", n, "b1", key.PublicKey())
 	rb, diags := loadRunbook(b, src, registry(b))
 	if diags.HasErrors() {

@@ -27,6 +27,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/platform"
+	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/sim"
 )
 
@@ -136,7 +137,7 @@ func Target(s *sim.Server) drivers.Target {
 		Credentials:     drivers.Credentials{Username: User, Password: Password, Enable: Secret},
 		Timeout:         5 * time.Second,
 		HostKeyCallback: ssh.FixedHostKey(s.HostKey()),
-		HostKeys:        []string{AuthorizedKey(s.HostKey())},
+		HostKeys:        []string{sshconn.Pin(s.HostKey())},
 	}
 }
 
@@ -233,10 +234,4 @@ func privateKeyPEM(t testing.TB, priv crypto.Signer) (string, ssh.PublicKey) {
 		t.Fatal(err)
 	}
 	return string(pem.EncodeToMemory(block)), sshPub
-}
-
-// AuthorizedKey is k as an authorized_keys line without the newline, the
-// form Target.HostKeys pins.
-func AuthorizedKey(k ssh.PublicKey) string {
-	return strings.TrimSpace(string(ssh.MarshalAuthorizedKey(k)))
 }

@@ -17,6 +17,7 @@ import (
 
 	"github.com/netrun/netrun/drivers"
 	"github.com/netrun/netrun/drivers/platform"
+	"github.com/netrun/netrun/drivers/sshconn"
 	"github.com/netrun/netrun/sim"
 )
 
@@ -738,7 +739,7 @@ func testCloseAfterAuth(t *testing.T, st *suite) {
 			tg := drivers.Target{
 				Name: "closeafterauth", Host: "127.0.0.1", Port: srv.Port(),
 				Credentials: drivers.Credentials{Username: User, Password: Password},
-				HostKeys:    []string{AuthorizedKey(HostKey().PublicKey())},
+				HostKeys:    []string{sshconn.Pin(HostKey().PublicKey())},
 				Timeout:     10 * time.Second,
 			}
 			_, err := st.newDriver(t).Open(context.Background(), tg)

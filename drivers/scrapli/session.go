@@ -287,8 +287,7 @@ func (s *session) opErr(ctx context.Context, err error) error {
 	case errors.Is(err, util.ErrConnectionError) || why != nil || !s.sh.IsAlive():
 		reason := "connection closed by the device"
 		if why == nil && !s.closed.Load() && s.what == firstPrompt {
-			return fmt.Errorf("%s: %w: %s, before its first prompt; %d bytes received, ending %q",
-				s.name, drivers.ErrClosed, sshconn.ClosedAfterAuth, n, s.excerpt())
+			return sshconn.ClosedBeforePrompt(s.name, n, s.excerpt())
 		}
 		if why != nil {
 			reason = why.Error()

@@ -184,6 +184,14 @@ func ShellError(ctx, cctx context.Context, name, addr string, timeout time.Durat
 // login succeeded, before its first prompt.
 const ClosedAfterAuth = "the device closed the session after authentication"
 
+// ClosedBeforePrompt is the error of a shell the device closed after the
+// login, before its first prompt, having sent received bytes ending
+// excerpt: the same words from every driver.
+func ClosedBeforePrompt(name string, received int64, excerpt string) error {
+	return fmt.Errorf("%s: %w: %s, before its first prompt; %d bytes received, ending %q",
+		name, drivers.ErrClosed, ClosedAfterAuth, received, excerpt)
+}
+
 // authMethods offers the private key first, then the password both as
 // "password" and as "keyboard-interactive" (which IOS uses). tried records
 // whether the server got as far as asking, to tell an auth failure that ends

@@ -87,11 +87,11 @@ func TestPins(t *testing.T) {
 		ok    bool
 		parts []string // in the error
 	}{
-		{name: "key", pins: []string{drivertest.AuthorizedKey(s.HostKey())}, ok: true},
-		{name: "key with comment", pins: []string{drivertest.AuthorizedKey(s.HostKey()) + " r1 in the lab"}, ok: true},
+		{name: "key", pins: []string{sshconn.Pin(s.HostKey())}, ok: true},
+		{name: "key with comment", pins: []string{sshconn.Pin(s.HostKey()) + " r1 in the lab"}, ok: true},
 		{name: "fingerprint", pins: []string{fp}, ok: true},
-		{name: "one of several", pins: []string{otherFP, drivertest.AuthorizedKey(s.HostKey())}, ok: true},
-		{name: "other key", pins: []string{drivertest.AuthorizedKey(other.PublicKey())}, parts: []string{"r1: ", "does not match host_key", "presented ssh-ed25519 " + fp, "accepts ssh-ed25519 " + otherFP}},
+		{name: "one of several", pins: []string{otherFP, sshconn.Pin(s.HostKey())}, ok: true},
+		{name: "other key", pins: []string{sshconn.Pin(other.PublicKey())}, parts: []string{"r1: ", "does not match host_key", "presented ssh-ed25519 " + fp, "accepts ssh-ed25519 " + otherFP}},
 		{name: "other fingerprint", pins: []string{otherFP}, parts: []string{"presented ssh-ed25519 " + fp, "accepts " + otherFP}},
 		{name: "garbage", pins: []string{"ssh-ed25519 nope"}, parts: []string{"neither a public key"}},
 		{name: "short fingerprint", pins: []string{"SHA256:abc"}, parts: []string{"not a SHA256 fingerprint"}},
@@ -425,7 +425,7 @@ func TestLegacyAlgorithms(t *testing.T) {
 		Host:        "127.0.0.1",
 		Port:        port,
 		Credentials: drivers.Credentials{Username: user, Password: password},
-		HostKeys:    []string{drivertest.AuthorizedKey(key)},
+		HostKeys:    []string{sshconn.Pin(key)},
 		Timeout:     10 * time.Second,
 	}
 

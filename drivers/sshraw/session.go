@@ -285,8 +285,7 @@ func (s *session) droppedErr(input string) error {
 	if s.closed.Load() && s.err == nil {
 		why = "session closed"
 	} else if input == "" && s.readErr != nil && errors.Is(s.readErr, io.EOF) {
-		return fmt.Errorf("%s: %w: %s, before its first prompt; %d bytes received, ending %q",
-			s.name, drivers.ErrClosed, sshconn.ClosedAfterAuth, len(s.buf), s.excerpt())
+		return sshconn.ClosedBeforePrompt(s.name, int64(len(s.buf)), s.excerpt())
 	}
 	return fmt.Errorf("%s: %s: %w (%s); %d bytes received, ending %q",
 		s.name, s.describe(input), drivers.ErrClosed, why, len(s.buf), s.excerpt())
