@@ -170,7 +170,7 @@ func (e limitError) Error() string { return string(e) }
 func (e limitError) Unwrap() error { return ErrOutputLimit }
 
 // FormatSize renders a byte count for a message: "16 MiB", "512 KiB",
-// "100 B".
+// "100B".
 func FormatSize(n int64) string {
 	for _, u := range []struct {
 		name string

@@ -65,7 +65,7 @@ func Handshake(ctx context.Context, t drivers.Target) (ssh.Conn, <-chan ssh.NewC
 	}
 	conn, err := dial(cctx, "tcp", addr)
 	if err != nil {
-		return nil, nil, nil, ConnectError(ctx, cctx, name, addr, timeout, err)
+		return nil, nil, nil, connectError(ctx, cctx, name, addr, timeout, err)
 	}
 
 	// x/crypto/ssh takes no context: the deadline goes on the connection
@@ -93,7 +93,7 @@ func Handshake(ctx context.Context, t drivers.Target) (ssh.Conn, <-chan ssh.NewC
 		if isAuthFailure(err, st.tried.Load()) {
 			return nil, nil, nil, fmt.Errorf("%s: %w for user %q at %s (%s)", name, drivers.ErrAuth, t.Credentials.Username, addr, strings.TrimPrefix(err.Error(), "ssh: handshake failed: "))
 		}
-		return nil, nil, nil, ConnectError(ctx, cctx, name, addr, timeout, err)
+		return nil, nil, nil, connectError(ctx, cctx, name, addr, timeout, err)
 	}
 	conn.SetDeadline(time.Time{})
 	return sc, chans, reqs, nil
@@ -154,11 +154,11 @@ func clientConfig(t drivers.Target) (*ssh.ClientConfig, *handshakeState, error) 
 	return cfg, st, nil
 }
 
-// ConnectError explains a failure to connect, or to start a shell on the
+// connectError explains a failure to connect, or to start a shell on the
 // connection: the error names the device and addr and wraps
 // drivers.ErrConnect, with drivers.ErrTimeout when timeout passed or ctx's
 // error when ctx ended. cctx is ctx bounded by timeout.
-func ConnectError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
+func connectError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
 	var ne net.Error
 	switch {
 	case ctx.Err() != nil:
@@ -177,7 +177,7 @@ func ShellError(ctx, cctx context.Context, name, addr string, timeout time.Durat
 	if errors.Is(err, io.EOF) && ctx.Err() == nil && cctx.Err() == nil {
 		return fmt.Errorf("%s: %w: %s (%v)", name, drivers.ErrClosed, ClosedAfterAuth, err)
 	}
-	return ConnectError(ctx, cctx, name, addr, timeout, err)
+	return connectError(ctx, cctx, name, addr, timeout, err)
 }
 
 // ClosedAfterAuth says what a device did that closed its session after the
