@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"os"
+	"strconv"
 	"sync"
 	"time"
 
@@ -290,7 +291,7 @@ func (s *server) Run(args runArgs, reply *resultReply) error {
 			opts = append(opts, drivers.WithOutputLimit(args.OutputLimit))
 		}
 		reply.Result, err = rs.session.Run(ctx, args.Command, opts...)
-		reply.Result, err = rs.bound(reply.Result, err, cmp.Or(args.OutputLimit, rs.limit), fmt.Sprintf("command %q", args.Command))
+		reply.Result, err = rs.bound(reply.Result, err, cmp.Or(args.OutputLimit, rs.limit), &args.Command)
 		reply.Logs = rs.logs.take()
 	}
 	reply.Err = toWire(err)
@@ -304,7 +305,7 @@ func (s *server) Configure(args configureArgs, reply *resultReply) error {
 	rs, err := s.session(args.Session)
 	if err == nil {
 		reply.Result, err = rs.session.Configure(ctx, args.Lines)
-		reply.Result, err = rs.bound(reply.Result, err, rs.limit, "the configuration push")
+		reply.Result, err = rs.bound(reply.Result, err, rs.limit, nil)
 		reply.Logs = rs.logs.take()
 	}
 	reply.Err = toWire(err)
@@ -327,11 +328,17 @@ func (s *server) Close(args closeArgs, reply *errReply) error {
 // bound holds a driver that does not bound its output (a plugin's own) to
 // the limit, so that no reply carries more across the wire than netrun
 // would keep. The session is closed, as a bounding driver closes it.
-func (rs *remoteSession) bound(res drivers.Result, err error, limit int64, what string) (drivers.Result, error) {
+// command is the command run, nil for a configuration push; the message is
+// built only when the limit is passed.
+func (rs *remoteSession) bound(res drivers.Result, err error, limit int64, command *string) (drivers.Result, error) {
 	if err != nil || int64(len(res.Output)) <= limit {
 		return res, err
 	}
 	rs.session.Close()
+	what := "the configuration push"
+	if command != nil {
+		what = "command " + strconv.Quote(*command)
+	}
 	return drivers.Result{Command: res.Command}, drivers.OutputLimitError(rs.name, what, limit)
 }
 

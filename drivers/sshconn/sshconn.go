@@ -172,7 +172,7 @@ func connectError(ctx, cctx context.Context, name, addr string, timeout time.Dur
 // ShellError explains a failure to start a shell on an authenticated
 // connection: a device that closes the session at that point (a full vty
 // pool, an AAA refusal after login) is drivers.ErrClosed and says so; any
-// other failure is a ConnectError.
+// other failure is explained as connectError does.
 func ShellError(ctx, cctx context.Context, name, addr string, timeout time.Duration, err error) error {
 	if errors.Is(err, io.EOF) && ctx.Err() == nil && cctx.Err() == nil {
 		return fmt.Errorf("%s: %w: %s (%v)", name, drivers.ErrClosed, ClosedAfterAuth, err)
