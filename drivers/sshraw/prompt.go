@@ -13,6 +13,8 @@ import (
 type patterns struct {
 	platform.Platform
 	prompt, exec, priv, config, password, pager *regexp.Regexp
+	// expect are DefaultExpect's questions, compiled once, in its order.
+	expect []*regexp.Regexp
 }
 
 func compilePlatform(p platform.Platform) (*patterns, error) {
@@ -21,7 +23,7 @@ func compilePlatform(p platform.Platform) (*patterns, error) {
 		return nil, err
 	}
 	return &patterns{Platform: p, prompt: re.Prompt, exec: re.Exec, priv: re.Priv,
-		config: re.Config, password: re.Password, pager: re.Pager}, nil
+		config: re.Config, password: re.Password, pager: re.Pager, expect: re.Expect}, nil
 }
 
 // maxPromptLine bounds the line a prompt or pager is looked for in. Prompts

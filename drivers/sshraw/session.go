@@ -8,6 +8,7 @@ import (
 	"io"
 	"log/slog"
 	"regexp"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -442,14 +443,21 @@ func (s *session) Run(ctx context.Context, command string, opts ...drivers.RunOp
 	for _, o := range opts {
 		o(&ro)
 	}
-	expects := append(append([]drivers.Expect(nil), ro.Expect...), s.pat.DefaultExpect...)
-	want := []*regexp.Regexp{s.pat.prompt}
-	for _, e := range expects {
+	// The command's own questions first, then the platform's, compiled
+	// once per session: want[i+1] is expects[i]'s question.
+	expects := s.pat.DefaultExpect
+	want := make([]*regexp.Regexp, 0, 1+len(ro.Expect)+len(s.pat.expect))
+	want = append(want, s.pat.prompt)
+	for _, e := range ro.Expect {
 		re, err := platform.CompileExpect(e.Prompt)
 		if err != nil {
 			return res, fmt.Errorf("%s: %w", s.name, err)
 		}
 		want = append(want, re)
+	}
+	want = append(want, s.pat.expect...)
+	if len(ro.Expect) > 0 {
+		expects = append(slices.Clip(ro.Expect), s.pat.DefaultExpect...)
 	}
 	if ro.OutputLimit > 0 {
 		s.cur = ro.OutputLimit
