@@ -123,7 +123,7 @@ func (c *cli) exec(command string) (status uint32, ok bool) {
 	}
 	c.promptUsed = ""
 	p, out := c.dispatch(command)
-	if c.fault(command, p, out) {
+	if c.fault(c.faultKey(command, p), out) {
 		return 0, false
 	}
 	c.putText(out)
@@ -160,14 +160,15 @@ func (c *cli) handleLine(l string) bool {
 	c.promptUsed = c.prompt()
 	c.noMore, c.displaySet = false, false
 	p, out := c.dispatch(l)
-	if n, ok := c.inst.flood[faultKey(l, p)]; ok {
+	key := c.faultKey(l, p)
+	if n, ok := c.inst.flood[key]; ok {
 		if !c.flood(n) {
 			return false
 		}
 		c.put(c.prompt())
 		return c.flush() == nil
 	}
-	if c.fault(l, p, out) || c.err != nil {
+	if c.fault(key, out) || c.err != nil {
 		return false
 	}
 	if !c.page(out) {
@@ -180,10 +181,18 @@ func (c *cli) handleLine(l string) bool {
 	return c.err == nil
 }
 
-// fault plays the HangOn and DropOn knobs; it reports whether one fired,
-// after which the session is over.
-func (c *cli) fault(line string, p parsed, out string) bool {
-	key := faultKey(line, p)
+// faultKey is the line's key in the fault knobs, "" when the device has
+// none (the common case: no work per command then).
+func (c *cli) faultKey(line string, p parsed) string {
+	if len(c.inst.hang)+len(c.inst.drop)+len(c.inst.flood) == 0 {
+		return ""
+	}
+	return faultKey(line, p)
+}
+
+// fault plays the HangOn and DropOn knobs for the line of key; it reports
+// whether one fired, after which the session is over.
+func (c *cli) fault(key string, out string) bool {
 	hang, drop := c.inst.hang[key], c.inst.drop[key]
 	if !hang && !drop {
 		return false
@@ -269,6 +278,10 @@ func faultKey(line string, p parsed) string {
 	return p.canonical()
 }
 
+// floodChunk is what flood writes: filler lines, about 32 KiB, shared
+// read-only by every flooding session.
+var floodChunk = bytes.Repeat([]byte(strings.Repeat("flood ", 10)+"\r\n"), 32<<10/62)
+
 // flood plays the Flood knob: n bytes of filler lines (endless when n < 0),
 // written as the client's window allows. It reports false when the
 // connection or the server went first.
@@ -276,10 +289,8 @@ func (c *cli) flood(n int64) bool {
 	if c.flush() != nil {
 		return false
 	}
-	line := []byte(strings.Repeat("flood ", 10) + "\r\n")
-	chunk := bytes.Repeat(line, 32<<10/len(line))
 	for n != 0 {
-		b := chunk
+		b := floodChunk
 		if n > 0 && int64(len(b)) > n {
 			b = b[:n]
 		}
