@@ -15,14 +15,12 @@ import (
 // RunbookFleet is the in-process simulators that stand in for a runbook's
 // devices under -sim.
 type RunbookFleet struct {
-	servers   []*Server
-	bastions  []*BastionServer
 	Endpoints map[string]drivers.Endpoint
 	// JumpEndpoints send jump hosts to their simulated bastions
 	// (JumpOptions.Endpoints).
 	JumpEndpoints map[string]drivers.Endpoint
 	// Servers are the simulators by device name, Bastions by jump host
-	// name, for tests to inspect.
+	// name: Close stops them, tests inspect them.
 	Servers  map[string]*Server
 	Bastions map[string]*BastionServer
 }
@@ -30,10 +28,10 @@ type RunbookFleet struct {
 // Close stops every simulator.
 func (f *RunbookFleet) Close() error {
 	var errs []error
-	for _, s := range f.servers {
+	for _, s := range f.Servers {
 		errs = append(errs, s.Close())
 	}
-	for _, b := range f.bastions {
+	for _, b := range f.Bastions {
 		errs = append(errs, b.Close())
 	}
 	return errors.Join(errs...)
@@ -76,7 +74,6 @@ func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
 		if err != nil {
 			return fail(fmt.Errorf("simulate jump_host.%s: %w", h.Name, err))
 		}
-		f.bastions = append(f.bastions, bs)
 		f.Bastions[h.Name] = bs
 		f.JumpEndpoints[h.Name] = endpoint(h.Via, h.Host, h.Port, bs)
 	}
@@ -116,7 +113,6 @@ func ServeRunbook(rb *config.Runbook) (*RunbookFleet, error) {
 		if err != nil {
 			return fail(fmt.Errorf("simulate %s: %w", d.Name, err))
 		}
-		f.servers = append(f.servers, s)
 		f.Servers[d.Name] = s
 		f.Endpoints[d.Name] = endpoint(d.Via, d.Host, d.Port, s)
 	}
