@@ -63,9 +63,14 @@ func (r *recorder) record(d DeviceResult) {
 func (r *recorder) write() {
 	defer close(r.done)
 	for range r.kick {
+		// Written from a snapshot, so a device finishing meanwhile waits
+		// for a map copy, not for the write: record replaces a device's
+		// entry, it never changes one in place.
 		r.mu.Lock()
-		err := r.store.WriteState(r.st)
+		snap := *r.st
+		snap.Devices, snap.Outputs = maps.Clone(r.st.Devices), maps.Clone(r.st.Outputs)
 		r.mu.Unlock()
+		err := r.store.WriteState(&snap)
 		if err != nil {
 			fmt.Fprintf(r.stderr, "netrun: writing state: %v\n", err)
 		}
