@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"maps"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -310,7 +311,7 @@ type causes struct {
 // cause is one warning and who it concerns: devices, jump hosts.
 type cause struct {
 	summary, detail string
-	names           map[string][]string // "device" → names
+	names           map[string]map[string]bool // "device" → the names, a set
 }
 
 // whom are the attributes that say whom a warning concerns, and how
@@ -339,13 +340,14 @@ func (h *warnings) Handle(ctx context.Context, r slog.Record) error {
 		add(a)
 	}
 	r.Attrs(add)
-	c := h.causes.find(r.Message, strings.Join(detail, "\n"))
 	h.causes.mu.Lock()
 	defer h.causes.mu.Unlock()
+	c := h.causes.find(r.Message, strings.Join(detail, "\n"))
 	for k, name := range names {
-		if !slices.Contains(c.names[k], name) {
-			c.names[k] = append(c.names[k], name)
+		if c.names[k] == nil {
+			c.names[k] = map[string]bool{}
 		}
+		c.names[k][name] = true
 	}
 	return nil
 }
@@ -364,16 +366,14 @@ func (h *warnings) WithGroup(name string) slog.Handler {
 }
 
 // find returns the cause of summary and detail, new when it did not come
-// before.
+// before; cs.mu is held.
 func (cs *causes) find(summary, detail string) *cause {
-	cs.mu.Lock()
-	defer cs.mu.Unlock()
 	for _, c := range cs.list {
 		if c.summary == summary && c.detail == detail {
 			return c
 		}
 	}
-	c := &cause{summary: summary, detail: detail, names: map[string][]string{}}
+	c := &cause{summary: summary, detail: detail, names: map[string]map[string]bool{}}
 	cs.list = append(cs.list, c)
 	return c
 }
@@ -390,8 +390,8 @@ func (h *warnings) flush() {
 	for _, c := range h.causes.list {
 		fmt.Fprintf(&b, "\nWarning: %s\n\n", c.summary)
 		for _, wh := range whom {
-			if names := c.names[wh.key]; len(names) > 0 {
-				slices.SortFunc(names, state.NaturalCompare)
+			if set := c.names[wh.key]; len(set) > 0 {
+				names := slices.SortedFunc(maps.Keys(set), state.NaturalCompare)
 				fmt.Fprintf(&b, "  %s: %s\n", wh.label, strings.Join(names, ", "))
 			}
 		}
