@@ -20,8 +20,8 @@ type jsonEvent struct {
 	Level     string `json:"@level"`
 	Message   string `json:"@message"`
 	// Payloads, matched by name.
-	Device, Change, Changes, Diagnostic, Outputs json.RawMessage
-	Valid                                        *bool
+	Device, Change, Changes, Diagnostic, Outputs, Step json.RawMessage
+	Valid                                              *bool
 
 	read time.Time // when the reader got the line
 }
@@ -123,6 +123,12 @@ output "clock" {
 	}
 	if len(done) != 2 {
 		t.Fatalf("device_complete for %v, want fast and slow:\n%+v", sortedKeys(done), events)
+	}
+	// Each output is on the stream once: in device_complete.
+	for _, e := range ofType(events, "step_complete") {
+		if strings.Contains(string(e.Step), `"results"`) {
+			t.Errorf("step_complete repeats the outputs device_complete carries: %s", e.Step)
+		}
 	}
 	for _, typ := range []string{"device_start", "step_complete", "planned_change"} {
 		if n := len(ofType(events, typ)); n != 2 {

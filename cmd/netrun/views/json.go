@@ -204,7 +204,11 @@ func (s *stream) event(e engine.Event) {
 		if r.Error != "" {
 			level, msg = "warn", msg+": "+r.Error
 		}
-		s.emit(e.Time, level, eventStepComplete, msg, map[string]any{"device": ref, "step": r})
+		// The step's outputs go out once, with its device's device_complete;
+		// here its status only, as it happens.
+		step := *r
+		step.Results = nil
+		s.emit(e.Time, level, eventStepComplete, msg, map[string]any{"device": ref, "step": &step})
 	case engine.DeviceComplete:
 		d := e.Result
 		typ, level := eventDeviceComplete, "info"
